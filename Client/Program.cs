@@ -1,1 +1,3 @@
-Console.WriteLine("fq");
+using FocusedQuantization.Client.Cli;
+
+return await FqCommandLine.RunAsync(args);

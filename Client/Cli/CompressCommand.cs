@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Text.Json;
+using FocusedQuantization.Compression.IO;
+using FocusedQuantization.Compression.Pipeline;
+using Spectre.Console;
+
+namespace FocusedQuantization.Client.Cli;
+
+/// <summary>`fq compress`: the whole focused-compression pipeline in one process.</summary>
+public static class CompressCommand
+{
+    public static Command Create()
+    {
+        var defaults = new CompressionOptions();
+        var model = new Option<string>("--model") { Description = "Model: lenet5, lenet-300-100, cifar9, resnet20.", DefaultValueFactory = _ => defaults.Model };
+        var dataset = new Option<string>("--dataset") { Description = "Data set: fashion-mnist or mnist.", DefaultValueFactory = _ => defaults.Dataset };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Folder with the data set's IDX files (default: search the Debian package path and the cache)." };
+        var bits = new Option<int>("--bits") { Description = "Bits per weight before entropy coding, 3..8.", DefaultValueFactory = _ => defaults.Bits };
+        var wsep = new Option<double>("--w-sep") { Description = "Wasserstein separation from which a layer is recentralized.", DefaultValueFactory = _ => defaults.WSep };
+        var overflow = new Option<double?>("--overflow-rate") { Description = "Fraction of weights allowed above the top level (default 1/(2^n+1))." };
+        var sparsity = new Option<double>("--sparsity") { Description = "Target fraction of pruned weights, 0..0.999.", DefaultValueFactory = _ => defaults.TargetSparsity };
+        var pruneAlpha = new Option<double?>("--prune-alpha") { Description = "DNS alpha for every layer (overrides --sparsity)." };
+        var baselineEpochs = new Option<int>("--baseline-epochs") { Description = "Epochs of baseline training.", DefaultValueFactory = _ => defaults.BaselineEpochs };
+        var pruneEpochs = new Option<int>("--prune-epochs") { Description = "Epochs of pruning with retraining.", DefaultValueFactory = _ => defaults.PruneEpochs };
+        var scheduleScale = new Option<double>("--schedule-scale") { Description = "Scale on the paper's fine-tuning schedule (1 = 3 epochs a step, 10 for the last).", DefaultValueFactory = _ => defaults.ScheduleScale };
+        var lr = new Option<double>("--lr") { Description = "Baseline learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
+        var fineTuneLr = new Option<double>("--fine-tune-lr") { Description = "Learning rate at the start of quantized fine-tuning.", DefaultValueFactory = _ => defaults.FineTuneLearningRate };
+        var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => defaults.BatchSize };
+        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => defaults.Seed };
+        var coding = new Option<string>("--coding") { Description = "Entropy coding: " + string.Join(", ", CodingModes.Names) + ".", DefaultValueFactory = _ => CodingModes.DefaultName };
+        var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images." };
+        var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test images." };
+        var checkpoint = new Option<string?>("--baseline") { Description = "Load this baseline checkpoint instead of training one." };
+        var output = new Option<string>("--out") { Description = "Where to write the compressed model (.fqz).", DefaultValueFactory = _ => "model.fqz" };
+        var report = new Option<string?>("--report") { Description = "Where to write the JSON report." };
+
+        var command = new Command("compress", "Train (or load) a baseline, prune it, quantize it with focused quantization, fine-tune, encode and evaluate.")
+        {
+            model, dataset, dataDir, bits, wsep, overflow, sparsity, pruneAlpha, baselineEpochs, pruneEpochs, scheduleScale,
+            lr, fineTuneLr, batchSize, seed, coding, trainLimit, testLimit, checkpoint, output, report,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new CompressionOptions
+            {
+                Model = parse.GetValue(model)!,
+                Dataset = parse.GetValue(dataset)!,
+                DataDirectory = parse.GetValue(dataDir),
+                Bits = parse.GetValue(bits),
+                WSep = parse.GetValue(wsep),
+                OverflowRate = parse.GetValue(overflow),
+                TargetSparsity = parse.GetValue(sparsity),
+                PruneAlpha = parse.GetValue(pruneAlpha),
+                BaselineEpochs = parse.GetValue(baselineEpochs),
+                PruneEpochs = parse.GetValue(pruneEpochs),
+                ScheduleScale = parse.GetValue(scheduleScale),
+                LearningRate = parse.GetValue(lr),
+                FineTuneLearningRate = parse.GetValue(fineTuneLr),
+                BatchSize = parse.GetValue(batchSize),
+                Seed = parse.GetValue(seed),
+                Coding = CodingModes.Parse(parse.GetValue(coding)!),
+                TrainLimit = parse.GetValue(trainLimit),
+                TestLimit = parse.GetValue(testLimit),
+                BaselineCheckpoint = parse.GetValue(checkpoint),
+            };
+            return await RunAsync(options, parse.GetValue(output)!, parse.GetValue(report), cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CompressionOptions options, string outputPath, string? reportPath, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        var pipeline = new CompressionPipeline(options);
+        var result = await PipelineProgressView.RunAsync(
+            (progress, token) => pipeline.RunAsync(outputPath, progress, token), cancellationToken);
+
+        ReportTable.Write(AnsiConsole.Console, result);
+        if (reportPath is not null)
+        {
+            AtomicFile.WriteAllText(reportPath, JsonSerializer.Serialize(result, ReportJson.Options));
+            AnsiConsole.MarkupLineInterpolated($"Report written to [bold]{reportPath}[/]");
+        }
+        AnsiConsole.MarkupLineInterpolated($"Compressed model written to [bold]{outputPath}[/]");
+        return ExitCodes.Success;
+    }
+}

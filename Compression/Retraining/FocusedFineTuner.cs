@@ -1,0 +1,82 @@
+using FocusedQuantization.Compression.Quantization;
+using FocusedQuantization.Compression.Training;
+
+namespace FocusedQuantization.Compression.Retraining;
+
+/// <summary>
+/// Quantization-aware fine-tuning with focused quantization: the quantized share of every layer grows along the
+/// schedule (smallest quantization error first); quantized weights enter the forward pass as alpha * Q(w) and their
+/// gradient updates the dense weights (straight-through estimator); the per-layer scale alpha is learned; the
+/// mixture, component assignments and bias are re-estimated on the epochs the schedule marks. Pruned weights stay zero.
+/// </summary>
+public sealed class FocusedFineTuner : ITrainingHooks
+{
+    private readonly IReadOnlyList<FocusedLayer> _layers;
+    private readonly IReadOnlyList<FineTuneEpoch> _epochs;
+    private FineTuneEpoch _current;
+
+    /// <summary>Plans every layer from its current dense weights and pruning mask.</summary>
+    public FocusedFineTuner(IEnumerable<(ShadowedWeight Weight, bool[] Mask)> layers, QuantizationOptions options, FineTuneSchedule schedule)
+    {
+        _layers = layers.Select((l, i) => new FocusedLayer(l.Weight, l.Mask, options with { Seed = options.Seed + 7919 * i })).ToArray();
+        _epochs = schedule.Expand();
+        _current = _epochs[0];
+    }
+
+    /// <summary>The epochs this fine-tuner expects the trainer to run, with their learning rates.</summary>
+    public IReadOnlyList<FineTuneEpoch> Epochs => _epochs;
+
+    /// <summary>The layers, with their current plan and learned scale.</summary>
+    public IReadOnlyList<FocusedLayer> Layers => _layers;
+
+    /// <inheritdoc />
+    public void OnEpochStart(int epoch)
+    {
+        _current = _epochs[Math.Min(epoch, _epochs.Count - 1)];
+        foreach (var layer in _layers)
+        {
+            layer.Weight.CaptureDense();
+            if (_current.Reestimate) layer.Reestimate();
+            if (_current.StartsStep) layer.GrowQuantizedSet(_current.QuantizedFraction);
+        }
+    }
+
+    /// <inheritdoc />
+    public void BeforeForward(long step)
+    {
+        foreach (var layer in _layers)
+        {
+            layer.Weight.CaptureDense();
+            layer.ComputeEffective();
+            layer.Weight.LoadEffective();
+        }
+    }
+
+    /// <inheritdoc />
+    public void BeforeOptimizerStep(long step)
+    {
+        foreach (var layer in _layers)
+        {
+            layer.ApplyGradient(_current.LearningRate);
+            layer.Weight.RestoreDense();
+        }
+    }
+
+    /// <summary>
+    /// Quantizes every weight (the end of the schedule), loads alpha * Q(w) into the model, and returns each layer's
+    /// final parameters and symbols.
+    /// </summary>
+    public IReadOnlyList<(string Name, int[] Shape, LayerQuantization Parameters, int[] Symbols)> Finish()
+    {
+        var result = new List<(string, int[], LayerQuantization, int[])>();
+        foreach (var layer in _layers)
+        {
+            layer.Weight.CaptureDense();
+            layer.GrowQuantizedSet(1.0);
+            layer.ComputeEffective();
+            layer.Weight.LoadEffective();
+            result.Add((layer.Weight.Name, layer.Weight.Shape, layer.FinalParameters, layer.Symbols.ToArray()));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,133 @@
+using FocusedQuantization.Compression.Quantization;
+
+namespace FocusedQuantization.Compression.Retraining;
+
+/// <summary>One layer under focused fine-tuning: its plan, quantized set, learned scale and buffers.</summary>
+public sealed class FocusedLayer
+{
+    private readonly QuantizationOptions _options;
+    private readonly bool[] _inQuantizedSet;
+    private readonly float[] _gradient;
+    private readonly float[] _errors;
+    private readonly int[] _candidates;
+    private float[] _levels = [];
+    private LayerPlan _plan;
+    private int _reestimations;
+
+    internal FocusedLayer(ShadowedWeight weight, bool[] mask, QuantizationOptions options)
+    {
+        if (mask.Length != weight.Count) throw new ArgumentException($"Mask of {weight.Name} has {mask.Length} entries for {weight.Count} weights.");
+        Weight = weight;
+        Mask = mask;
+        _options = options;
+        _inQuantizedSet = new bool[weight.Count];
+        _gradient = new float[weight.Count];
+        _errors = new float[weight.Count];
+        _candidates = new int[weight.Count];
+        Symbols = new int[weight.Count];
+        _plan = Plan();
+    }
+
+    /// <summary>The weight and its dense copy.</summary>
+    public ShadowedWeight Weight { get; }
+
+    /// <summary>Pruning mask (true = kept); fixed during fine-tuning.</summary>
+    public bool[] Mask { get; }
+
+    /// <summary>The learned per-layer scale, starting at 1.</summary>
+    public float Alpha { get; private set; } = 1f;
+
+    /// <summary>The current symbols of every weight under the current plan.</summary>
+    public int[] Symbols { get; }
+
+    /// <summary>The current plan (mode, bias, means, sigma) with Alpha = 1.</summary>
+    public LayerPlan Plan() => LayerPlanner.Plan(Weight.Dense, Mask, _options with { Seed = _options.Seed + 104729 * _reestimations });
+
+    /// <summary>The plan's parameters with the learned scale.</summary>
+    public LayerQuantization FinalParameters => _plan.Parameters with { Alpha = Alpha };
+
+    /// <summary>Number of weights currently in the quantized set.</summary>
+    public int QuantizedCount { get; private set; }
+
+    /// <summary>Re-fits the mixture, re-samples the component assignments and re-chooses the bias, keeping alpha.</summary>
+    public void Reestimate()
+    {
+        _reestimations++;
+        _plan = Plan();
+        _levels = [];
+    }
+
+    /// <summary>Adds the not-yet-quantized kept weights with the smallest quantization error until the set holds
+    /// <paramref name="fraction"/> of the kept weights.</summary>
+    public void GrowQuantizedSet(double fraction)
+    {
+        EnsureSymbols();
+        var kept = 0;
+        var candidates = 0;
+        for (var i = 0; i < Mask.Length; i++)
+        {
+            if (!Mask[i]) continue;
+            kept++;
+            if (_inQuantizedSet[i]) continue;
+            _errors[candidates] = MathF.Abs(Weight.Dense[i] - Alpha * _levels[Symbols[i]]);
+            _candidates[candidates++] = i;
+        }
+        var target = (int)Math.Round(fraction * kept, MidpointRounding.AwayFromZero);
+        var toAdd = Math.Min(candidates, target - QuantizedCount);
+        if (toAdd <= 0) return;
+        Array.Sort(_errors, _candidates, 0, candidates);
+        for (var j = 0; j < toAdd; j++) _inQuantizedSet[_candidates[j]] = true;
+        QuantizedCount += toAdd;
+    }
+
+    /// <summary>Computes the forward-pass weights: 0 where pruned, alpha * Q(w) where quantized, w elsewhere.</summary>
+    public void ComputeEffective()
+    {
+        EnsureSymbols();
+        var dense = Weight.Dense;
+        var effective = Weight.Effective;
+        for (var i = 0; i < effective.Length; i++)
+        {
+            effective[i] = !Mask[i] ? 0f : _inQuantizedSet[i] ? Alpha * _levels[Symbols[i]] : dense[i];
+        }
+    }
+
+    /// <summary>
+    /// Learns alpha from the gradient of the quantized weights (dL/dalpha = sum of g * Q(w)), and zeroes the gradient
+    /// of pruned weights so that they stay pruned.
+    /// </summary>
+    public void ApplyGradient(double learningRate)
+    {
+        if (!Weight.TryCopyGradient(_gradient)) return;
+        double alphaGradient = 0;
+        for (var i = 0; i < _gradient.Length; i++)
+        {
+            if (!Mask[i])
+            {
+                _gradient[i] = 0f;
+                continue;
+            }
+            if (_inQuantizedSet[i]) alphaGradient += _gradient[i] * _levels[Symbols[i]];
+        }
+        // As in learned step-size quantization, the scale's gradient is damped by 1/sqrt(n): it sums over every
+        // quantized weight and would otherwise swamp the per-weight learning rate.
+        if (QuantizedCount > 0)
+        {
+            var step = learningRate * alphaGradient / Math.Sqrt(QuantizedCount);
+            Alpha = (float)Math.Clamp(Alpha - step, 0.25, 4.0);
+        }
+        Weight.SetGradient(_gradient);
+    }
+
+    private void EnsureSymbols()
+    {
+        if (_levels.Length == 0)
+        {
+            var unit = _plan.Parameters with { Alpha = 1f };
+            _levels = new float[unit.SymbolCount];
+            for (var s = 0; s < _levels.Length; s++) _levels[s] = unit.Dequantize(s);
+        }
+        // As in the paper, the symbol is chosen for the dense weight itself and alpha only scales its level.
+        _plan.Symbolize(Weight.Dense, Mask, Symbols);
+    }
+}

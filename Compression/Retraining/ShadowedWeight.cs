@@ -1,0 +1,67 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FocusedQuantization.Compression.Retraining;
+
+/// <summary>
+/// A weight parameter whose forward pass may see other values (masked or quantized) than the dense float weights
+/// the optimiser updates. Between steps the parameter holds the dense weights; for the forward and backward passes
+/// it holds <see cref="Effective"/>, and the gradient computed there is applied to the dense weights
+/// (the straight-through estimator).
+/// </summary>
+public sealed class ShadowedWeight
+{
+    public ShadowedWeight(string name, Tensor parameter)
+    {
+        if (parameter.dtype != ScalarType.Float32) throw new ArgumentException($"Layer {name} is not float32.", nameof(parameter));
+        Name = name;
+        Parameter = parameter;
+        Shape = parameter.shape.Select(d => (int)d).ToArray();
+        Dense = new float[parameter.numel()];
+        Effective = new float[Dense.Length];
+        CaptureDense();
+    }
+
+    /// <summary>The parameter's name in the model.</summary>
+    public string Name { get; }
+
+    /// <summary>The model's parameter tensor.</summary>
+    public Tensor Parameter { get; }
+
+    /// <summary>The parameter's shape.</summary>
+    public int[] Shape { get; }
+
+    /// <summary>The dense float weights the optimiser updates (a copy taken by <see cref="CaptureDense"/>).</summary>
+    public float[] Dense { get; }
+
+    /// <summary>The weights the forward pass sees.</summary>
+    public float[] Effective { get; }
+
+    /// <summary>Number of weights.</summary>
+    public int Count => Dense.Length;
+
+    /// <summary>Copies the parameter (holding dense weights) into <see cref="Dense"/>.</summary>
+    public void CaptureDense() => Parameter.data<float>().CopyTo(Dense);
+
+    /// <summary>Puts <see cref="Effective"/> into the parameter for the forward pass.</summary>
+    public void LoadEffective() => Parameter.data<float>().CopyFrom(Effective);
+
+    /// <summary>Puts <see cref="Dense"/> back into the parameter so that the optimiser updates the dense weights.</summary>
+    public void RestoreDense() => Parameter.data<float>().CopyFrom(Dense);
+
+    /// <summary>Copies the parameter's gradient into <paramref name="destination"/>; false when it has none.</summary>
+    public bool TryCopyGradient(float[] destination)
+    {
+        using var gradient = Parameter.grad;
+        if (gradient is null) return false;
+        gradient.data<float>().CopyTo(destination);
+        return true;
+    }
+
+    /// <summary>Overwrites the parameter's gradient with <paramref name="source"/>.</summary>
+    public void SetGradient(float[] source)
+    {
+        using var gradient = Parameter.grad;
+        gradient?.data<float>().CopyFrom(source);
+    }
+}
