@@ -46,7 +46,7 @@ public sealed class ContextArithmeticCoderTests
     public void An_all_zero_stream_costs_almost_nothing()
     {
         var payload = ContextArithmeticCoder.Encode(new int[100_000], 17);
-        Assert.True(payload.Length <= 8, $"{payload.Length} bytes");
+        Assert.Empty(payload);
     }
 
     [Fact]
