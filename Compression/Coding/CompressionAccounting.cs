@@ -8,13 +8,13 @@ namespace FocusedQuantization.Compression.Coding;
 public static class CompressionAccounting
 {
     /// <summary>Writes <paramref name="model"/> in memory in <paramref name="mode"/> and reports its size and ratio.</summary>
-    public static CompressionReport Measure(CompressedModel model, CodingMode mode)
+    public static CodingMeasurement Measure(CompressedModel model, CodingMode mode)
     {
         var bytes = FqzFile.ToBytes(model, mode);
-        return new CompressionReport(mode, model.DenseBytes, bytes.Length, FqzFile.Inspect(bytes));
+        return new CodingMeasurement(mode, model.DenseBytes, bytes.Length, FqzFile.Inspect(bytes));
     }
 
     /// <summary>The report for every coding mode, in the order of <see cref="CodingMode"/>.</summary>
-    public static IReadOnlyList<CompressionReport> MeasureAllModes(CompressedModel model) =>
+    public static IReadOnlyList<CodingMeasurement> MeasureAllModes(CompressedModel model) =>
         Enum.GetValues<CodingMode>().Select(mode => Measure(model, mode)).ToList();
 }

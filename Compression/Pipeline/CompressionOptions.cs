@@ -1,3 +1,5 @@
+using FocusedQuantization.Compression.Coding;
+
 namespace FocusedQuantization.Compression.Pipeline;
 
 /// <summary>
@@ -59,6 +61,28 @@ public sealed record CompressionOptions
     /// <summary>A baseline checkpoint to load instead of training one; null trains (or reuses the cached one).</summary>
     public string? BaselineCheckpoint { get; init; }
 
+    /// <summary>Entropy coding of the .fqz file. Default ContextArithmetic; the paper's Huffman is always reported too.</summary>
+    public CodingMode Coding { get; init; } = CodingMode.ContextArithmetic;
+
     /// <summary>Folder where trained baselines are cached; null uses ~/.cache/fq/checkpoints.</summary>
     public string? CacheDirectory { get; init; }
+
+    /// <summary>Throws ArgumentException naming the first option that is out of range.</summary>
+    public void Validate()
+    {
+        if (Bits is < 3 or > 8) throw new ArgumentException($"--bits must be between 3 and 8, got {Bits}.");
+        if (!(WSep >= 0) || double.IsInfinity(WSep)) throw new ArgumentException($"--w-sep must be a finite number >= 0, got {WSep}.");
+        if (OverflowRate is { } rate && !(rate >= 0 && rate < 1)) throw new ArgumentException($"--overflow-rate must be in [0, 1), got {rate}.");
+        if (!(TargetSparsity >= 0 && TargetSparsity < 0.9995)) throw new ArgumentException($"--sparsity must be in [0, 0.999], got {TargetSparsity}.");
+        if (PruneAlpha is { } alpha && (double.IsNaN(alpha) || double.IsInfinity(alpha))) throw new ArgumentException("--prune-alpha must be a finite number.");
+        if (BaselineEpochs < 0) throw new ArgumentException($"--baseline-epochs must be >= 0, got {BaselineEpochs}.");
+        if (PruneEpochs < 0) throw new ArgumentException($"--prune-epochs must be >= 0, got {PruneEpochs}.");
+        if (!(ScheduleScale > 0 && ScheduleScale <= 100)) throw new ArgumentException($"--schedule-scale must be in (0, 100], got {ScheduleScale}.");
+        if (!(LearningRate > 0 && LearningRate < 10)) throw new ArgumentException($"--lr must be in (0, 10), got {LearningRate}.");
+        if (!(FineTuneLearningRate > 0 && FineTuneLearningRate < 10)) throw new ArgumentException($"--fine-tune-lr must be in (0, 10), got {FineTuneLearningRate}.");
+        if (BatchSize is < 1 or > 65536) throw new ArgumentException($"--batch-size must be between 1 and 65536, got {BatchSize}.");
+        if (TrainLimit is < 1) throw new ArgumentException($"--train-limit must be at least 1, got {TrainLimit}.");
+        if (TestLimit is < 1) throw new ArgumentException($"--test-limit must be at least 1, got {TestLimit}.");
+        if (BaselineCheckpoint is { } path && !File.Exists(path)) throw new FileNotFoundException($"Baseline checkpoint {path} does not exist.", path);
+    }
 }

@@ -4,7 +4,7 @@ namespace FocusedQuantization.Compression.Coding;
 /// The compression ratio of a model in one coding mode: <paramref name="DenseBytes"/> (4 bytes per weight and per
 /// float value) over <paramref name="CompressedBytes"/> (the .fqz file's real length), with the file's breakdown.
 /// </summary>
-public sealed record CompressionReport(CodingMode Mode, long DenseBytes, long CompressedBytes, FqzBreakdown Breakdown)
+public sealed record CodingMeasurement(CodingMode Mode, long DenseBytes, long CompressedBytes, FqzBreakdown Breakdown)
 {
     /// <summary>DenseBytes / CompressedBytes.</summary>
     public double CompressionRatio => (double)DenseBytes / CompressedBytes;
