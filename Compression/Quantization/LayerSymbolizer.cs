@@ -16,7 +16,7 @@ public static class LayerSymbolizer
     public static int Symbol(LayerQuantization parameters, MixtureComponent component, float weight)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var kernel = new ShiftKernel(parameters.Shift);
+        var kernel = new ShiftKernel(parameters.ExponentBits, parameters.Bias);
         return parameters.Mode == QuantizationMode.Shift
             ? ShiftSymbol(kernel, weight)
             : RecentralizedSymbol(kernel, component, weight, parameters.MuNegative, parameters.MuPositive, parameters.Sigma);
@@ -31,15 +31,18 @@ public static class LayerSymbolizer
         Span<int> symbols)
     {
         Check(parameters, assignments, weights, mask, symbols.Length, nameof(symbols));
-        var kernel = new ShiftKernel(parameters.Shift);
+        var start = VectorShiftKernel.TryCreate(parameters) is { } simd
+            ? simd.Symbolize(assignments, weights, mask, symbols)
+            : 0;
+        var kernel = new ShiftKernel(parameters.ExponentBits, parameters.Bias);
         if (parameters.Mode == QuantizationMode.Shift)
         {
-            for (var i = 0; i < weights.Length; i++)
+            for (var i = start; i < weights.Length; i++)
                 symbols[i] = mask[i] ? ShiftSymbol(kernel, weights[i]) : 0;
             return;
         }
         float muNegative = parameters.MuNegative, muPositive = parameters.MuPositive, sigma = parameters.Sigma;
-        for (var i = 0; i < weights.Length; i++)
+        for (var i = start; i < weights.Length; i++)
             symbols[i] = mask[i] ? RecentralizedSymbol(kernel, assignments[i], weights[i], muNegative, muPositive, sigma) : 0;
     }
 
@@ -69,17 +72,21 @@ public static class LayerSymbolizer
         Span<float> quantized)
     {
         Check(parameters, assignments, weights, mask, quantized.Length, nameof(quantized));
+        var start = VectorShiftKernel.TryCreate(parameters) is { } simd
+            ? simd.Quantize(assignments, weights, mask, quantized)
+            : 0;
+        if (start == weights.Length) return;
         Span<float> levels = stackalloc float[parameters.SymbolCount];
         FillLevels(parameters, levels);
-        var kernel = new ShiftKernel(parameters.Shift);
+        var kernel = new ShiftKernel(parameters.ExponentBits, parameters.Bias);
         if (parameters.Mode == QuantizationMode.Shift)
         {
-            for (var i = 0; i < weights.Length; i++)
+            for (var i = start; i < weights.Length; i++)
                 quantized[i] = mask[i] ? levels[ShiftSymbol(kernel, weights[i])] : 0f;
             return;
         }
         float muNegative = parameters.MuNegative, muPositive = parameters.MuPositive, sigma = parameters.Sigma;
-        for (var i = 0; i < weights.Length; i++)
+        for (var i = start; i < weights.Length; i++)
             quantized[i] = mask[i]
                 ? levels[RecentralizedSymbol(kernel, assignments[i], weights[i], muNegative, muPositive, sigma)]
                 : 0f;

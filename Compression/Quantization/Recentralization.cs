@@ -71,9 +71,10 @@ public static class Recentralization
         ArgumentNullException.ThrowIfNull(random);
         RequireSameLength(weights.Length, mask.Length, nameof(mask));
         RequireSameLength(weights.Length, assignments.Length, nameof(assignments));
+        var posterior = new Posterior(mixture);
         for (var i = 0; i < weights.Length; i++)
         {
-            var p = mixture.PositiveResponsibility(weights[i]);
+            var p = posterior.Positive(weights[i]);
             var positive = mask[i] ? random.NextDouble() < p : p >= 0.5;
             assignments[i] = positive ? MixtureComponent.Positive : MixtureComponent.Negative;
         }
@@ -83,5 +84,38 @@ public static class Recentralization
     {
         if (actual != expected)
             throw new ArgumentException($"{name} has {actual} entries but there are {expected} weights.", name);
+    }
+
+    /// <summary><see cref="GaussianMixture.PositiveResponsibility"/> with the per-layer logarithms taken once.</summary>
+    private readonly struct Posterior
+    {
+        private readonly GaussianMixture _mixture;
+        private readonly bool _regular;
+        private readonly double _logRatio, _muNegative, _muPositive, _halfPrecisionNegative, _halfPrecisionPositive;
+
+        public Posterior(GaussianMixture mixture)
+        {
+            _mixture = mixture;
+            _regular = mixture.SigmaNegative > 0 && mixture.SigmaPositive > 0
+                       && mixture.WeightNegative > 0 && mixture.WeightPositive > 0;
+            _logRatio = _regular
+                ? Math.Log(mixture.WeightPositive / mixture.WeightNegative) - Math.Log(mixture.SigmaPositive / mixture.SigmaNegative)
+                : 0;
+            _muNegative = mixture.MuNegative;
+            _muPositive = mixture.MuPositive;
+            _halfPrecisionNegative = _regular ? 0.5 / (mixture.SigmaNegative * mixture.SigmaNegative) : 0;
+            _halfPrecisionPositive = _regular ? 0.5 / (mixture.SigmaPositive * mixture.SigmaPositive) : 0;
+        }
+
+        public double Positive(double x)
+        {
+            if (!_regular) return _mixture.PositiveResponsibility(x);
+            var dn = x - _muNegative;
+            var dp = x - _muPositive;
+            var logOdds = _logRatio + _halfPrecisionNegative * dn * dn - _halfPrecisionPositive * dp * dp;
+            if (logOdds >= 0) return 1.0 / (1.0 + Math.Exp(-logOdds));
+            var odds = Math.Exp(logOdds);
+            return odds / (1.0 + odds);
+        }
     }
 }

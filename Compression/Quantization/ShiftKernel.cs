@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FocusedQuantization.Compression.Quantization;
 
 /// <summary>
@@ -7,26 +9,27 @@ namespace FocusedQuantization.Compression.Quantization;
 /// </summary>
 internal readonly struct ShiftKernel
 {
-    private readonly ShiftQuantizer _quantizer;
+    private readonly ShiftQuantizer? _quantizer; // only for biases outside the fast range
     private readonly float _scale;
     private readonly int _top;
     private readonly bool _fast;
 
-    public ShiftKernel(ShiftQuantizer quantizer)
+    public ShiftKernel(int exponentBits, int bias)
     {
-        _quantizer = quantizer;
-        _top = quantizer.ExponentCount - 1;
-        _fast = quantizer.Bias is >= -126 and <= 126;
-        _scale = _fast ? MathF.ScaleB(1f, quantizer.Bias) : 0f;
+        _top = (1 << exponentBits) - 1;
+        _fast = bias is >= -126 and <= 126;
+        _scale = _fast ? MathF.ScaleB(1f, bias) : 0f;
+        _quantizer = _fast ? null : new ShiftQuantizer(exponentBits, bias);
     }
 
     /// <summary>Number of exponents of the wrapped quantizer.</summary>
     public int ExponentCount => _top + 1;
 
     /// <summary>Exponent index of the nearest level, or -1 for zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Exponent(float x)
     {
-        if (!_fast) return _quantizer.QuantizeExponent(x);
+        if (!_fast) return Slow(x);
         // Scaling by a power of two is exact, so the comparisons below match the quantizer's on |x|.
         var scaled = MathF.Abs(x) * _scale;
         if (!(scaled > 0.5f)) return -1;
@@ -35,4 +38,7 @@ internal readonly struct ShiftKernel
         var e = ((BitConverter.SingleToInt32Bits(scaled) + 0x00400000) >> 23) - 127;
         return Math.Min(e, _top);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int Slow(float x) => _quantizer!.QuantizeExponent(x);
 }
