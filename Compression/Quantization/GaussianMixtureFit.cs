@@ -1,0 +1,196 @@
+namespace FocusedQuantization.Compression.Quantization;
+
+/// <summary>
+/// Fits a two-component 1-D Gaussian mixture to a layer's nonzero weights by expectation-maximisation,
+/// initialised from the sign split (paper, section 3).
+/// </summary>
+public static class GaussianMixtureFit
+{
+    private static readonly double HalfLogTwoPi = 0.5 * Math.Log(2 * Math.PI);
+
+    /// <summary>Fits the mixture to the nonzero values of a span.</summary>
+    public static GaussianMixture Fit(ReadOnlySpan<float> values, MixtureOptions? options = null) =>
+        Fit(values, default, options);
+
+    /// <summary>
+    /// Fits the mixture to the values that are nonzero and kept by the mask (true = kept; an empty mask keeps all).
+    /// </summary>
+    /// <remarks>
+    /// Initialisation: mu-, sigma- from the negative values and mu+, sigma+ from the positive ones, mixing weights 1/2.
+    /// A side holding a single value takes the standard deviation of all values; when one side is empty the values
+    /// are split at their mean instead, so that both components start on data. With no values the result has zero
+    /// means and deviations; with a single distinct value both components sit on it with zero deviation. Each EM
+    /// iteration is one pass over the values (responsibility-weighted sums of the values and their squares, taken
+    /// about the overall mean to keep the variances accurate).
+    /// </remarks>
+    public static GaussianMixture Fit(ReadOnlySpan<float> values, ReadOnlySpan<bool> mask, MixtureOptions? options = null)
+    {
+        options ??= new MixtureOptions();
+        if (!mask.IsEmpty && mask.Length != values.Length)
+            throw new ArgumentException(
+                $"The mask has {mask.Length} entries but there are {values.Length} values.", nameof(mask));
+
+        // Pass 1: overall and per-sign sums, taken about zero (the center is not known yet).
+        long count = 0, negativeCount = 0;
+        double sum = 0, sumSquares = 0, negativeSum = 0, negativeSquares = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!Included(values, mask, i)) continue;
+            double x = values[i];
+            if (!double.IsFinite(x))
+                throw new ArgumentException($"Value {i} is {values[i]}; weights must be finite.", nameof(values));
+            count++;
+            sum += x;
+            sumSquares += x * x;
+            if (x < 0)
+            {
+                negativeCount++;
+                negativeSum += x;
+                negativeSquares += x * x;
+            }
+        }
+        if (count == 0) return new GaussianMixture(0, 0, 0, 0, 0.5, 0.5, 0, 0);
+
+        var center = sum / count;
+        var variance = Variance(values, mask, center, count);
+        if (variance <= 0) return new GaussianMixture(center, 0, center, 0, 0.5, 0.5, 0, 0);
+        var floor = options.VarianceFloorRatio * variance;
+
+        var positiveCount = count - negativeCount;
+        double muNegative, varNegative, muPositive, varPositive;
+        if (negativeCount > 0 && positiveCount > 0)
+        {
+            (muNegative, varNegative) = SideMoments(negativeCount, negativeSum, negativeSquares, variance);
+            (muPositive, varPositive) = SideMoments(positiveCount, sum - negativeSum, sumSquares - negativeSquares, variance);
+        }
+        else
+        {
+            (muNegative, varNegative, muPositive, varPositive) = SplitAtMean(values, mask, center, variance);
+        }
+
+        var state = new Parameters(muNegative, Math.Max(varNegative, floor), muPositive, Math.Max(varPositive, floor), 0.5);
+        var iterations = 0;
+        var previous = double.NaN;
+        var step = EStep(values, mask, state, center);
+        while (iterations < options.MaxIterations)
+        {
+            previous = step.LogLikelihood;
+            state = MStep(step, state, count, center, floor);
+            iterations++;
+            step = EStep(values, mask, state, center);
+            if (Math.Abs(step.LogLikelihood - previous) <= options.Tolerance * Math.Abs(step.LogLikelihood)) break;
+        }
+
+        var logLikelihood = step.LogLikelihood - count * HalfLogTwoPi;
+        var (lowMu, lowVar, lowWeight, highMu, highVar, highWeight) = state.MuNegative <= state.MuPositive
+            ? (state.MuNegative, state.VarNegative, 1 - state.WeightPositive, state.MuPositive, state.VarPositive, state.WeightPositive)
+            : (state.MuPositive, state.VarPositive, state.WeightPositive, state.MuNegative, state.VarNegative, 1 - state.WeightPositive);
+        return new GaussianMixture(
+            lowMu, Math.Sqrt(lowVar), highMu, Math.Sqrt(highVar), lowWeight, highWeight, iterations, logLikelihood);
+    }
+
+    private static bool Included(ReadOnlySpan<float> values, ReadOnlySpan<bool> mask, int i) =>
+        values[i] != 0f && (mask.IsEmpty || mask[i]);
+
+    private static double Variance(ReadOnlySpan<float> values, ReadOnlySpan<bool> mask, double center, long count)
+    {
+        double squares = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!Included(values, mask, i)) continue;
+            var d = values[i] - center;
+            squares += d * d;
+        }
+        return squares / count;
+    }
+
+    private static (double Mean, double Variance) SideMoments(long n, double sum, double squares, double fallbackVariance)
+    {
+        var mean = sum / n;
+        if (n < 2) return (mean, fallbackVariance);
+        var variance = squares / n - mean * mean;
+        return (mean, variance > 0 ? variance : fallbackVariance);
+    }
+
+    private static (double, double, double, double) SplitAtMean(
+        ReadOnlySpan<float> values, ReadOnlySpan<bool> mask, double center, double variance)
+    {
+        long lowCount = 0, highCount = 0;
+        double lowSum = 0, lowSquares = 0, highSum = 0, highSquares = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!Included(values, mask, i)) continue;
+            var d = values[i] - center;
+            if (d < 0) { lowCount++; lowSum += d; lowSquares += d * d; }
+            else { highCount++; highSum += d; highSquares += d * d; }
+        }
+        // A positive variance guarantees values on both sides of the mean.
+        var (lowMean, lowVariance) = SideMoments(lowCount, lowSum, lowSquares, variance);
+        var (highMean, highVariance) = SideMoments(highCount, highSum, highSquares, variance);
+        return (center + lowMean, lowVariance, center + highMean, highVariance);
+    }
+
+    private readonly record struct Parameters(
+        double MuNegative, double VarNegative, double MuPositive, double VarPositive, double WeightPositive);
+
+    private readonly record struct Statistics(
+        double LogLikelihood, double Responsibility, double WeightedSum, double WeightedSquares,
+        double Sum, double Squares);
+
+    /// <summary>
+    /// Responsibilities of the Positive component under the given parameters, accumulated into the sums the
+    /// M-step needs (values taken about <paramref name="center"/>), and the log-likelihood without its constant.
+    /// </summary>
+    private static Statistics EStep(ReadOnlySpan<float> values, ReadOnlySpan<bool> mask, Parameters p, double center)
+    {
+        var weightNegative = 1 - p.WeightPositive;
+        var sigmaNegative = Math.Sqrt(p.VarNegative);
+        var sigmaPositive = Math.Sqrt(p.VarPositive);
+        var offsetNegative = weightNegative > 0 ? Math.Log(weightNegative) - Math.Log(sigmaNegative) : double.NegativeInfinity;
+        var offsetPositive = p.WeightPositive > 0 ? Math.Log(p.WeightPositive) - Math.Log(sigmaPositive) : double.NegativeInfinity;
+        var halfPrecisionNegative = 0.5 / p.VarNegative;
+        var halfPrecisionPositive = 0.5 / p.VarPositive;
+
+        double logLikelihood = 0, responsibility = 0, weightedSum = 0, weightedSquares = 0, sum = 0, squares = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!Included(values, mask, i)) continue;
+            double x = values[i];
+            var dn = x - p.MuNegative;
+            var dp = x - p.MuPositive;
+            var logNegative = offsetNegative - halfPrecisionNegative * dn * dn;
+            var logPositive = offsetPositive - halfPrecisionPositive * dp * dp;
+            var difference = logPositive - logNegative;
+            var tail = Math.Exp(-Math.Abs(difference));
+            var r = difference >= 0 ? 1 / (1 + tail) : tail / (1 + tail);
+            logLikelihood += Math.Max(logNegative, logPositive) + Math.Log(1 + tail);
+            var y = x - center;
+            responsibility += r;
+            weightedSum += r * y;
+            weightedSquares += r * y * y;
+            sum += y;
+            squares += y * y;
+        }
+        return new Statistics(logLikelihood, responsibility, weightedSum, weightedSquares, sum, squares);
+    }
+
+    private static Parameters MStep(in Statistics s, Parameters previous, long count, double center, double floor)
+    {
+        // A component that has lost (almost) all responsibility keeps its last shape rather than dividing by ~0.
+        var minimum = 1e-9 * count;
+        var (muPositive, varPositive) = s.Responsibility > minimum
+            ? Moments(s.Responsibility, s.WeightedSum, s.WeightedSquares, center, floor)
+            : (previous.MuPositive, previous.VarPositive);
+        var negativeResponsibility = count - s.Responsibility;
+        var (muNegative, varNegative) = negativeResponsibility > minimum
+            ? Moments(negativeResponsibility, s.Sum - s.WeightedSum, s.Squares - s.WeightedSquares, center, floor)
+            : (previous.MuNegative, previous.VarNegative);
+        return new Parameters(muNegative, varNegative, muPositive, varPositive, s.Responsibility / count);
+    }
+
+    private static (double Mean, double Variance) Moments(double weight, double sum, double squares, double center, double floor)
+    {
+        var mean = sum / weight;
+        return (center + mean, Math.Max(squares / weight - mean * mean, floor));
+    }
+}
