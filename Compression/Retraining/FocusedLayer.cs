@@ -40,8 +40,10 @@ public sealed class FocusedLayer
     /// <summary>The current symbols of every weight under the current plan.</summary>
     public int[] Symbols { get; }
 
-    /// <summary>The current plan (mode, bias, means, sigma) with Alpha = 1.</summary>
-    public LayerPlan Plan() => LayerPlanner.Plan(Weight.Dense, Mask, _options with { Seed = _options.Seed + 104729 * _reestimations });
+    /// <summary>The current plan: mode, bias, means, sigma and component assignments.</summary>
+    public LayerPlan CurrentPlan => _plan;
+
+    private LayerPlan Plan() => LayerPlanner.Plan(Weight.Dense, Mask, _options);
 
     /// <summary>The plan's parameters with the learned scale.</summary>
     public LayerQuantization FinalParameters => _plan.Parameters with { Alpha = Alpha };
@@ -53,7 +55,7 @@ public sealed class FocusedLayer
     public void Reestimate()
     {
         _reestimations++;
-        _plan = Plan();
+        _plan = _plan.Reestimate(Weight.Dense, Mask, Alpha, _options.Seed + 104729 * _reestimations);
         _levels = [];
     }
 

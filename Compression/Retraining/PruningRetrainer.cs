@@ -84,12 +84,12 @@ public sealed class PruningRetrainer : ITrainingHooks
         {
             var progress = Math.Min(1.0, step / (_totalSteps * 2.0 / 3.0));
             var target = _targetSparsities[layer] * (1 - Math.Pow(1 - progress, 3));
-            threshold = DnsPruner.ThresholdForSparsity(dense, target);
+            threshold = DnsPruner.FindAlpha(dense, target).Threshold;
         }
         else
         {
-            threshold = DnsPruner.Threshold(dense, _alpha!.Value);
+            threshold = DnsThreshold.Compute(dense, _alpha!.Value);
         }
-        DnsPruner.UpdateMask(dense, _masks[layer], threshold);
+        DnsPruner.UpdateMask(dense, threshold, _masks[layer]);
     }
 }

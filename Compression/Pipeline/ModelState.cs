@@ -1,0 +1,59 @@
+using FocusedQuantization.Compression.Coding;
+using FocusedQuantization.Compression.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FocusedQuantization.Compression.Pipeline;
+
+/// <summary>Moves a model's state between TorchSharp modules and the .fqz file's records.</summary>
+public static class ModelState
+{
+    /// <summary>Metadata keys that let a .fqz file rebuild its model.</summary>
+    public const string ShapeKey = "model.shape", DatasetKey = "dataset";
+
+    /// <summary>The float tensors of a module that the .fqz file keeps as they are: every float parameter and buffer
+    /// except the quantized weights. Integer buffers (batch norm's batch counter) play no part in inference.</summary>
+    public static IReadOnlyList<FloatTensor> FloatTensors(nn.Module module) =>
+        ModelZoo.State(module)
+            .Where(e => e.Kind != StateKind.QuantizableWeight && e.Tensor.dtype == ScalarType.Float32)
+            .Select(e => new FloatTensor(e.Name, e.Tensor.shape.Select(d => (int)d).ToArray(), e.Tensor.data<float>().ToArray()))
+            .ToArray();
+
+    /// <summary>Builds the module a compressed model describes, with its decoded weights and float tensors loaded.</summary>
+    public static nn.Module<Tensor, Tensor> Restore(CompressedModel compressed)
+    {
+        var shape = ParseShape(compressed.Metadata.TryGetValue(ShapeKey, out var text) ? text : null);
+        var module = ModelZoo.Create(compressed.ModelName, shape, seed: 0);
+        var state = ModelZoo.State(module).ToDictionary(e => e.Name);
+        var loaded = new HashSet<string>();
+        foreach (var layer in compressed.Layers) Load(state, layer.Name, layer.Dequantize(), loaded);
+        foreach (var tensor in compressed.FloatTensors) Load(state, tensor.Name, tensor.Values, loaded);
+        var missing = state.Values.Where(e => e.Tensor.dtype == ScalarType.Float32 && !loaded.Contains(e.Name)).Select(e => e.Name).ToArray();
+        if (missing.Length > 0)
+            throw new InvalidDataException($"The compressed model lacks {string.Join(", ", missing)} of {compressed.ModelName}.");
+        return module;
+    }
+
+    /// <summary>"channels,height,width,classes" for the metadata.</summary>
+    public static string FormatShape(ModelShape shape) => $"{shape.Channels},{shape.Height},{shape.Width},{shape.Classes}";
+
+    private static ModelShape ParseShape(string? text)
+    {
+        if (text is null) return ModelShape.Mnist;
+        var parts = text.Split(',');
+        if (parts.Length != 4 || !parts.All(p => int.TryParse(p, out _)))
+            throw new InvalidDataException($"The compressed model's shape '{text}' is not channels,height,width,classes.");
+        var v = parts.Select(int.Parse).ToArray();
+        return new ModelShape(v[0], v[1], v[2], v[3]);
+    }
+
+    private static void Load(Dictionary<string, StateEntry> state, string name, float[] values, HashSet<string> loaded)
+    {
+        if (!state.TryGetValue(name, out var entry))
+            throw new InvalidDataException($"The compressed model has a tensor '{name}' that its model does not have.");
+        if (entry.Tensor.numel() != values.Length)
+            throw new InvalidDataException($"Tensor '{name}' has {values.Length} values; the model expects {entry.Tensor.numel()}.");
+        using (no_grad()) entry.Tensor.data<float>().CopyFrom(values);
+        loaded.Add(name);
+    }
+}
