@@ -1,0 +1,146 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FocusedQuantization.Compression.Models;
+
+/// <summary>
+/// Creates the project's models by name and tells which of their tensors are quantized and which stay in float.
+/// </summary>
+public static class ModelZoo
+{
+    private static readonly Dictionary<string, Func<ModelShape, nn.Module<Tensor, Tensor>>> Factories = new()
+    {
+        ["lenet-300-100"] = shape => new LeNet300100(shape),
+        ["lenet5"] = shape => new LeNet5(shape),
+        ["cifar9"] = shape => new Cifar9(shape),
+        ["resnet20"] = shape => new ResNet20(shape),
+    };
+
+    private static readonly Dictionary<string, string> Aliases = new()
+    {
+        ["lenet300100"] = "lenet-300-100",
+        ["lenet-300"] = "lenet-300-100",
+        ["lenet300"] = "lenet-300-100",
+        ["lenet-5"] = "lenet5",
+        ["lenet"] = "lenet5",
+        ["cifar-9"] = "cifar9",
+        ["allconv"] = "cifar9",
+        ["all-conv"] = "cifar9",
+        ["resnet-20"] = "resnet20",
+    };
+
+    /// <summary>The canonical model names: lenet-300-100, lenet5, cifar9, resnet20.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Factories.Keys];
+
+    /// <summary>
+    /// Returns the canonical name for <paramref name="name"/> (case-insensitive, aliases such as "lenet-5" accepted),
+    /// or throws an <see cref="ArgumentException"/> listing the valid names.
+    /// </summary>
+    public static string Canonicalize(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var key = name.Trim().ToLowerInvariant().Replace('_', '-');
+        if (Factories.ContainsKey(key)) return key;
+        if (Aliases.TryGetValue(key, out var canonical)) return canonical;
+        throw new ArgumentException(
+            $"Unknown model '{name}'. Valid models: {string.Join(", ", Names)}.", nameof(name));
+    }
+
+    /// <summary>
+    /// Creates the model <paramref name="name"/> for <paramref name="shape"/> (default 1 x 28 x 28, 10 classes), its
+    /// weights drawn from torch's global generator: seed it with torch.manual_seed first, or use the seeded overload.
+    /// </summary>
+    public static nn.Module<Tensor, Tensor> Create(string name, ModelShape? shape = null) =>
+        Factories[Canonicalize(name)](shape ?? ModelShape.Mnist);
+
+    /// <summary>
+    /// Creates the model <paramref name="name"/> with weights drawn by <see cref="Initialize"/> from its own generator
+    /// seeded with <paramref name="seed"/>: the same seed gives the same weights even while other threads use torch.
+    /// </summary>
+    public static nn.Module<Tensor, Tensor> Create(string name, ModelShape? shape, long seed)
+    {
+        var model = Create(name, shape);
+        Initialize(model, seed);
+        return model;
+    }
+
+    /// <summary>
+    /// Re-draws every convolution and linear layer's weight and bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (torch's
+    /// default initialisation) and resets batch norm to scale 1, shift 0 and fresh running statistics, using a private
+    /// generator seeded with <paramref name="seed"/> rather than torch's global one, which concurrent work may share.
+    /// </summary>
+    public static void Initialize(nn.Module module, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        using var generator = new Generator(unchecked((ulong)seed));
+        using var noGrad = torch.no_grad();
+        foreach (var (_, child) in module.named_modules())
+        {
+            switch (child)
+            {
+                case Conv2d or Linear or Conv1d or Conv3d:
+                    var weight = child.get_parameter("weight")!;
+                    var fanIn = weight.numel() / weight.shape[0];
+                    var bound = 1.0 / Math.Sqrt(fanIn);
+                    FillUniform(weight, bound, generator);
+                    if (child.get_parameter("bias") is { } bias) FillUniform(bias, bound, generator);
+                    break;
+                case BatchNorm1d or BatchNorm2d or BatchNorm3d:
+                    child.get_parameter("weight")?.fill_(1);
+                    child.get_parameter("bias")?.fill_(0);
+                    child.get_buffer("running_mean")?.zero_();
+                    child.get_buffer("running_var")?.fill_(1);
+                    child.get_buffer("num_batches_tracked")?.zero_();
+                    break;
+            }
+        }
+    }
+
+    private static void FillUniform(Tensor target, double bound, Generator generator)
+    {
+        using var scope = torch.NewDisposeScope();
+        var unit = torch.rand(target.shape, dtype: target.dtype, generator: generator);
+        target.copy_(unit.mul_(2 * bound).sub_(bound));
+    }
+
+    /// <summary>Names of the quantizable parameters (convolution and linear weights), in the order of named_parameters.</summary>
+    public static IReadOnlyList<string> QuantizableParameters(nn.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        var owners = module.named_modules().ToDictionary(m => m.name, m => m.module, StringComparer.Ordinal);
+        owners[""] = module;
+        var names = new List<string>();
+        // named_modules lists children before grandchildren; named_parameters walks depth-first, i.e. in layer order.
+        foreach (var (name, _) in module.named_parameters())
+        {
+            if (!name.EndsWith("weight", StringComparison.Ordinal)) continue;
+            var dot = name.LastIndexOf('.');
+            var owner = owners.GetValueOrDefault(dot < 0 ? "" : name[..dot]);
+            if (owner is Conv2d or Linear or Conv1d or Conv3d && name[(dot + 1)..] == "weight") names.Add(name);
+        }
+        return names;
+    }
+
+    /// <summary>
+    /// The model's full state: every named parameter and buffer, each tagged quantizable weight, float parameter or buffer.
+    /// </summary>
+    public static IReadOnlyList<StateEntry> State(nn.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        var quantizable = QuantizableParameters(module).ToHashSet(StringComparer.Ordinal);
+        var entries = new List<StateEntry>();
+        foreach (var (name, parameter) in module.named_parameters())
+            entries.Add(new StateEntry(name, parameter, quantizable.Contains(name) ? StateKind.QuantizableWeight : StateKind.FloatParameter));
+        foreach (var (name, buffer) in module.named_buffers())
+            entries.Add(new StateEntry(name, buffer, StateKind.Buffer));
+        return entries;
+    }
+
+    /// <summary>Total number of trainable parameter elements.</summary>
+    public static long ParameterCount(nn.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        return module.parameters().Sum(p => p.numel());
+    }
+}

@@ -1,0 +1,59 @@
+using FocusedQuantization.Compression.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FocusedQuantization.Compression.Training;
+
+/// <summary>Measures top-1 and top-5 accuracy (in percent) and mean loss of a classifier on a data set.</summary>
+public static class Evaluator
+{
+    /// <summary>
+    /// Runs <paramref name="model"/> in eval mode without gradients over <paramref name="data"/> in batches of
+    /// <paramref name="batchSize"/>, then restores the model's training mode.
+    /// </summary>
+    public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, ImageDataset data, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        if (batchSize < 1) throw new ArgumentException($"Batch size must be at least 1, got {batchSize}.", nameof(batchSize));
+        using var tensors = new DatasetTensors(data);
+        var wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            var k = Math.Min(5, data.Classes);
+            long top1 = 0, top5 = 0;
+            double lossSum = 0;
+            for (long start = 0; start < tensors.Count; start += batchSize)
+            {
+                using var scope = torch.NewDisposeScope();
+                var length = Math.Min(batchSize, tensors.Count - start);
+                var images = tensors.Images.narrow(0, start, length);
+                var labels = tensors.Labels.narrow(0, start, length);
+                var logits = model.forward(images);
+                lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
+                top1 += CountInTopK(logits, labels, 1);
+                top5 += CountInTopK(logits, labels, k);
+            }
+            var count = data.Count;
+            return new EvaluationResult(100.0 * top1 / count, 100.0 * top5 / count, lossSum / count, count);
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+
+    /// <summary>How many rows of <paramref name="logits"/> (N x classes) have their label among their k largest entries.</summary>
+    public static long CountInTopK(Tensor logits, Tensor labels, int k)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (k < 1 || k > logits.shape[1])
+            throw new ArgumentException($"k must be between 1 and the {logits.shape[1]} classes, got {k}.", nameof(k));
+        using var scope = torch.NewDisposeScope();
+        var (_, indices) = logits.topk(k, dim: 1);
+        return indices.eq(labels.unsqueeze(1)).any(1).sum().item<long>();
+    }
+}
