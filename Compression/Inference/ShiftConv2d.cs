@@ -132,25 +132,28 @@ public sealed class ShiftConv2d
             for (var oc = 0; oc < OutChannels; oc++)
             {
                 Array.Clear(bandAcc);
-                for (var band = 0; band < bands; band++)
-                {
-                    var acc = bandAcc.AsSpan(band * plane, plane);
-                    var segment = ShiftWeights.TermSegment(oc, bands, band, negative: false);
-                    for (var t = termStart[segment]; t < termStart[segment + 2]; t++)
-                    {
-                        var term = terms[t];
-                        ShiftKernels.AccumulatePlane(acc, x, start[term.Input], term.Shift, subtract: t >= termStart[segment + 1],
-                            outHeight, outWidth, Stride, rowStep);
-                    }
-                }
+                var components = weights.Components;
                 if (weights.HasMeans)
                 {
                     Array.Clear(meanAcc);
                     for (var c = 0; c < 2; c++)
-                    {
-                        var acc = meanAcc.AsSpan(c * plane, plane);
                         for (var m = meanStart[2 * oc + c]; m < meanStart[2 * oc + c + 1]; m++)
-                            ShiftKernels.AccumulatePlane(acc, x, start[meanInputs[m]], 0, false, outHeight, outWidth, Stride, rowStep);
+                            ShiftKernels.AccumulatePlane([], meanAcc.AsSpan(c * plane, plane), x, start[meanInputs[m]], 0,
+                                false, outHeight, outWidth, Stride, rowStep);
+                }
+                for (var band = 0; band < bands; band++)
+                {
+                    var acc = bandAcc.AsSpan(band * plane, plane);
+                    for (var c = 0; c < components; c++)
+                    {
+                        var sum = weights.HasMeans ? meanAcc.AsSpan(c * plane, plane) : [];
+                        var segment = ShiftWeights.TermSegment(oc, bands, components, band, c, negative: false);
+                        for (var t = termStart[segment]; t < termStart[segment + 2]; t++)
+                        {
+                            var term = terms[t];
+                            ShiftKernels.AccumulatePlane(acc, sum, x, start[term.Input], term.Shift,
+                                subtract: t >= termStart[segment + 1], outHeight, outWidth, Stride, rowStep);
+                        }
                     }
                 }
 

@@ -77,16 +77,26 @@ public sealed class ShiftLinear
             var segment = 0;
             for (var o = 0; o < y.Length; o++)
             {
-                for (var band = 0; band < bands; band++, segment += 2)
-                {
-                    var acc = ShiftKernels.AddShifted(0, x, terms[termStart[segment]..termStart[segment + 1]]);
-                    bandSums[band] = ShiftKernels.SubtractShifted(acc, x, terms[termStart[segment + 1]..termStart[segment + 2]]);
-                }
                 long negativeSum = 0, positiveSum = 0;
                 if (weights.HasMeans)
                 {
                     negativeSum = ShiftKernels.Sum(x, meanInputs[meanStart[2 * o]..meanStart[2 * o + 1]]);
                     positiveSum = ShiftKernels.Sum(x, meanInputs[meanStart[2 * o + 1]..meanStart[2 * o + 2]]);
+                    for (var band = 0; band < bands; band++, segment += 4)
+                    {
+                        var acc = ShiftKernels.AddShifted(0, ref negativeSum, x, terms[termStart[segment]..termStart[segment + 1]]);
+                        acc = ShiftKernels.SubtractShifted(acc, ref negativeSum, x, terms[termStart[segment + 1]..termStart[segment + 2]]);
+                        acc = ShiftKernels.AddShifted(acc, ref positiveSum, x, terms[termStart[segment + 2]..termStart[segment + 3]]);
+                        bandSums[band] = ShiftKernels.SubtractShifted(acc, ref positiveSum, x, terms[termStart[segment + 3]..termStart[segment + 4]]);
+                    }
+                }
+                else
+                {
+                    for (var band = 0; band < bands; band++, segment += 2)
+                    {
+                        var acc = ShiftKernels.AddShifted(0, x, terms[termStart[segment]..termStart[segment + 1]]);
+                        bandSums[band] = ShiftKernels.SubtractShifted(acc, x, terms[termStart[segment + 1]..termStart[segment + 2]]);
+                    }
                 }
                 var value = inputScale * weights.Combine(bandSums, negativeSum, positiveSum);
                 y[o] = (float)(bias is null ? value : value + bias[o]);

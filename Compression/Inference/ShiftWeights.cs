@@ -4,8 +4,8 @@ namespace FocusedQuantization.Compression.Inference;
 
 /// <summary>
 /// A layer's weights in sparse shift form, built once from its symbols: per output row, the offset terms as
-/// (input, left shift) pairs grouped by accumulator band and by sign, and in recentralized mode the inputs assigned
-/// to each component's power-of-two mean. Pruned weights are not stored.
+/// (input, left shift) pairs grouped by accumulator band, mixture component and sign, and in recentralized mode the
+/// inputs whose weight is exactly a component's power-of-two mean. Pruned weights are not stored.
 /// </summary>
 /// <remarks>
 /// Fixed point: a term with exponent e contributes x &lt;&lt; (e - BandLow(band)) to its band's long accumulator, one
@@ -30,6 +30,7 @@ internal sealed class ShiftWeights
         Rows = rows;
         RowLength = rowLength;
         Bands = bands;
+        Components = quantization.Mode == QuantizationMode.Recentralized ? 2 : 1;
         Terms = terms;
         TermStart = termStart;
         MeanInputs = meanInputs;
@@ -49,12 +50,21 @@ internal sealed class ShiftWeights
     /// <summary>Number of fixed-point accumulators per output (1 unless the exponent range is too wide for one long).</summary>
     public int Bands { get; }
 
-    /// <summary>Offset terms; segment (row * Bands + band) * 2 + (0 = add, 1 = subtract) is Terms[TermStart[s] .. TermStart[s + 1]).</summary>
+    /// <summary>Mixture components the terms are grouped by: 2 in recentralized mode, 1 in shift mode.</summary>
+    public int Components { get; }
+
+    /// <summary>
+    /// Offset terms; segment ((row * Bands + band) * Components + component) * 2 + (0 = add, 1 = subtract) is
+    /// Terms[TermStart[s] .. TermStart[s + 1]).
+    /// </summary>
     public ShiftTerm[] Terms { get; }
 
     public int[] TermStart { get; }
 
-    /// <summary>Inputs per mean; segment row * 2 + component is MeanInputs[MeanStart[s] .. MeanStart[s + 1]). Empty in shift mode.</summary>
+    /// <summary>
+    /// Inputs whose weight is exactly a component mean (offset 0), so they only feed that mean's sum; segment
+    /// row * 2 + component is MeanInputs[MeanStart[s] .. MeanStart[s + 1]). Empty in shift mode.
+    /// </summary>
     public int[] MeanInputs { get; }
 
     public int[] MeanStart { get; }
@@ -101,7 +111,8 @@ internal sealed class ShiftWeights
         var bands = (highest - lowest) / width + 1;
 
         // Pass 2: count per segment; pass 3: fill (a counting sort keeps every row's terms contiguous).
-        var termStart = new int[rows * bands * 2 + 1];
+        var components = recentralized ? 2 : 1;
+        var termStart = new int[rows * bands * components * 2 + 1];
         var meanStart = new int[recentralized ? rows * 2 + 1 : 1];
         var nonzero = 0;
         for (var i = 0; i < symbols.Length; i++)
@@ -110,8 +121,10 @@ internal sealed class ShiftWeights
             nonzero++;
             var row = i / rowLength;
             var d = Decode(symbols[i], exponentCount, recentralized);
-            if (d.HasOffset) termStart[TermSegment(row, bands, (d.Exponent - lowest) / width, d.Negative) + 1]++;
-            if (recentralized) meanStart[row * 2 + d.Component + 1]++;
+            if (d.HasOffset)
+                termStart[TermSegment(row, bands, components, (d.Exponent - lowest) / width, d.Component, d.Negative) + 1]++;
+            else
+                meanStart[row * 2 + d.Component + 1]++;
         }
         for (var s = 1; s < termStart.Length; s++) termStart[s] += termStart[s - 1];
         for (var s = 1; s < meanStart.Length; s++) meanStart[s] += meanStart[s - 1];
@@ -129,10 +142,13 @@ internal sealed class ShiftWeights
             if (d.HasOffset)
             {
                 var band = (d.Exponent - lowest) / width;
-                terms[termNext[TermSegment(row, bands, band, d.Negative)]++] =
+                terms[termNext[TermSegment(row, bands, components, band, d.Component, d.Negative)]++] =
                     new ShiftTerm(input, d.Exponent - lowest - band * width);
             }
-            if (recentralized) meanInputs[meanNext[row * 2 + d.Component]++] = input;
+            else
+            {
+                meanInputs[meanNext[row * 2 + d.Component]++] = input;
+            }
         }
 
         var bandUnit = new double[bands];
@@ -144,9 +160,9 @@ internal sealed class ShiftWeights
             bandUnit, sigma, means, nonzero);
     }
 
-    /// <summary>Index of the term segment for one row, band and sign.</summary>
-    public static int TermSegment(int row, int bands, int band, bool negative) =>
-        (row * bands + band) * 2 + (negative ? 1 : 0);
+    /// <summary>Index of the term segment for one row, band, component and sign.</summary>
+    public static int TermSegment(int row, int bands, int components, int band, int component, bool negative) =>
+        ((row * bands + band) * components + component) * 2 + (negative ? 1 : 0);
 
     /// <summary>
     /// The per-output epilogue, run once per output and never per weight: turns the band accumulators and the
