@@ -1,0 +1,7 @@
+using FocusedQuantization.Tracker;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddTracker(TrackerOptions.FromConfiguration(builder.Configuration));
+var app = builder.Build();
+app.MapTracker();
+app.Run();

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FocusedQuantization.Tracker;
+
+/// <summary>Registers the tracker's services and maps its MLflow-compatible endpoints.</summary>
+public static class TrackerExtensions
+{
+    /// <summary>
+    /// Adds the SQLite experiment store and MLflow's JSON conventions (snake_case names, int64 read from numbers or
+    /// strings, null fields left out), and listens on <see cref="TrackerOptions.Urls"/>.
+    /// </summary>
+    public static WebApplicationBuilder AddTracker(this WebApplicationBuilder builder, TrackerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(services => new SqliteExperimentStore(
+            options.DatabasePath, options.ResolveArtifactRoot(), services.GetRequiredService<TimeProvider>()));
+        builder.Services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
+        return builder;
+    }
+
+    /// <summary>Maps GET /health and the MLflow REST endpoints under /api/2.0/mlflow.</summary>
+    public static WebApplication MapTracker(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        // Open the store now, so that a bad --db fails at startup rather than on the first request.
+        app.Services.GetRequiredService<SqliteExperimentStore>();
+        app.MapGet("/health", () => Results.Text("OK"));
+        var mlflow = app.MapGroup("/api/2.0/mlflow").AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (MlflowException e)
+            {
+                return e.ToResult();
+            }
+        });
+        mlflow.MapExperimentEndpoints();
+        mlflow.Map("/{**path}", (HttpRequest request) =>
+            MlflowException.EndpointNotFound($"No endpoint answers {request.Method} {request.Path}.").ToResult());
+        return app;
+    }
+
+    /// <summary>MLflow's JSON conventions, applied to the given options.</summary>
+    public static void ConfigureJson(JsonSerializerOptions json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        json.NumberHandling = JsonNumberHandling.AllowReadingFromString;
+        json.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Refit;
+
+namespace FocusedQuantization.Tracking;
+
+/// <summary>Builds HTTP clients and Refit APIs that speak MLflow's REST dialect to the configured server.</summary>
+public static class MlflowClientFactory
+{
+    /// <summary>Default of the request timeout: MLflow's Python client waits 120 s.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// MLflow's JSON conventions: snake_case names, int64 fields read from numbers or strings (old servers send
+    /// strings), null fields left out of requests.
+    /// </summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Refit settings that serialize with <see cref="JsonOptions"/>.</summary>
+    public static RefitSettings RefitSettings { get; } = new(new SystemTextJsonContentSerializer(JsonOptions));
+
+    /// <summary>
+    /// An HTTP client addressed to the tracking server, sending the configured credentials, with certificate checks off
+    /// if the settings say so. The caller owns and disposes it.
+    /// </summary>
+    public static HttpClient CreateHttpClient(MlflowTrackingSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var handler = new SocketsHttpHandler();
+        if (settings.InsecureTls) handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        var client = new HttpClient(handler, disposeHandler: true)
+        {
+            BaseAddress = settings.TrackingUri,
+            Timeout = DefaultTimeout,
+        };
+        client.DefaultRequestHeaders.Authorization = settings.AuthorizationHeader;
+        return client;
+    }
+
+    /// <summary>The experiments API over the given client, whose base address is the tracking server.</summary>
+    public static IMlflowExperimentsApi CreateExperimentsApi(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return RestService.For<IMlflowExperimentsApi>(client, RefitSettings);
+    }
+
+    /// <summary>
+    /// The MLflow error in a failed call's body, or null when the body is not one (e.g. a proxy's HTML page); then only
+    /// the HTTP status tells what happened.
+    /// </summary>
+    public static MlflowError? GetMlflowError(this ApiException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (string.IsNullOrWhiteSpace(exception.Content)) return null;
+        try
+        {
+            var error = JsonSerializer.Deserialize<MlflowError>(exception.Content, JsonOptions);
+            return string.IsNullOrEmpty(error?.ErrorCode) ? null : error;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Refit;
+
+namespace FocusedQuantization.Tracking.Tests;
+
+public sealed class MlflowExperimentsApiTests : IDisposable
+{
+    private readonly RecordingHttpServer server = new();
+    private readonly HttpClient http;
+    private readonly IMlflowExperimentsApi api;
+
+    public MlflowExperimentsApiTests()
+    {
+        // A path prefix, as when the server sits behind a reverse proxy, must stay in front of the API path.
+        var settings = new MlflowTrackingSettings(new Uri(server.BaseAddress, "prefix/"), token: "tok");
+        http = MlflowClientFactory.CreateHttpClient(settings);
+        api = MlflowClientFactory.CreateExperimentsApi(http);
+    }
+
+    public void Dispose()
+    {
+        http.Dispose();
+        server.Dispose();
+    }
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Create_posts_snake_case_json_to_the_create_path_and_reads_the_id()
+    {
+        var answered = server.AnswerNextAsync(200, """{"experiment_id":"17"}""");
+
+        var response = await api.CreateExperimentAsync(
+            new CreateExperimentRequest("sweep a", "s3://bucket/a", [new ExperimentTag("owner", "me")]), Cancel);
+        var request = await answered;
+
+        Assert.Equal("17", response.ExperimentId);
+        Assert.Equal("POST", request.Method);
+        Assert.Equal("/prefix/api/2.0/mlflow/experiments/create", request.PathAndQuery);
+        Assert.StartsWith("application/json", request.ContentType);
+        Assert.Equal("Bearer tok", request.Authorization);
+        using var body = JsonDocument.Parse(request.Body);
+        Assert.Equal("sweep a", body.RootElement.GetProperty("name").GetString());
+        Assert.Equal("s3://bucket/a", body.RootElement.GetProperty("artifact_location").GetString());
+        var tag = Assert.Single(body.RootElement.GetProperty("tags").EnumerateArray());
+        Assert.Equal("owner", tag.GetProperty("key").GetString());
+        Assert.Equal("me", tag.GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task Create_leaves_out_the_fields_that_are_not_given()
+    {
+        var answered = server.AnswerNextAsync(200, """{"experiment_id":"1"}""");
+
+        await api.CreateExperimentAsync(new CreateExperimentRequest("bare"), Cancel);
+        var request = await answered;
+
+        using var body = JsonDocument.Parse(request.Body);
+        Assert.Equal(["name"], body.RootElement.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task Get_by_name_sends_the_name_as_a_query_parameter_and_reads_times_sent_as_strings_or_numbers()
+    {
+        var answered = server.AnswerNextAsync(200, """
+            {"experiment":{"experiment_id":"3","name":"a b","artifact_location":"/art/3","lifecycle_stage":"active",
+             "last_update_time":1700000000123,"creation_time":"1700000000000","tags":[{"key":"k","value":"v"}],
+             "workspace":"ignored"}}
+            """);
+
+        var experiment = (await api.GetExperimentByNameAsync("a b", Cancel)).Experiment;
+        var request = await answered;
+
+        Assert.Equal("GET", request.Method);
+        Assert.Equal("/prefix/api/2.0/mlflow/experiments/get-by-name?experiment_name=a%20b", request.PathAndQuery);
+        Assert.Equal(new MlflowExperiment("3", "a b", "/art/3", "active", 1700000000123, 1700000000000, null),
+            experiment with { Tags = null });
+        Assert.Equal([new ExperimentTag("k", "v")], experiment.Tags!);
+    }
+
+    [Fact]
+    public async Task A_refused_call_raises_an_api_exception_carrying_the_mlflow_error()
+    {
+        var answered = server.AnswerNextAsync(404,
+            """{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Could not find experiment with name 'x'"}""");
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => api.GetExperimentByNameAsync("x", Cancel));
+        await answered;
+
+        Assert.Equal(404, (int)error.StatusCode);
+        Assert.Equal(new MlflowError("RESOURCE_DOES_NOT_EXIST", "Could not find experiment with name 'x'"), error.GetMlflowError());
+    }
+
+    [Fact]
+    public async Task A_refusal_without_an_mlflow_body_has_no_mlflow_error()
+    {
+        var answered = server.AnswerNextAsync(502, "\"bad gateway\"");
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => api.GetExperimentByNameAsync("x", Cancel));
+        await answered;
+
+        Assert.Equal(502, (int)error.StatusCode);
+        Assert.Null(error.GetMlflowError());
+    }
+}
