@@ -27,6 +27,9 @@ public static class FqCommandLine
             return ExitCodes.BadInput;
         }
 
+        // Redirected output (logs, CI) would otherwise be cut to 80 columns and wrap every table.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
+
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {

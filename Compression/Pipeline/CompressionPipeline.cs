@@ -37,11 +37,11 @@ public sealed class CompressionPipeline(CompressionOptions options)
         seconds[PipelineStage.Data] = Lap(clock);
 
         // Torch work is CPU-bound and synchronous: keep it off the caller's thread.
-        return await Task.Run(() => Compress(modelName, train, test, outputPath, progress, seconds, clock, cancellationToken), cancellationToken);
+        return await Task.Run(() => Compress(modelName, dataset.Name, train, test, outputPath, progress, seconds, clock, cancellationToken), cancellationToken);
     }
 
     private CompressionReport Compress(
-        string modelName, ImageDataset train, ImageDataset test, string outputPath, IProgress<PipelineProgress> progress,
+        string modelName, string datasetName, ImageDataset train, ImageDataset test, string outputPath, IProgress<PipelineProgress> progress,
         Dictionary<string, double> seconds, Stopwatch clock, CancellationToken cancellationToken)
     {
         var shape = new ModelShape(train.Channels, train.Height, train.Width, train.Classes);
@@ -71,7 +71,7 @@ public sealed class CompressionPipeline(CompressionOptions options)
             new Dictionary<string, string>
             {
                 [ModelState.ShapeKey] = ModelState.FormatShape(shape),
-                [ModelState.DatasetKey] = train.Name,
+                [ModelState.DatasetKey] = datasetName,
                 ["bits"] = options.Bits.ToString(CultureInfo.InvariantCulture),
                 ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
             });
@@ -97,7 +97,7 @@ public sealed class CompressionPipeline(CompressionOptions options)
         return new CompressionReport
         {
             Model = modelName,
-            Dataset = train.Name,
+            Dataset = datasetName,
             Bits = options.Bits,
             Coding = CodingModes.NameOf(options.Coding),
             DenseBytes = decoded.DenseBytes,

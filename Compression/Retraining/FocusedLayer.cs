@@ -48,6 +48,9 @@ public sealed class FocusedLayer
     /// <summary>The plan's parameters with the learned scale.</summary>
     public LayerQuantization FinalParameters => _plan.Parameters with { Alpha = Alpha };
 
+    /// <summary>Whether weight <paramref name="index"/> is in the quantized set.</summary>
+    public bool IsQuantized(int index) => _inQuantizedSet[index];
+
     /// <summary>Number of weights currently in the quantized set.</summary>
     public int QuantizedCount { get; private set; }
 

@@ -69,27 +69,24 @@ public sealed class PruningRetrainer : ITrainingHooks
         {
             var weight = _weights[l];
             weight.CaptureDense();
-            UpdateMask(l, _totalSteps);
+            // The last mask is a plain cut at the target threshold: hysteresis would leave the layer short of it.
+            var threshold = Threshold(l, _totalSteps);
+            DnsPruner.InitialMask(weight.Dense, threshold, _masks[l]);
             for (var i = 0; i < weight.Count; i++) weight.Effective[i] = _masks[l][i] ? weight.Dense[i] : 0f;
             weight.LoadEffective();
             weight.CaptureDense();
         }
     }
 
-    private void UpdateMask(int layer, long step)
+    private void UpdateMask(int layer, long step) =>
+        DnsPruner.UpdateMask(_weights[layer].Dense, Threshold(layer, step), _masks[layer]);
+
+    private float Threshold(int layer, long step)
     {
         var dense = _weights[layer].Dense;
-        float threshold;
-        if (_targetSparsities is not null)
-        {
-            var progress = Math.Min(1.0, step / (_totalSteps * 2.0 / 3.0));
-            var target = _targetSparsities[layer] * (1 - Math.Pow(1 - progress, 3));
-            threshold = DnsPruner.FindAlpha(dense, target).Threshold;
-        }
-        else
-        {
-            threshold = DnsThreshold.Compute(dense, _alpha!.Value);
-        }
-        DnsPruner.UpdateMask(dense, threshold, _masks[layer]);
+        if (_targetSparsities is null) return DnsThreshold.Compute(dense, _alpha!.Value);
+        var progress = Math.Min(1.0, step / (_totalSteps * 2.0 / 3.0));
+        var target = _targetSparsities[layer] * (1 - Math.Pow(1 - progress, 3));
+        return DnsPruner.FindAlpha(dense, target).Threshold;
     }
 }

@@ -1,0 +1,110 @@
+using FocusedQuantization.Compression.Models;
+using FocusedQuantization.Compression.Quantization;
+using FocusedQuantization.Compression.Retraining;
+using FocusedQuantization.Compression.Training;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace FocusedQuantization.Compression.Tests.Retraining;
+
+/// <summary>Pruning and focused fine-tuning on a real (small) model and trainer.</summary>
+public sealed class RetrainingTests
+{
+    [Fact]
+    public void Pruning_reaches_each_layers_target_and_keeps_updating_pruned_weights_while_training()
+    {
+        using var model = ModelZoo.Create("lenet-300-100", null, seed: 3);
+        var data = SyntheticImages.Create(512, seed: 5);
+        var weights = Weights(model);
+        var targets = SparsityAllocation.Allocate(weights.Select(w => w.Count).ToArray(), 0.8);
+        var pruner = PruningRetrainer.ToSparsity(weights, targets, totalSteps: 16, updateEvery: 4);
+        using var trainer = new Trainer(model, new TrainerOptions { Epochs = 2, BatchSize = 64, LearningRate = 0.05, Seed = 1 });
+
+        trainer.Train(data, pruner, cancellationToken: TestContext.Current.CancellationToken);
+        // Dense weights behind the mask still moved: DNS applies the gradient to every weight so pruned ones can return.
+        var before = weights[0].Dense.ToArray();
+        var maskBefore = pruner.Masks[0].ToArray();
+        trainer.Train(data, pruner, cancellationToken: TestContext.Current.CancellationToken);
+        weights[0].CaptureDense();
+        var movedWhilePruned = Enumerable.Range(0, before.Length).Count(i => !maskBefore[i] && weights[0].Dense[i] != before[i]);
+        Assert.True(movedWhilePruned > 0, "pruned weights received no updates");
+
+        pruner.Finish();
+        for (var l = 0; l < weights.Length; l++)
+        {
+            var sparsity = pruner.Masks[l].Count(m => !m) / (double)weights[l].Count;
+            Assert.InRange(sparsity, targets[l] - 0.01, targets[l] + 0.01);
+            weights[l].CaptureDense();
+            Assert.All(Enumerable.Range(0, weights[l].Count).Where(i => !pruner.Masks[l][i]), i => Assert.Equal(0f, weights[l].Dense[i]));
+        }
+    }
+
+    [Fact]
+    public void After_fine_tuning_every_weight_is_exactly_its_decoded_symbol_and_pruned_weights_stay_zero()
+    {
+        using var model = ModelZoo.Create("lenet-300-100", null, seed: 4);
+        var data = SyntheticImages.Create(512, seed: 6);
+        var weights = Weights(model);
+        using (var baseline = new Trainer(model, new TrainerOptions { Epochs = 1, BatchSize = 64, LearningRate = 0.05, Seed = 1 }))
+            baseline.Train(data, cancellationToken: TestContext.Current.CancellationToken);
+        var pruner = PruningRetrainer.ToSparsity(weights, [0.9, 0.8, 0.5], totalSteps: 1);
+        pruner.Finish();
+        var masks = pruner.Masks.ToArray();
+
+        var schedule = new FineTuneSchedule { LearningRate = 0.01 }.Scaled(0.34);
+        var tuner = new FocusedFineTuner(weights.Zip(masks), new QuantizationOptions { Bits = 4, Seed = 2 }, schedule);
+        using var trainer = new Trainer(model, new TrainerOptions { Epochs = 1, BatchSize = 64, LearningRate = 0.01, Seed = 2, WeightDecay = 0 });
+        foreach (var epoch in tuner.Epochs)
+        {
+            trainer.LearningRate = epoch.LearningRate;
+            trainer.TrainEpoch(data, tuner, cancellationToken: TestContext.Current.CancellationToken);
+        }
+        var quantized = tuner.Finish();
+
+        Assert.Equal(weights.Length, quantized.Count);
+        for (var l = 0; l < weights.Length; l++)
+        {
+            var (name, shape, parameters, symbols) = quantized[l];
+            Assert.Equal(weights[l].Name, name);
+            Assert.Equal(4, parameters.Bits);
+            var inModel = weights[l].Parameter.data<float>().ToArray();
+            for (var i = 0; i < symbols.Length; i++)
+            {
+                Assert.Equal(parameters.Dequantize(symbols[i]), inModel[i]);
+                if (!masks[l][i]) Assert.Equal(0, symbols[i]);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_quantized_set_grows_by_smallest_quantization_error_first()
+    {
+        using var model = ModelZoo.Create("lenet-300-100", null, seed: 8);
+        var weights = Weights(model);
+        var mask = Enumerable.Repeat(true, weights[2].Count).ToArray();
+        var tuner = new FocusedFineTuner([(weights[2], mask)], new QuantizationOptions { Bits = 3, Seed = 1 }, new FineTuneSchedule());
+        var layer = tuner.Layers[0];
+
+        layer.GrowQuantizedSet(0.25);
+
+        Assert.Equal((int)Math.Round(0.25 * weights[2].Count), layer.QuantizedCount);
+        var parameters = layer.FinalParameters;
+        var errors = Enumerable.Range(0, weights[2].Count)
+            .Select(i => (In: layer.IsQuantized(i), Error: Math.Abs(weights[2].Dense[i] - parameters.Dequantize(layer.Symbols[i]))))
+            .ToArray();
+        var worstIn = errors.Where(e => e.In).Max(e => e.Error);
+        var bestOut = errors.Where(e => !e.In).Min(e => e.Error);
+        Assert.True(worstIn <= bestOut, $"a weight with error {worstIn} was quantized before one with {bestOut}");
+
+        layer.ComputeEffective();
+        for (var i = 0; i < weights[2].Count; i++)
+            Assert.Equal(layer.IsQuantized(i) ? parameters.Dequantize(layer.Symbols[i]) : weights[2].Dense[i], weights[2].Effective[i]);
+    }
+
+    private static ShadowedWeight[] Weights(nn.Module<Tensor, Tensor> model)
+    {
+        var named = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+        return ModelZoo.QuantizableParameters(model).Select(n => new ShadowedWeight(n, named[n])).ToArray();
+    }
+}
