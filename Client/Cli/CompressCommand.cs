@@ -31,13 +31,14 @@ public static class CompressCommand
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images." };
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test images." };
         var checkpoint = new Option<string?>("--baseline") { Description = "Load this baseline checkpoint instead of training one." };
+        var offline = new Option<bool>("--offline") { Description = "Never download the data set; fail if it is not on disk." };
         var output = new Option<string>("--out") { Description = "Where to write the compressed model (.fqz).", DefaultValueFactory = _ => "model.fqz" };
         var report = new Option<string?>("--report") { Description = "Where to write the JSON report." };
 
         var command = new Command("compress", "Train (or load) a baseline, prune it, quantize it with focused quantization, fine-tune, encode and evaluate.")
         {
             model, dataset, dataDir, bits, wsep, overflow, sparsity, pruneAlpha, baselineEpochs, pruneEpochs, scheduleScale,
-            lr, fineTuneLr, batchSize, seed, coding, trainLimit, testLimit, checkpoint, output, report,
+            lr, fineTuneLr, batchSize, seed, coding, trainLimit, testLimit, checkpoint, offline, output, report,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -62,6 +63,7 @@ public static class CompressCommand
                 TrainLimit = parse.GetValue(trainLimit),
                 TestLimit = parse.GetValue(testLimit),
                 BaselineCheckpoint = parse.GetValue(checkpoint),
+                AllowDownload = !parse.GetValue(offline),
             };
             return await RunAsync(options, parse.GetValue(output)!, parse.GetValue(report), cancellationToken);
         });

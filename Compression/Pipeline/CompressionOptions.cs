@@ -16,6 +16,9 @@ public sealed record CompressionOptions
     /// <summary>Folder holding the data set's IDX files; null searches the usual places.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>When false, a data set found nowhere on disk is an error rather than a download. Default true.</summary>
+    public bool AllowDownload { get; init; } = true;
+
     /// <summary>Bit width of every quantized layer before entropy coding, 3..8. Default 5 (the paper's).</summary>
     public int Bits { get; init; } = 5;
 

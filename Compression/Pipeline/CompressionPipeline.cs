@@ -30,7 +30,7 @@ public sealed class CompressionPipeline(CompressionOptions options)
         var clock = Stopwatch.StartNew();
 
         progress.Report(new PipelineProgress(PipelineStage.Data, 0, $"loading {dataset.Name}"));
-        var catalog = new DatasetCatalog(new DatasetCatalogOptions { DataDirectory = options.DataDirectory, AllowDownload = true });
+        var catalog = new DatasetCatalog(new DatasetCatalogOptions { DataDirectory = options.DataDirectory, AllowDownload = options.AllowDownload });
         var train = await catalog.LoadAsync(dataset, DatasetSplit.Train, options.TrainLimit is { } n ? DatasetSubset.First(n) : null, cancellationToken);
         var test = await catalog.LoadAsync(dataset, DatasetSplit.Test, options.TestLimit is { } m ? DatasetSubset.First(m) : null, cancellationToken);
         progress.Report(new PipelineProgress(PipelineStage.Data, 1, $"{train.Count:N0} training, {test.Count:N0} test images"));

@@ -1,0 +1,113 @@
+using System.IO.Compression;
+
+namespace FocusedQuantization.Client.Tests;
+
+/// <summary>Every kind of bad input gives exit code 2, a message naming the problem, no stack trace, no output file.</summary>
+public sealed class BadInputTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("fq-cli-").FullName;
+
+    private string Output => Path.Combine(_folder, "model.fqz");
+
+    [Fact]
+    public async Task An_unknown_model_is_named_with_the_valid_ones()
+    {
+        var result = await FqProcess.RunAsync("compress", "--model", "vgg-99", "--dataset", "fashion-mnist", "--out", Output);
+
+        AssertBadInput(result, "vgg-99");
+        Assert.Contains("lenet5", result.Error);
+    }
+
+    [Fact]
+    public async Task An_unknown_data_set_is_named()
+    {
+        var result = await FqProcess.RunAsync("compress", "--dataset", "imagenet-1k", "--out", Output);
+
+        AssertBadInput(result, "imagenet-1k");
+    }
+
+    [Theory]
+    [InlineData("2")]
+    [InlineData("9")]
+    public async Task Bits_outside_three_to_eight_are_refused(string bits)
+    {
+        var result = await FqProcess.RunAsync("compress", "--bits", bits, "--out", Output);
+
+        AssertBadInput(result, "--bits");
+    }
+
+    [Fact]
+    public async Task An_unknown_option_is_refused()
+    {
+        var result = await FqProcess.RunAsync("compress", "--bitz", "5", "--out", Output);
+
+        AssertBadInput(result, "--bitz");
+    }
+
+    [Fact]
+    public async Task A_data_set_missing_offline_says_what_to_install_or_where_to_put_it()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_folder, "empty")).FullName;
+
+        var result = await FqProcess.RunAsync("compress", "--dataset", "mnist", "--data-dir", empty, "--offline", "--out", Output);
+
+        AssertBadInput(result, "MNIST");
+        Assert.Contains(empty, result.Error);
+    }
+
+    [Fact]
+    public async Task A_truncated_idx_file_is_named_and_nothing_is_written()
+    {
+        var data = Directory.CreateDirectory(Path.Combine(_folder, "data")).FullName;
+        WriteIdx(Path.Combine(data, "train-images-idx3-ubyte.gz"), [0, 0, 8, 3, 0, 0, 0, 100, 0, 0, 0, 28, 0, 0, 0, 28, 1, 2, 3]);
+        WriteIdx(Path.Combine(data, "train-labels-idx1-ubyte.gz"), [0, 0, 8, 1, 0, 0, 0, 100, .. new byte[100]]);
+        WriteIdx(Path.Combine(data, "t10k-images-idx3-ubyte.gz"), [0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 28, 0, 0, 0, 28, .. new byte[784]]);
+        WriteIdx(Path.Combine(data, "t10k-labels-idx1-ubyte.gz"), [0, 0, 8, 1, 0, 0, 0, 1, 0]);
+
+        var result = await FqProcess.RunAsync("compress", "--dataset", "fashion-mnist", "--data-dir", data, "--offline", "--out", Output, "--report", Path.Combine(_folder, "r.json"));
+
+        AssertBadInput(result, "train-images-idx3-ubyte");
+        Assert.False(File.Exists(Path.Combine(_folder, "r.json")));
+    }
+
+    [Fact]
+    public async Task A_corrupt_fqz_file_is_reported_as_corrupt()
+    {
+        var path = Path.Combine(_folder, "bad.fqz");
+        await File.WriteAllBytesAsync(path, [.. "FQZ"u8, 1, 2, 3, 4, 5, 6, 7, 8, 9], TestContext.Current.CancellationToken);
+
+        var result = await FqProcess.RunAsync("inspect", path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("corrupt or truncated", result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
+    public async Task Inspecting_a_missing_file_names_it()
+    {
+        var result = await FqProcess.RunAsync("inspect", Path.Combine(_folder, "nope.fqz"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("nope.fqz", result.Error);
+    }
+
+    private void AssertBadInput(FqProcess.Result result, string named)
+    {
+        Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}; stderr: {result.Error}; stdout: {result.Output}");
+        Assert.Contains(named, result.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("   at ", result.Error);
+        Assert.DoesNotContain("Exception", result.Error);
+        Assert.False(File.Exists(Output), "a partial output file was left behind");
+        Assert.Empty(Directory.GetFiles(_folder, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    private static void WriteIdx(string path, byte[] content)
+    {
+        using var file = File.Create(path);
+        using var gzip = new GZipStream(file, CompressionLevel.Fastest);
+        gzip.Write(content);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
