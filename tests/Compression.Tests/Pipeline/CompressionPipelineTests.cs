@@ -23,7 +23,7 @@ public sealed class CompressionPipelineTests : IDisposable
             BaselineEpochs = 1,
             PruneEpochs = 1,
             ScheduleScale = 0.2,
-            TrainLimit = 800,
+            TrainLimit = 2000,
             TestLimit = 400,
             CacheDirectory = Path.Combine(_folder, "cache"),
         };
@@ -47,7 +47,7 @@ public sealed class CompressionPipelineTests : IDisposable
         var test = new DatasetCatalog().Load("fashion-mnist", DatasetSplit.Test, DatasetSubset.First(400));
         var evaluation = Evaluator.Evaluate(restored, test);
         Assert.Equal(report.Top1Compressed, evaluation.Top1Percent, 9);
-        Assert.True(report.Top1Compressed > 40, $"top-1 {report.Top1Compressed} is hardly above chance");
+        Assert.True(report.Top1Compressed > 50, $"top-1 {report.Top1Compressed} is hardly above chance");
         Assert.Single(Directory.GetFiles(_folder), f => f.EndsWith(".fqz", StringComparison.Ordinal));
     }
 
