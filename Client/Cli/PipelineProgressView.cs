@@ -14,7 +14,7 @@ public static class PipelineProgressView
         return await AnsiConsole.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
                 var tasks = new Dictionary<string, ProgressTask>();
@@ -22,16 +22,25 @@ public static class PipelineProgressView
                 {
                     if (!tasks.TryGetValue(p.Stage, out var task))
                     {
-                        foreach (var earlier in tasks.Values) earlier.Value = earlier.MaxValue;
+                        foreach (var earlier in tasks.Values) Finish(earlier);
                         tasks[p.Stage] = task = context.AddTask(p.Stage, maxValue: 1.0);
                     }
                     task.Value = Math.Clamp(p.Fraction, 0, 1);
                     task.Description = $"{p.Stage,-9} {Markup.Escape(p.Detail)}";
+                    if (p.Fraction >= 1) Finish(task);
                 });
                 var result = await work(progress, cancellationToken);
-                foreach (var task in tasks.Values) task.Value = task.MaxValue;
+                foreach (var task in tasks.Values) Finish(task);
                 return result;
             });
+    }
+
+    // A full bar does not stop a task's clock; StopTask does, so each stage shows its own duration.
+    private static void Finish(ProgressTask task)
+    {
+        if (task.IsFinished && task.StopTime is not null) return;
+        task.Value = task.MaxValue;
+        task.StopTask();
     }
 
     /// <summary>Prints a line when a stage starts and at every tenth of it, so redirected output stays short.</summary>
