@@ -1,0 +1,59 @@
+namespace FocusedQuantization.Grains.Interfaces.Sweeps;
+
+/// <summary>A hyperparameter sweep as the user wrote it (YAML), validated: what to compress and what to search.</summary>
+[GenerateSerializer, Immutable, Alias("fq.SweepSpec")]
+public sealed record SweepSpec(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Model,
+    [property: Id(2)] string Dataset,
+    [property: Id(3)] int Seed,
+    [property: Id(4)] IReadOnlyList<ObjectiveSpec> Objectives,
+    [property: Id(5)] double? MaxTop1Drop,
+    [property: Id(6)] int Concurrency,
+    [property: Id(7)] StrategySpec Strategy,
+    [property: Id(8)] TrainingSpec Training,
+    [property: Id(9)] SearchSpace Space);
+
+/// <summary>One objective: a metric (cr, top1, top5, compressed_bytes) and whether it is maximised.</summary>
+[GenerateSerializer, Immutable, Alias("fq.ObjectiveSpec")]
+public sealed record ObjectiveSpec([property: Id(0)] string Metric, [property: Id(1)] bool Maximize);
+
+/// <summary>How trials are drawn from the space: "grid" (every combination) or "random" (Budget draws with Seed).</summary>
+[GenerateSerializer, Immutable, Alias("fq.StrategySpec")]
+public sealed record StrategySpec([property: Id(0)] string Kind, [property: Id(1)] int? Budget, [property: Id(2)] int? Seed);
+
+/// <summary>Training settings shared by every trial of a sweep (so that trials share one baseline).</summary>
+[GenerateSerializer, Immutable, Alias("fq.TrainingSpec")]
+public sealed record TrainingSpec(
+    [property: Id(0)] int BaselineEpochs,
+    [property: Id(1)] int PruneEpochs,
+    [property: Id(2)] int BatchSize,
+    [property: Id(3)] double LearningRate,
+    [property: Id(4)] int? TrainLimit,
+    [property: Id(5)] int? TestLimit,
+    [property: Id(6)] string? DataDirectory);
+
+/// <summary>
+/// The values each knob takes. Exactly one of TargetSparsity and PruneAlpha is set. A null entry of OverflowRate
+/// means the paper's default 1/(2^n + 1).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("fq.SearchSpace")]
+public sealed record SearchSpace(
+    [property: Id(0)] IReadOnlyList<double>? TargetSparsity,
+    [property: Id(1)] IReadOnlyList<double>? PruneAlpha,
+    [property: Id(2)] BitsSpace Bits,
+    [property: Id(3)] IReadOnlyList<double> WSep,
+    [property: Id(4)] IReadOnlyList<double?> OverflowRate,
+    [property: Id(5)] IReadOnlyList<double> ScheduleScale,
+    [property: Id(6)] IReadOnlyList<double> FineTuneLearningRate,
+    [property: Id(7)] IReadOnlyList<string> Coding);
+
+/// <summary>
+/// Bit widths: Policy "uniform" sweeps Values as one width for every layer (the paper); Policy "per-layer" picks each
+/// layer's width from the candidate Values under each budget of BudgetBitsPerWeight (mixed precision).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("fq.BitsSpace")]
+public sealed record BitsSpace(
+    [property: Id(0)] string Policy,
+    [property: Id(1)] IReadOnlyList<int> Values,
+    [property: Id(2)] IReadOnlyList<double>? BudgetBitsPerWeight);

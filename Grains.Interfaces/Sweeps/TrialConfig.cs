@@ -1,0 +1,24 @@
+namespace FocusedQuantization.Grains.Interfaces.Sweeps;
+
+/// <summary>
+/// One point of a sweep's space: everything a trial needs to run. Exactly one of TargetSparsity and PruneAlpha is set.
+/// With BitsPolicy "uniform" every layer gets Bits; with "per-layer" each layer's width is chosen from CandidateBits
+/// so that the coded size stays within BudgetBitsPerWeight.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("fq.TrialConfig")]
+public sealed record TrialConfig(
+    [property: Id(0)] string Model,
+    [property: Id(1)] string Dataset,
+    [property: Id(2)] int Seed,
+    [property: Id(3)] TrainingSpec Training,
+    [property: Id(4)] double? TargetSparsity,
+    [property: Id(5)] double? PruneAlpha,
+    [property: Id(6)] string BitsPolicy,
+    [property: Id(7)] int Bits,
+    [property: Id(8)] IReadOnlyList<int> CandidateBits,
+    [property: Id(9)] double? BudgetBitsPerWeight,
+    [property: Id(10)] double WSep,
+    [property: Id(11)] double? OverflowRate,
+    [property: Id(12)] double ScheduleScale,
+    [property: Id(13)] double FineTuneLearningRate,
+    [property: Id(14)] string Coding);

@@ -1,0 +1,25 @@
+namespace FocusedQuantization.Grains.Interfaces.Sweeps;
+
+/// <summary>What a completed trial measured. Accuracies in percent.</summary>
+[GenerateSerializer, Immutable, Alias("fq.TrialResult")]
+public sealed record TrialResult(
+    [property: Id(0)] double CompressionRatio,
+    [property: Id(1)] double Top1,
+    [property: Id(2)] double Top5,
+    [property: Id(3)] double Sparsity,
+    [property: Id(4)] long CompressedBytes,
+    [property: Id(5)] long DenseBytes,
+    [property: Id(6)] double Top1Dense,
+    [property: Id(7)] double Top5Dense,
+    [property: Id(8)] IReadOnlyList<LayerOutcome> Layers,
+    [property: Id(9)] string FqzPath);
+
+/// <summary>One layer of a trial's compressed model.</summary>
+[GenerateSerializer, Immutable, Alias("fq.LayerOutcome")]
+public sealed record LayerOutcome(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Mode,
+    [property: Id(2)] int Bits,
+    [property: Id(3)] long Weights,
+    [property: Id(4)] double Sparsity,
+    [property: Id(5)] long CodedBits);
