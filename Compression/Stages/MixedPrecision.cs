@@ -32,10 +32,10 @@ public static class MixedPrecision
         var budget = (long)Math.Floor(budgetBitsPerWeight * totalWeights);
         var costs = layers.Select(l => l.Points.Select(p => Cost(l, p, totalWeights, distortion)).ToArray()).ToArray();
 
-        var smallest = layers.Select(l => l.Points.Select((p, i) => (p, i)).MinBy(x => x.p.Bits).i).ToArray();
-        long smallestBits = layers.Select((l, k) => l.Points[smallest[k]].CodedBits).Sum();
-        if (smallestBits > budget)
+        if (layers.Sum(l => l.Points.Min(p => p.CodedBits)) > budget)
         {
+            var smallest = layers.Select(l => l.Points.Select((p, i) => (p, i)).MinBy(x => x.p.Bits).i).ToArray();
+            long smallestBits = layers.Select((l, k) => l.Points[smallest[k]].CodedBits).Sum();
             return Result(layers, smallest, costs, budget, withinBudget: false, string.Create(CultureInfo.InvariantCulture,
                 $"Even the smallest widths take {(double)smallestBits / totalWeights:F3} bits per weight, over the budget of {budgetBitsPerWeight:G4}: every layer takes its smallest width."));
         }
