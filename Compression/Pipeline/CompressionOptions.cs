@@ -67,7 +67,7 @@ public sealed record CompressionOptions
     /// <summary>Entropy coding of the .fqz file. Default ContextArithmetic; the paper's Huffman is always reported too.</summary>
     public CodingMode Coding { get; init; } = CodingMode.ContextArithmetic;
 
-    /// <summary>Folder where trained baselines are cached; null uses ~/.cache/fq/checkpoints.</summary>
+    /// <summary>The checkpoint store (baselines and pruned checkpoints, reused across runs); null uses ~/.cache/fq/checkpoints.</summary>
     public string? CacheDirectory { get; init; }
 
     /// <summary>Throws ArgumentException naming the first option that is out of range.</summary>

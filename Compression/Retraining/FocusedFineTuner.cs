@@ -17,11 +17,29 @@ public sealed class FocusedFineTuner : ITrainingHooks
 
     /// <summary>Plans every layer from its current dense weights and pruning mask.</summary>
     public FocusedFineTuner(IEnumerable<(ShadowedWeight Weight, bool[] Mask)> layers, QuantizationOptions options, FineTuneSchedule schedule)
+        : this(layers, options, schedule, bitsPerLayer: null)
     {
-        _layers = layers.Select((l, i) => new FocusedLayer(l.Weight, l.Mask, options with { Seed = options.Seed + 7919 * i })).ToArray();
+    }
+
+    /// <summary>
+    /// Plans every layer from its current dense weights and pruning mask, layer i with the seed options.Seed + 7919 i
+    /// and the width <paramref name="bitsPerLayer"/> gives its weight's name (options.Bits for a layer it leaves out).
+    /// </summary>
+    public FocusedFineTuner(
+        IEnumerable<(ShadowedWeight Weight, bool[] Mask)> layers, QuantizationOptions options, FineTuneSchedule schedule, IReadOnlyDictionary<string, int>? bitsPerLayer)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _layers = layers.Select((l, i) => new FocusedLayer(l.Weight, l.Mask, options with
+        {
+            Seed = options.Seed + LayerSeedStride * i,
+            Bits = bitsPerLayer is not null && bitsPerLayer.TryGetValue(l.Weight.Name, out var bits) ? bits : options.Bits,
+        })).ToArray();
         _epochs = schedule.Expand();
         _current = _epochs[0];
     }
+
+    /// <summary>Layer i is planned with the seed options.Seed + LayerSeedStride * i, so that layers draw independently.</summary>
+    public const int LayerSeedStride = 7919;
 
     /// <summary>The epochs this fine-tuner expects the trainer to run, with their learning rates.</summary>
     public IReadOnlyList<FineTuneEpoch> Epochs => _epochs;

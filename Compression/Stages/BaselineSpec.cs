@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using FocusedQuantization.Compression.Data;
+using FocusedQuantization.Compression.Models;
+
+namespace FocusedQuantization.Compression.Stages;
+
+/// <summary>
+/// How a dense baseline is made: <paramref name="Epochs"/> of SGD (momentum 0.9, cosine decay to a tenth) at
+/// <paramref name="LearningRate"/> on the first <paramref name="TrainLimit"/> training images (null: all), from
+/// weights seeded with <paramref name="Seed"/>. <paramref name="TestLimit"/> (null: all test images),
+/// <paramref name="DataDirectory"/> and <paramref name="AllowDownload"/> (default false) say where data comes from and
+/// how the checkpoint is evaluated; they are not part of <see cref="Id"/>. With <paramref name="ImportPath"/> the
+/// baseline is that checkpoint file instead of a trained one, and its id is a key of the file's content.
+/// </summary>
+public sealed record BaselineSpec(
+    string Model,
+    string Dataset,
+    int Epochs,
+    double LearningRate,
+    int BatchSize,
+    int Seed,
+    int? TrainLimit = null,
+    string? DataDirectory = null,
+    int? TestLimit = null,
+    bool AllowDownload = false,
+    string? ImportPath = null)
+{
+    /// <summary>The stable id of the checkpoint these settings make ("baseline-" and 16 hex digits).</summary>
+    public string Id => CheckpointStore.KeyOf("baseline", Canonical);
+
+    /// <summary>The settings the id is made from, spelled out invariantly.</summary>
+    public string Canonical
+    {
+        get
+        {
+            var model = ModelZoo.Canonicalize(Model);
+            var dataset = DatasetCatalog.Describe(Dataset).Name;
+            if (ImportPath is { } path)
+            {
+                using var stream = File.OpenRead(path);
+                return $"baseline-import|{model}|{dataset}|{Convert.ToHexStringLower(SHA256.HashData(stream))}";
+            }
+            return string.Create(CultureInfo.InvariantCulture,
+                $"baseline|{model}|{dataset}|epochs {Epochs}|lr {LearningRate:R}|batch {BatchSize}|seed {Seed}|train {(TrainLimit is { } n ? n : "all")}");
+        }
+    }
+
+    /// <summary>The training split this baseline learns from.</summary>
+    public DatasetRequest TrainData => new(Dataset, DatasetSplit.Train, TrainLimit, DataDirectory, AllowDownload);
+
+    /// <summary>The test split every stage of this baseline's family is evaluated on.</summary>
+    public DatasetRequest TestData => new(Dataset, DatasetSplit.Test, TestLimit, DataDirectory, AllowDownload);
+
+    /// <summary>Throws ArgumentException naming the first setting out of range (and FileNotFoundException for a missing import).</summary>
+    public void Validate()
+    {
+        ModelZoo.Canonicalize(Model);
+        DatasetCatalog.Describe(Dataset);
+        if (Epochs < 0) throw new ArgumentException($"Baseline epochs must be >= 0, got {Epochs}.");
+        if (!(LearningRate > 0 && LearningRate < 10)) throw new ArgumentException($"The baseline learning rate must be in (0, 10), got {LearningRate}.");
+        if (BatchSize is < 1 or > 65536) throw new ArgumentException($"The batch size must be between 1 and 65536, got {BatchSize}.");
+        if (TrainLimit is < 1) throw new ArgumentException($"The train limit must be at least 1, got {TrainLimit}.");
+        if (TestLimit is < 1) throw new ArgumentException($"The test limit must be at least 1, got {TestLimit}.");
+        if (ImportPath is { } path && !File.Exists(path)) throw new FileNotFoundException($"Baseline checkpoint {path} does not exist.", path);
+    }
+}

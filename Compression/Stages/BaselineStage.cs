@@ -1,0 +1,94 @@
+using System.Text.Json;
+using FocusedQuantization.Compression.Data;
+using FocusedQuantization.Compression.Models;
+using FocusedQuantization.Compression.Pipeline;
+using FocusedQuantization.Compression.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FocusedQuantization.Compression.Stages;
+
+/// <summary>Trains (or finds, or imports) the dense baseline of a <see cref="BaselineSpec"/> in a checkpoint store.</summary>
+public static class BaselineStage
+{
+    /// <summary>
+    /// Makes sure the baseline is in <paramref name="store"/>, with its evaluation on <see cref="BaselineSpec.TestData"/>,
+    /// and returns its id. A baseline already there is not trained again; concurrent calls in one process for the
+    /// same spec train once. Runs synchronously on the caller's thread; cancellation is observed between batches.
+    /// </summary>
+    public static string Ensure(BaselineSpec spec, CheckpointStore store, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(store);
+        spec.Validate();
+        progress ??= new Progress<PipelineProgress>();
+        var id = spec.Id;
+        return store.WithLock(id, () =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            torch.set_num_threads(1);
+            using var trained = store.Exists(StageNames.Manifest(id)) ? null : Make(spec, id, store, progress, cancellationToken);
+            if (trained is null) progress.Report(new PipelineProgress(PipelineStage.Baseline, 0, $"reusing {id}"));
+            var evaluation = StageEvaluations.Ensure(store, id, spec.TestData, () => trained);
+            progress.Report(new PipelineProgress(PipelineStage.Baseline, 1, $"top-1 {evaluation.Top1Percent:F2} %"));
+            return id;
+        });
+    }
+
+    /// <summary>The baseline's accuracy on <see cref="BaselineSpec.TestData"/> (making the baseline first if needed).</summary>
+    public static EvaluationResult Evaluation(BaselineSpec spec, CheckpointStore store, CancellationToken cancellationToken = default)
+    {
+        var id = Ensure(spec, store, null, cancellationToken);
+        return StageEvaluations.Ensure(store, id, spec.TestData, () => null);
+    }
+
+    private static nn.Module<Tensor, Tensor> Make(BaselineSpec spec, string id, CheckpointStore store, IProgress<PipelineProgress> progress, CancellationToken cancellationToken)
+    {
+        var train = DatasetCache.Shared.Get(spec.TrainData);
+        var modelName = ModelZoo.Canonicalize(spec.Model);
+        var shape = new ModelShape(train.Channels, train.Height, train.Width, train.Classes);
+        var model = ModelZoo.Create(modelName, shape, spec.Seed);
+        try
+        {
+            if (spec.ImportPath is { } path)
+            {
+                progress.Report(new PipelineProgress(PipelineStage.Baseline, 0, $"loading {path}"));
+                Checkpoint.Load(model, path);
+            }
+            else if (spec.Epochs > 0)
+            {
+                var epochs = spec.Epochs;
+                using var trainer = new Trainer(model, new TrainerOptions
+                {
+                    Epochs = epochs,
+                    BatchSize = spec.BatchSize,
+                    LearningRate = spec.LearningRate,
+                    Seed = spec.Seed,
+                    // Cosine decay to a tenth: a short, well-behaved schedule for small baselines.
+                    LearningRateSchedule = epoch => spec.LearningRate * (0.55 + 0.45 * Math.Cos(Math.PI * epoch / epochs)),
+                });
+                trainer.Train(train, null, new EpochProgress(PipelineStage.Baseline, epochs, progress), cancellationToken);
+            }
+            Save(store, id, spec.Canonical, "baseline", modelName, DatasetCatalog.Describe(spec.Dataset).Name, shape, model, parent: null);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes a stage checkpoint: the model state first, the manifest last (it marks the checkpoint complete).</summary>
+    internal static void Save(
+        CheckpointStore store, string id, string settings, string kind, string modelName, string dataset, ModelShape shape,
+        nn.Module<Tensor, Tensor> model, string? parent)
+    {
+        store.Save(StageNames.Checkpoint(id), stream => Checkpoint.Save(model, stream));
+        var named = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var layers = ModelZoo.QuantizableParameters(model);
+        var manifest = new CheckpointManifest(
+            id, kind, modelName, dataset, StageCheckpoint.FormatShape(shape), layers, layers.Select(l => (int)named[l].numel()).ToArray(), parent, settings);
+        store.SaveText(StageNames.Manifest(id), JsonSerializer.Serialize(manifest, ReportJson.Options));
+    }
+}

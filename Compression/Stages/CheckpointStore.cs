@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using FocusedQuantization.Compression.IO;
+
+namespace FocusedQuantization.Compression.Stages;
+
+/// <summary>
+/// A folder of immutable files addressed by name, where stages leave what they made for other stages (and other
+/// silos) to read. Names start with a stage id, a content key made from the settings that produced the file (see
+/// <see cref="KeyOf"/>), so the same settings always name the same file and a file, once there, is never changed.
+/// Writes are atomic (temporary file, then rename): a reader never sees a partial file, and two writers of the same
+/// name, which by construction write the same content, may race: the last rename wins.
+/// </summary>
+/// <remarks>
+/// A cluster of silos on several machines points every silo at one shared folder (an NFS or SMB mount, or any
+/// file system with atomic rename within a folder); on one machine every silo simply uses the same local folder.
+/// </remarks>
+public sealed class CheckpointStore
+{
+    private static readonly ConcurrentDictionary<string, object> Locks = new(StringComparer.Ordinal);
+
+    /// <summary>Opens (and creates if needed) the store in <paramref name="root"/>.</summary>
+    public CheckpointStore(string root)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        Root = Path.GetFullPath(root);
+        Directory.CreateDirectory(Root);
+    }
+
+    /// <summary>The store's folder, as a full path.</summary>
+    public string Root { get; }
+
+    /// <summary>
+    /// A stable content key: <paramref name="prefix"/>, a dash, and the first 16 hex digits of the SHA-256 of
+    /// <paramref name="canonical"/> (a string that spells out, invariantly, every setting that shapes the content).
+    /// </summary>
+    public static string KeyOf(string prefix, string canonical)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        ArgumentNullException.ThrowIfNull(canonical);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(canonical));
+        return $"{prefix}-{Convert.ToHexStringLower(hash)[..16]}";
+    }
+
+    /// <summary>Whether the file <paramref name="name"/> is in the store.</summary>
+    public bool Exists(string name) => File.Exists(PathOf(name));
+
+    /// <summary>The full path of <paramref name="name"/> (which need not exist yet).</summary>
+    public string PathOf(string name)
+    {
+        CheckName(name);
+        return Path.Combine(Root, name);
+    }
+
+    /// <summary>Writes <paramref name="name"/> atomically; a file already there is replaced (it holds the same content).</summary>
+    public void Save(string name, Action<Stream> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        AtomicFile.Write(PathOf(name), write);
+    }
+
+    /// <summary>Writes text to <paramref name="name"/> atomically.</summary>
+    public void SaveText(string name, string text) => AtomicFile.WriteAllText(PathOf(name), text);
+
+    /// <summary>Opens <paramref name="name"/> for reading; <see cref="FileNotFoundException"/> names it when it is missing.</summary>
+    public Stream Open(string name)
+    {
+        var path = PathOf(name);
+        if (!File.Exists(path)) throw new FileNotFoundException($"'{name}' is not in the checkpoint store {Root}.", path);
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+    }
+
+    /// <summary>Reads the text of <paramref name="name"/>.</summary>
+    public string ReadText(string name)
+    {
+        using var reader = new StreamReader(Open(name));
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="produce"/> under a lock on <paramref name="name"/> in this store, shared by every
+    /// <see cref="CheckpointStore"/> of this process: concurrent callers for the same name run one after the other,
+    /// so the second finds what the first made instead of computing it again.
+    /// </summary>
+    public T WithLock<T>(string name, Func<T> produce)
+    {
+        ArgumentNullException.ThrowIfNull(produce);
+        var gate = Locks.GetOrAdd(PathOf(name), _ => new object());
+        lock (gate) return produce();
+    }
+
+    private static void CheckName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var valid = name.Length is > 0 and <= 200 && char.IsAsciiLetterOrDigit(name[0]) && !name.Contains("..", StringComparison.Ordinal)
+            && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+        if (!valid)
+            throw new ArgumentException(
+                $"'{name}' is not a valid checkpoint store name: use letters, digits, '-', '_' and '.', starting with a letter or digit.", nameof(name));
+    }
+}

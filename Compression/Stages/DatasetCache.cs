@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using FocusedQuantization.Compression.Data;
+
+namespace FocusedQuantization.Compression.Stages;
+
+/// <summary>
+/// Loads each data set split once per process and hands every caller the same <see cref="ImageDataset"/>, which
+/// callers must treat as read-only. Thread-safe: concurrent requests for the same split wait for one load. A load
+/// that fails is forgotten, so a later request tries again.
+/// </summary>
+public sealed class DatasetCache
+{
+    private readonly ConcurrentDictionary<string, Lazy<ImageDataset>> _loaded = new(StringComparer.Ordinal);
+
+    /// <summary>The process-wide cache the stages use.</summary>
+    public static DatasetCache Shared { get; } = new();
+
+    /// <summary>How many loads (whole splits and subsets) this cache has made; a repeated request adds none.</summary>
+    public int Loads => _loads;
+
+    private int _loads;
+
+    /// <summary>The data set <paramref name="request"/> names, loading it on first use.</summary>
+    public ImageDataset Get(DatasetRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var descriptor = DatasetCatalog.Describe(request.Dataset);
+        if (request.Limit is < 1) throw new ArgumentException($"A data set limit must be at least 1, got {request.Limit}.");
+        var directory = request.DataDirectory is null ? "" : Path.GetFullPath(request.DataDirectory);
+        var splitKey = $"{descriptor.Name}|{request.Split}|{directory}";
+        var whole = GetOrLoad(splitKey, () => LoadSplit(descriptor, request));
+        if (request.Limit is not { } limit || limit >= whole.Count) return whole;
+        return GetOrLoad($"{splitKey}|first {limit}", () => DatasetSubset.First(limit).Apply(whole));
+    }
+
+    private ImageDataset GetOrLoad(string key, Func<ImageDataset> load)
+    {
+        var lazy = _loaded.GetOrAdd(key, _ => new Lazy<ImageDataset>(() =>
+        {
+            Interlocked.Increment(ref _loads);
+            return load();
+        }, LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            _loaded.TryRemove(new KeyValuePair<string, Lazy<ImageDataset>>(key, lazy));
+            throw;
+        }
+    }
+
+    private static ImageDataset LoadSplit(DatasetDescriptor descriptor, DatasetRequest request)
+    {
+        var catalog = new DatasetCatalog(new DatasetCatalogOptions { DataDirectory = request.DataDirectory, AllowDownload = request.AllowDownload });
+        // Only a download needs the asynchronous path; stages run on worker threads, where blocking on it is harmless.
+        return catalog.Find(descriptor) is not null || !request.AllowDownload
+            ? catalog.Load(descriptor, request.Split)
+            : catalog.LoadAsync(descriptor, request.Split).GetAwaiter().GetResult();
+    }
+}

@@ -1,0 +1,89 @@
+using FocusedQuantization.Compression.Data;
+using FocusedQuantization.Compression.Models;
+using FocusedQuantization.Compression.Pipeline;
+using FocusedQuantization.Compression.Retraining;
+using FocusedQuantization.Compression.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FocusedQuantization.Compression.Stages;
+
+/// <summary>Prunes a baseline with DNS and retraining, and stores the pruned weights with their masks.</summary>
+public static class PruneStage
+{
+    /// <summary>
+    /// Makes sure the pruned checkpoint of <paramref name="spec"/> (weights, masks, evaluation) is in
+    /// <paramref name="store"/>, making its baseline first if needed, and returns its id. A checkpoint already there
+    /// is not made again; concurrent calls in one process for the same spec prune once.
+    /// </summary>
+    public static string Ensure(PruneSpec spec, CheckpointStore store, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(store);
+        spec.Validate();
+        progress ??= new Progress<PipelineProgress>();
+        var id = spec.Id;
+        if (!store.Exists(StageNames.Manifest(id))) BaselineStage.Ensure(spec.Baseline, store, progress, cancellationToken);
+        return store.WithLock(id, () =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            torch.set_num_threads(1);
+            using var pruned = store.Exists(StageNames.Manifest(id)) ? null : Make(spec, id, store, progress, cancellationToken);
+            if (pruned is null) progress.Report(new PipelineProgress(PipelineStage.Prune, 0, $"reusing {id}"));
+            var evaluation = StageEvaluations.Ensure(store, id, spec.Baseline.TestData, () => pruned);
+            progress.Report(new PipelineProgress(PipelineStage.Prune, 1, $"top-1 {evaluation.Top1Percent:F2} %"));
+            return id;
+        });
+    }
+
+    /// <summary>The pruned checkpoint's accuracy on the baseline's test data (making it first if needed).</summary>
+    public static EvaluationResult Evaluation(PruneSpec spec, CheckpointStore store, CancellationToken cancellationToken = default)
+    {
+        var id = Ensure(spec, store, null, cancellationToken);
+        return StageEvaluations.Ensure(store, id, spec.Baseline.TestData, () => null);
+    }
+
+    private static nn.Module<Tensor, Tensor> Make(PruneSpec spec, string id, CheckpointStore store, IProgress<PipelineProgress> progress, CancellationToken cancellationToken)
+    {
+        var baseline = spec.Baseline;
+        var train = DatasetCache.Shared.Get(baseline.TrainData);
+        var baselineCheckpoint = StageCheckpoint.Load(store, baseline.Id);
+        var model = baselineCheckpoint.Model;
+        try
+        {
+            var named = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+            var weights = ModelZoo.QuantizableParameters(model).Select(name => new ShadowedWeight(name, named[name])).ToArray();
+            var epochs = spec.Epochs;
+            var batches = (train.Count + baseline.BatchSize - 1) / baseline.BatchSize;
+            var totalSteps = Math.Max(1L, (long)epochs * batches);
+            var pruner = spec.PruneAlpha is { } alpha
+                ? PruningRetrainer.WithAlpha(weights, alpha, totalSteps)
+                : PruningRetrainer.ToSparsity(weights, SparsityAllocation.Allocate(weights.Select(w => w.Count).ToArray(), spec.TargetSparsity!.Value), totalSteps);
+            if (epochs > 0)
+            {
+                var rate = baseline.LearningRate * 0.5;
+                using var trainer = new Trainer(model, new TrainerOptions
+                {
+                    Epochs = epochs,
+                    BatchSize = baseline.BatchSize,
+                    LearningRate = rate,
+                    Seed = spec.Seed + 1,
+                    LearningRateSchedule = epoch => rate * (0.55 + 0.45 * Math.Cos(Math.PI * epoch / epochs)),
+                });
+                trainer.Train(train, pruner, new EpochProgress(PipelineStage.Prune, epochs, progress), cancellationToken);
+            }
+            pruner.Finish();
+            var masks = weights.Select((w, i) => (w.Name, pruner.Masks[i])).ToArray();
+            store.Save(StageNames.Masks(id), stream => MaskFile.Write(stream, masks));
+            var manifest = baselineCheckpoint.Manifest;
+            BaselineStage.Save(store, id, spec.Canonical, "pruned", manifest.Model, manifest.Dataset,
+                StageCheckpoint.ParseShape(manifest.Shape), model, parent: baseline.Id);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace FocusedQuantization.Compression.Stages;
+
+/// <summary>The names, in a <see cref="CheckpointStore"/>, of the files that make up a stage's output.</summary>
+public static class StageNames
+{
+    /// <summary>The model state (TorchSharp format).</summary>
+    public static string Checkpoint(string id) => $"{id}.ckpt";
+
+    /// <summary>The manifest, written last: its presence means the checkpoint is complete.</summary>
+    public static string Manifest(string id) => $"{id}.json";
+
+    /// <summary>The pruning masks of a pruned checkpoint.</summary>
+    public static string Masks(string id) => $"{id}.masks";
+
+    /// <summary>The checkpoint's accuracy on the first <paramref name="testLimit"/> test images (null: all).</summary>
+    public static string Evaluation(string id, int? testLimit) => $"{id}.eval-{(testLimit is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all")}.json";
+}

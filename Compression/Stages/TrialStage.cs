@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using FocusedQuantization.Compression.Coding;
+using FocusedQuantization.Compression.IO;
+using FocusedQuantization.Compression.Models;
+using FocusedQuantization.Compression.Pipeline;
+using FocusedQuantization.Compression.Quantization;
+using FocusedQuantization.Compression.Retraining;
+using FocusedQuantization.Compression.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FocusedQuantization.Compression.Stages;
+
+/// <summary>
+/// Runs one trial from a pruned checkpoint: focused quantization with incremental fine-tuning (each layer at its own
+/// width), coding into a .fqz file, and evaluation of the model decoded back from that file.
+/// </summary>
+public static class TrialStage
+{
+    /// <summary>
+    /// Runs the trial and writes its compressed model to <paramref name="outputPath"/> atomically. Makes the pruned
+    /// checkpoint (and its baseline) first when the store lacks them. Runs synchronously on the caller's thread on its
+    /// own model, so trials may run concurrently; cancellation is observed between batches.
+    /// </summary>
+    public static CompressionReport Run(
+        TrialSpec spec, CheckpointStore store, string outputPath, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputPath);
+        spec.Validate();
+        progress ??= new Progress<PipelineProgress>();
+        var prune = spec.Prune;
+        var baseline = prune.Baseline;
+        var prunedId = store.Exists(StageNames.Manifest(prune.Id)) ? prune.Id : PruneStage.Ensure(prune, store, progress, cancellationToken);
+        var dense = BaselineStage.Evaluation(baseline, store, cancellationToken);
+        var pruned = PruneStage.Evaluation(prune, store, cancellationToken);
+        torch.set_num_threads(1);
+
+        var seconds = new Dictionary<string, double>();
+        var clock = Stopwatch.StartNew();
+        var train = DatasetCache.Shared.Get(baseline.TrainData);
+        var test = DatasetCache.Shared.Get(baseline.TestData);
+        using var checkpoint = StageCheckpoint.Load(store, prunedId);
+        var manifest = checkpoint.Manifest;
+        var model = checkpoint.Model;
+        if (spec.BitsPerLayer?.Keys.FirstOrDefault(k => !manifest.Layers.Contains(k)) is { } unknown)
+            throw new ArgumentException($"Bits are given for '{unknown}', which {manifest.Model} does not have. Its layers: {string.Join(", ", manifest.Layers)}.");
+
+        var tuner = FineTune(spec, model, checkpoint.Masks!, train, progress, cancellationToken);
+        var quantized = tuner.Finish();
+        seconds[PipelineStage.Quantize] = Lap(clock);
+
+        progress.Report(new PipelineProgress(PipelineStage.Encode, 0, "coding"));
+        var widths = manifest.Layers.Select(spec.BitsOf).ToArray();
+        var compressed = new CompressedModel(
+            manifest.Model,
+            quantized.Select(q => new QuantizedLayer(q.Name, q.Shape, q.Parameters, q.Symbols)).ToArray(),
+            ModelState.FloatTensors(model),
+            new Dictionary<string, string>
+            {
+                [ModelState.ShapeKey] = manifest.Shape,
+                [ModelState.DatasetKey] = manifest.Dataset,
+                ["bits"] = widths.Distinct().Count() == 1
+                    ? widths[0].ToString(CultureInfo.InvariantCulture)
+                    : string.Join(',', widths.Select(b => b.ToString(CultureInfo.InvariantCulture))),
+                ["seed"] = spec.Seed.ToString(CultureInfo.InvariantCulture),
+            });
+        var bytes = FqzFile.ToBytes(compressed, spec.Coding);
+        var paperBytes = spec.Coding == CodingMode.Paper ? bytes.LongLength : FqzFile.ToBytes(compressed, CodingMode.Paper).LongLength;
+        AtomicFile.Write(outputPath, stream => stream.Write(bytes));
+        progress.Report(new PipelineProgress(PipelineStage.Encode, 1, $"{bytes.Length:N0} bytes"));
+        seconds[PipelineStage.Encode] = Lap(clock);
+
+        // Evaluate what a user of the file gets: the model decoded from the bytes just written.
+        progress.Report(new PipelineProgress(PipelineStage.Evaluate, 0, "decoding and evaluating"));
+        var decoded = FqzFile.Read(outputPath);
+        using var restored = ModelState.Restore(decoded);
+        var final = Evaluator.Evaluate(restored, test);
+        progress.Report(new PipelineProgress(PipelineStage.Evaluate, 1, $"top-1 {final.Top1Percent:F2} %"));
+        seconds[PipelineStage.Evaluate] = Lap(clock);
+
+        var breakdown = FqzFile.Inspect(bytes);
+        var coded = breakdown.Layers.ToDictionary(l => l.Name);
+        var layers = decoded.Layers.Select((layer, i) => FqzInspection.Describe(
+            layer, coded[layer.Name].PayloadBits + 8 * coded[layer.Name].TableBytes, tuner.Layers[i].CurrentPlan.Separation)).ToArray();
+        long weightCount = layers.Sum(l => l.Weights);
+        return new CompressionReport
+        {
+            Model = manifest.Model,
+            Dataset = manifest.Dataset,
+            Bits = widths.Max(),
+            Coding = CodingModes.NameOf(spec.Coding),
+            DenseBytes = decoded.DenseBytes,
+            CompressedBytes = bytes.LongLength,
+            CompressionRatio = (double)decoded.DenseBytes / bytes.LongLength,
+            PaperCodingBytes = paperBytes,
+            PaperCodingCompressionRatio = (double)decoded.DenseBytes / paperBytes,
+            Sparsity = layers.Sum(l => l.Sparsity * l.Weights) / Math.Max(1, weightCount),
+            Top1Dense = dense.Top1Percent,
+            Top5Dense = dense.Top5Percent,
+            Top1Pruned = pruned.Top1Percent,
+            Top5Pruned = pruned.Top5Percent,
+            Top1Compressed = final.Top1Percent,
+            Top5Compressed = final.Top5Percent,
+            Layers = layers,
+            StageSeconds = seconds,
+            Options = OptionsOf(spec),
+        };
+    }
+
+    private static FocusedFineTuner FineTune(
+        TrialSpec spec, nn.Module<Tensor, Tensor> model, IReadOnlyList<(string Name, bool[] Mask)> masks, Data.ImageDataset train,
+        IProgress<PipelineProgress> progress, CancellationToken cancellationToken)
+    {
+        var named = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+        var weights = masks.Select(m => (new ShadowedWeight(m.Name, named[m.Name]), m.Mask)).ToArray();
+        var schedule = new FineTuneSchedule { LearningRate = spec.FineTuneLearningRate }.Scaled(spec.ScheduleScale);
+        var quantization = new QuantizationOptions { Bits = spec.Bits, SeparationThreshold = spec.WSep, OverflowRate = spec.OverflowRate, Seed = spec.Seed };
+        progress.Report(new PipelineProgress(PipelineStage.Quantize, 0, "planning layers"));
+        var tuner = new FocusedFineTuner(weights, quantization, schedule, spec.BitsPerLayer);
+        using var trainer = new Trainer(model, new TrainerOptions
+        {
+            Epochs = tuner.Epochs.Count,
+            BatchSize = spec.Prune.Baseline.BatchSize,
+            LearningRate = schedule.LearningRate,
+            Seed = spec.Seed + 2,
+            WeightDecay = 0,
+        });
+        var epochProgress = new EpochProgress(PipelineStage.Quantize, tuner.Epochs.Count, progress);
+        foreach (var epoch in tuner.Epochs)
+        {
+            trainer.LearningRate = epoch.LearningRate;
+            trainer.TrainEpoch(train, tuner, epochProgress, cancellationToken);
+        }
+        return tuner;
+    }
+
+    /// <summary>The pipeline options that describe this trial (for the report).</summary>
+    private static CompressionOptions OptionsOf(TrialSpec spec)
+    {
+        var prune = spec.Prune;
+        var baseline = prune.Baseline;
+        return new CompressionOptions
+        {
+            Model = ModelZoo.Canonicalize(baseline.Model),
+            Dataset = baseline.Dataset,
+            DataDirectory = baseline.DataDirectory,
+            AllowDownload = baseline.AllowDownload,
+            Bits = spec.Bits,
+            WSep = spec.WSep,
+            OverflowRate = spec.OverflowRate,
+            TargetSparsity = prune.TargetSparsity ?? new CompressionOptions().TargetSparsity,
+            PruneAlpha = prune.PruneAlpha,
+            BaselineEpochs = baseline.Epochs,
+            PruneEpochs = prune.Epochs,
+            ScheduleScale = spec.ScheduleScale,
+            LearningRate = baseline.LearningRate,
+            FineTuneLearningRate = spec.FineTuneLearningRate,
+            BatchSize = baseline.BatchSize,
+            Seed = spec.Seed,
+            TrainLimit = baseline.TrainLimit,
+            TestLimit = baseline.TestLimit,
+            BaselineCheckpoint = baseline.ImportPath,
+            Coding = spec.Coding,
+        };
+    }
+
+    private static double Lap(Stopwatch clock)
+    {
+        var elapsed = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        return Math.Round(elapsed, 2);
+    }
+}

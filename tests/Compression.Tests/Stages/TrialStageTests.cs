@@ -1,0 +1,65 @@
+using FocusedQuantization.Compression.Coding;
+using FocusedQuantization.Compression.Data;
+using FocusedQuantization.Compression.Pipeline;
+using FocusedQuantization.Compression.Stages;
+using FocusedQuantization.Compression.Training;
+using Xunit;
+
+namespace FocusedQuantization.Compression.Tests.Stages;
+
+public sealed class TrialStageTests(StageFixture fixture)
+{
+    [Fact]
+    public void Per_layer_bits_give_each_layer_its_own_width_in_the_file_and_the_report_matches_the_file()
+    {
+        var widths = new Dictionary<string, int> { ["conv1.weight"] = 6, ["conv2.weight"] = 4, ["fc1.weight"] = 3, ["fc2.weight"] = 5 };
+        var spec = new TrialSpec(StageFixture.Prune, Bits: 5, widths, WSep: 2.0, OverflowRate: null, ScheduleScale: 0.2,
+            FineTuneLearningRate: 0.002, CodingMode.ContextArithmetic, Seed: 1);
+        var output = Path.Combine(fixture.Folder, "mixed.fqz");
+        var progress = new SyncProgress();
+        _ = fixture.PrunedId;
+
+        var report = TrialStage.Run(spec, fixture.Store, output, progress, TestContext.Current.CancellationToken);
+
+        var decoded = FqzFile.Read(output);
+        Assert.Equal(widths, decoded.Layers.ToDictionary(l => l.Name, l => l.Parameters.Bits));
+        Assert.Equal(widths, report.Layers.ToDictionary(l => l.Name, l => l.Bits));
+        Assert.Equal("6,4,3,5", decoded.Metadata["bits"]);
+        Assert.Equal(6, report.Bits);
+        Assert.Equal(new FileInfo(output).Length, report.CompressedBytes);
+        Assert.Equal(BaselineStage.Evaluation(StageFixture.Baseline, fixture.Store, TestContext.Current.CancellationToken).Top1Percent, report.Top1Dense);
+        Assert.Equal(PruneStage.Evaluation(StageFixture.Prune, fixture.Store, TestContext.Current.CancellationToken).Top1Percent, report.Top1Pruned);
+        using var restored = ModelState.Restore(decoded);
+        var test = new DatasetCatalog().Load("fashion-mnist", DatasetSplit.Test, DatasetSubset.First(300));
+        Assert.Equal(Evaluator.Evaluate(restored, test).Top1Percent, report.Top1Compressed, 9);
+        Assert.Equal([PipelineStage.Quantize, PipelineStage.Encode, PipelineStage.Evaluate], progress.Reports.Select(r => r.Stage).Distinct());
+    }
+
+    [Fact]
+    public void Two_runs_of_one_uniform_trial_write_the_same_bytes_even_when_run_concurrently()
+    {
+        var spec = new TrialSpec(StageFixture.Prune, Bits: 4, null, WSep: 2.0, OverflowRate: null, ScheduleScale: 0.1,
+            FineTuneLearningRate: 0.002, CodingMode.Paper, Seed: 3);
+        var outputs = new[] { "a.fqz", "b.fqz" }.Select(n => Path.Combine(fixture.Folder, n)).ToArray();
+        _ = fixture.PrunedId;
+
+        var reports = outputs.AsParallel().WithDegreeOfParallelism(2)
+            .Select(o => TrialStage.Run(spec, fixture.Store, o, null, TestContext.Current.CancellationToken)).ToArray();
+
+        Assert.Equal(File.ReadAllBytes(outputs[0]), File.ReadAllBytes(outputs[1]));
+        Assert.Equal(reports[0].Top1Compressed, reports[1].Top1Compressed);
+        Assert.All(FqzFile.Read(outputs[0]).Layers, l => Assert.Equal(4, l.Parameters.Bits));
+    }
+
+    [Fact]
+    public void Bits_for_a_layer_the_model_lacks_are_refused_by_name()
+    {
+        var spec = new TrialSpec(StageFixture.Prune, Bits: 5, new Dictionary<string, int> { ["fc7.weight"] = 4 }, 2.0, null, 0.2, 0.002, CodingMode.Paper, 1);
+        _ = fixture.PrunedId;
+
+        var error = Assert.Throws<ArgumentException>(() => TrialStage.Run(spec, fixture.Store, Path.Combine(fixture.Folder, "never.fqz"), cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Contains("fc7.weight", error.Message);
+        Assert.False(File.Exists(Path.Combine(fixture.Folder, "never.fqz")));
+    }
+}
