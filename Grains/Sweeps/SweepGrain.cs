@@ -1,3 +1,4 @@
+using Orleans.Runtime;
 using FocusedQuantization.Grains.Interfaces;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using Microsoft.Extensions.Logging;

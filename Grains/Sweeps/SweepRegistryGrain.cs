@@ -1,3 +1,4 @@
+using Orleans.Runtime;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 
 namespace FocusedQuantization.Grains.Sweeps;

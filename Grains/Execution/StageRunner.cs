@@ -1,0 +1,105 @@
+using FocusedQuantization.Compression.Models;
+using FocusedQuantization.Compression.Pipeline;
+using FocusedQuantization.Compression.Stages;
+using FocusedQuantization.Grains.Interfaces.Sweeps;
+using Microsoft.Extensions.Options;
+using StageLayerSearchRequest = FocusedQuantization.Compression.Stages.LayerSearchRequest;
+using SweepLayerSearchRequest = FocusedQuantization.Grains.Interfaces.Sweeps.LayerSearchRequest;
+
+namespace FocusedQuantization.Grains.Execution;
+
+/// <summary>
+/// The one place where grain requests become Compression stages: maps the wire records to stage specs, runs the CPU
+/// work in the silo's worker pool, and maps the answers back. Checkpoints live in the store under the state folder.
+/// </summary>
+public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool workers, StageCounters counters)
+{
+    private readonly CheckpointStore _store = new(options.Value.CheckpointFolder);
+
+    /// <summary>Trains (or finds) the dense baseline and its test accuracy.</summary>
+    public Task<CheckpointRef> EnsureBaselineAsync(BaselineRequest request, string silo, CancellationToken cancellationToken) =>
+        workers.RunAsync(token =>
+        {
+            var spec = Baseline(request);
+            var existed = _store.Exists(StageNames.Manifest(spec.Id));
+            var id = BaselineStage.Ensure(spec, _store, null, token);
+            if (!existed) counters.BaselineTrained();
+            var evaluation = BaselineStage.Evaluation(spec, _store, token);
+            return new CheckpointRef(id, evaluation.Top1Percent, evaluation.Top5Percent, silo);
+        }, cancellationToken);
+
+    /// <summary>Prunes (or finds) a checkpoint of the baseline, masks included.</summary>
+    public Task<CheckpointRef> EnsurePrunedAsync(PruneRequest request, string silo, CancellationToken cancellationToken) =>
+        workers.RunAsync(token =>
+        {
+            var spec = Prune(request);
+            var existed = _store.Exists(StageNames.Manifest(spec.Id));
+            var id = PruneStage.Ensure(spec, _store, null, token);
+            if (!existed) counters.CheckpointPruned();
+            var evaluation = PruneStage.Evaluation(spec, _store, token);
+            return new CheckpointRef(id, evaluation.Top1Percent, evaluation.Top5Percent, silo);
+        }, cancellationToken);
+
+    /// <summary>One layer's rate-distortion points over the candidate widths.</summary>
+    public Task<LayerSearchAnswer> SearchLayerAsync(SweepLayerSearchRequest request, string silo, CancellationToken cancellationToken) =>
+        workers.RunAsync(token =>
+        {
+            var result = LayerSearch.Run(new StageLayerSearchRequest(
+                request.PrunedCheckpointId, request.Layer, request.CandidateBits.ToArray(), request.WSep, request.OverflowRate,
+                CodingModes.Parse(request.Coding), request.Seed, EvaluationLimit: request.Training.TestLimit is { } n ? Math.Min(n, StageLayerSearchRequest.DefaultEvaluationLimit) : null,
+                DataDirectory: request.Training.DataDirectory), _store, token);
+            counters.LayerSearched();
+            return new LayerSearchAnswer(result.Layer, result.Weights, result.Separation,
+                result.Points.Select(p => new LayerPoint(p.Bits, p.Mode.ToString().ToLowerInvariant(), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
+                silo);
+        }, cancellationToken);
+
+    /// <summary>The quantizable layers of a model, in order.</summary>
+    public IReadOnlyList<string> LayerNames(string model, string dataset, TrainingSpec training)
+    {
+        using var module = ModelZoo.Create(ModelZoo.Canonicalize(model), null, seed: 0);
+        return ModelZoo.QuantizableParameters(module);
+    }
+
+    /// <summary>Each layer's width under a budget of coded bits per weight, from the layers' search answers.</summary>
+    public IReadOnlyDictionary<string, int> ChooseBits(IReadOnlyList<LayerSearchAnswer> answers, double budgetBitsPerWeight)
+    {
+        var results = answers.Select(a => new LayerSearchResult(a.Layer, a.Weights, a.Separation,
+            a.Points.Select(p => new LayerSearchPoint(p.Bits, Enum.Parse<Compression.Quantization.QuantizationMode>(p.Mode, ignoreCase: true), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
+            Top1Reference: double.NaN)).ToArray();
+        return MixedPrecision.Choose(results, budgetBitsPerWeight).BitsPerLayer;
+    }
+
+    /// <summary>Fine-tunes, encodes and evaluates a trial; the .fqz goes to the model folder under the trial's id.</summary>
+    public Task<TrialResult> RunTrialAsync(
+        string trialId, TrialConfig config, CheckpointRef baseline, CheckpointRef pruned, IReadOnlyDictionary<string, int> bits,
+        IReadOnlyList<LayerSearchAnswer> answers, Action<string, double> progress, CancellationToken cancellationToken) =>
+        workers.RunAsync(token =>
+        {
+            var spec = new TrialSpec(
+                Prune(new PruneRequest(new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training), config.TargetSparsity, config.PruneAlpha)),
+                config.Bits, bits, config.WSep, config.OverflowRate, config.ScheduleScale, config.FineTuneLearningRate,
+                CodingModes.Parse(config.Coding), config.Seed);
+            var output = Path.Combine(options.Value.ModelFolder, trialId.Replace('/', '_') + ".fqz");
+            var report = TrialStage.Run(spec, _store, output, new ActionProgress(p => progress(p.Stage, p.Fraction)), token);
+            counters.TrialRun();
+            return new TrialResult(
+                report.CompressionRatio, report.Top1Compressed, report.Top5Compressed, report.Sparsity, report.CompressedBytes, report.DenseBytes,
+                baseline.Top1, baseline.Top5,
+                report.Layers.Select(l => new LayerOutcome(l.Name, l.Mode, l.Bits, l.Weights, l.Sparsity, l.CodedBits)).ToArray(),
+                output);
+        }, cancellationToken);
+
+    private static BaselineSpec Baseline(BaselineRequest request) => new(
+        request.Model, request.Dataset, request.Training.BaselineEpochs, request.Training.LearningRate, request.Training.BatchSize,
+        request.Seed, request.Training.TrainLimit, request.Training.DataDirectory, request.Training.TestLimit);
+
+    private static PruneSpec Prune(PruneRequest request) => new(
+        Baseline(request.Baseline), request.TargetSparsity, request.PruneAlpha, request.Baseline.Training.PruneEpochs, request.Baseline.Seed);
+
+    /// <summary>Reports synchronously on the worker thread (Progress&lt;T&gt; would post to a captured context).</summary>
+    private sealed class ActionProgress(Action<PipelineProgress> action) : IProgress<PipelineProgress>
+    {
+        public void Report(PipelineProgress value) => action(value);
+    }
+}
