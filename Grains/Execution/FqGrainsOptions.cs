@@ -1,0 +1,18 @@
+namespace FocusedQuantization.Grains.Execution;
+
+/// <summary>Where the grains keep files every silo must read, and how much CPU work a silo runs at once.</summary>
+public sealed class FqGrainsOptions
+{
+    /// <summary>The state folder: checkpoints and compressed models live under it. Default ./.fq (FQ_HOME moves it).
+    /// A multi-machine cluster points every silo at one shared folder.</summary>
+    public string Home { get; set; } = Environment.GetEnvironmentVariable("FQ_HOME") is { Length: > 0 } home ? home : ".fq";
+
+    /// <summary>CPU-bound workers per silo (training, layer searches). Default: the number of cores.</summary>
+    public int Workers { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Folder of the checkpoint store.</summary>
+    public string CheckpointFolder => Path.Combine(Path.GetFullPath(Home), "checkpoints");
+
+    /// <summary>Folder of the compressed models trials write.</summary>
+    public string ModelFolder => Path.Combine(Path.GetFullPath(Home), "models");
+}

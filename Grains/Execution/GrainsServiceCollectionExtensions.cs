@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FocusedQuantization.Grains.Execution;
+
+/// <summary>Registers what the sweep grains need on a silo.</summary>
+public static class GrainsServiceCollectionExtensions
+{
+    /// <summary>Adds the worker pool and the stage runner; <paramref name="configure"/> sets the state folder and workers.</summary>
+    public static IServiceCollection AddFqGrains(this IServiceCollection services, Action<FqGrainsOptions>? configure = null)
+    {
+        var options = services.AddOptions<FqGrainsOptions>();
+        if (configure is not null) options.Configure(configure);
+        services.TryAddSingleton<StageCounters>();
+        services.AddSingleton<WorkerPool>();
+        services.AddSingleton<StageRunner>();
+        return services;
+    }
+}

@@ -1,0 +1,122 @@
+using FocusedQuantization.Grains.Execution;
+using FocusedQuantization.Grains.Interfaces.Sweeps;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace FocusedQuantization.Grains.Sweeps;
+
+/// <summary>
+/// One trial: ensures the shared baseline and pruned checkpoint (ModelGrain), fans the per-layer searches out
+/// (LayerGrain, spread over the silos), then fine-tunes, encodes and evaluates here, off the Orleans scheduler.
+/// Its state is persistent, so a new activation after a silo died resumes the work, and a finished trial only
+/// re-reports its outcome.
+/// </summary>
+public sealed class TrialGrain(
+    [PersistentState("trial")] IPersistentState<TrialGrainState> state,
+    StageRunner stages,
+    ILocalSiloDetails silo,
+    ILogger<TrialGrain> logger) : Grain, ITrialGrain
+{
+    private CancellationTokenSource? _cancellation;
+    private Task? _work;
+
+    private string SiloName => silo.SiloAddress.ToString();
+
+    public async Task Start(string sweepId, TrialConfig config)
+    {
+        if (state.State.State is TrialState.Completed or TrialState.Failed or TrialState.Cancelled)
+        {
+            await ReportAsync(sweepId);
+            return;
+        }
+        if (_work is { IsCompleted: false }) return;
+
+        state.State.SweepId = sweepId;
+        state.State.Config = config;
+        state.State.State = TrialState.Running;
+        state.State.Attempts++;
+        state.State.Silo = SiloName;
+        await state.WriteStateAsync();
+        _cancellation = new CancellationTokenSource();
+        _work = RunAsync(sweepId, config, _cancellation.Token);
+    }
+
+    public async Task Cancel()
+    {
+        if (state.State.State is TrialState.Completed or TrialState.Failed or TrialState.Cancelled) return;
+        if (_cancellation is { } cancellation) await cancellation.CancelAsync();
+        state.State.State = TrialState.Cancelled;
+        await state.WriteStateAsync();
+    }
+
+    public Task<TrialState> GetState() => Task.FromResult(state.State.State);
+
+    public Task<IReadOnlyList<string>> GetLayerSilos() => Task.FromResult<IReadOnlyList<string>>(state.State.LayerSilos.ToArray());
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_cancellation is { } cancellation) await cancellation.CancelAsync();
+        if (_work is { } work) await work.ContinueWith(_ => { }, TaskScheduler.Current);
+    }
+
+    private async Task RunAsync(string sweepId, TrialConfig config, CancellationToken cancellationToken)
+    {
+        // Leave Start's turn first: the rest runs as later turns of this activation.
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.ForceYielding);
+        var sweep = GrainFactory.GetGrain<ISweepGrain>(sweepId);
+        var trialId = this.GetPrimaryKeyString();
+        void Progress(string stage, double fraction) => sweep.ReportProgress(trialId, stage, fraction, SiloName).Ignore();
+        try
+        {
+            var baselineRequest = new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training);
+            var model = GrainFactory.GetGrain<IModelGrain>(Keys.Of(baselineRequest));
+            Progress("baseline", 0);
+            var baseline = await model.EnsureBaseline(baselineRequest, cancellationToken);
+            Progress("prune", 0);
+            var pruned = await model.EnsurePruned(new PruneRequest(baselineRequest, config.TargetSparsity, config.PruneAlpha), cancellationToken);
+
+            Progress("layers", 0);
+            var layers = stages.LayerNames(config.Model, config.Dataset, config.Training);
+            var searches = layers.Select(layer =>
+            {
+                var request = new LayerSearchRequest(pruned.Id, config.Model, config.Dataset, layer, config.CandidateBits,
+                    config.WSep, config.OverflowRate, config.Coding, config.Seed, config.Training);
+                return GrainFactory.GetGrain<ILayerGrain>(Keys.Of(request)).Search(request, cancellationToken);
+            }).ToArray();
+            var answers = await Task.WhenAll(searches);
+            state.State.LayerSilos = answers.Select(a => a.Silo).Distinct().ToList();
+            var bits = config.BitsPolicy == "per-layer" && config.BudgetBitsPerWeight is { } budget
+                ? stages.ChooseBits(answers, budget)
+                : layers.ToDictionary(l => l, _ => config.Bits);
+
+            var result = await stages.RunTrialAsync(trialId, config, baseline, pruned, bits, answers,
+                (stage, fraction) => Progress(stage, fraction), cancellationToken);
+            state.State.Result = result;
+            state.State.State = TrialState.Completed;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled by the sweep, or the activation is going away (then a new one resumes the trial).
+            if (state.State.State != TrialState.Cancelled) return;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidDataException or FileNotFoundException)
+        {
+            logger.LogWarning(ex, "Trial {TrialId} failed on bad input", trialId);
+            state.State.State = TrialState.Failed;
+            state.State.Error = ex.Message;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Trial {TrialId} failed", trialId);
+            state.State.State = TrialState.Failed;
+            state.State.Error = ex.Message;
+        }
+        state.State.Silo = SiloName;
+        await state.WriteStateAsync();
+        await ReportAsync(sweepId);
+    }
+
+    private Task ReportAsync(string sweepId) =>
+        GrainFactory.GetGrain<ISweepGrain>(sweepId).ReportOutcome(
+            this.GetPrimaryKeyString(), state.State.State, state.State.Result, state.State.Error, state.State.Silo ?? SiloName);
+}

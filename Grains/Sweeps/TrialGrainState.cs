@@ -1,0 +1,17 @@
+using FocusedQuantization.Grains.Interfaces.Sweeps;
+
+namespace FocusedQuantization.Grains.Sweeps;
+
+/// <summary>What a trial persists, so that an activation on another silo can resume or re-report it.</summary>
+[GenerateSerializer, Alias("fq.TrialGrainState")]
+public sealed class TrialGrainState
+{
+    [Id(0)] public string? SweepId { get; set; }
+    [Id(1)] public TrialConfig? Config { get; set; }
+    [Id(2)] public TrialState State { get; set; }
+    [Id(3)] public TrialResult? Result { get; set; }
+    [Id(4)] public string? Error { get; set; }
+    [Id(5)] public int Attempts { get; set; }
+    [Id(6)] public string? Silo { get; set; }
+    [Id(7)] public List<string> LayerSilos { get; set; } = [];
+}

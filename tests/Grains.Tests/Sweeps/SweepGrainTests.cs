@@ -1,0 +1,87 @@
+using FocusedQuantization.Grains.Interfaces.Sweeps;
+
+namespace FocusedQuantization.Grains.Tests.Sweeps;
+
+[Collection(SweepClusterCollection.Name)]
+public sealed class SweepGrainTests(SweepClusterFixture fixture)
+{
+    private static SweepSpec SmallSweep(string name, int concurrency, IReadOnlyList<double> sparsities, IReadOnlyList<int> bits) => new(
+        name, "lenet-300-100", "fashion-mnist", Seed: 3,
+        [new ObjectiveSpec("cr", true), new ObjectiveSpec("top1", true)], MaxTop1Drop: null, concurrency,
+        new StrategySpec("grid", null, null),
+        new TrainingSpec(BaselineEpochs: 1, PruneEpochs: 1, BatchSize: 64, LearningRate: 0.05, TrainLimit: 1000, TestLimit: 300, DataDirectory: null),
+        new SearchSpace(sparsities, null, new BitsSpace("uniform", bits, null), [2.0], [null], [0.2], [0.005], ["arithmetic"]));
+
+    [Fact]
+    public async Task A_sweep_runs_every_trial_once_shares_one_baseline_and_spreads_work_over_both_silos()
+    {
+        var sweep = fixture.Cluster.Client.GetGrain<ISweepGrain>("spread-" + Guid.NewGuid().ToString("N")[..8]);
+        var baselinesBefore = fixture.Counters.BaselinesTrained;
+
+        var launched = await sweep.Launch(SmallSweep("spread", concurrency: 4, [0.8, 0.9], [4, 5]));
+        var status = await WaitUntilAsync(sweep, s => s.State != SweepState.Running, TimeSpan.FromMinutes(4));
+
+        Assert.Equal(4, launched.Trials.Count);
+        Assert.Equal(SweepState.Completed, status.State);
+        Assert.All(status.Trials, t => Assert.Equal(TrialState.Completed, t.State));
+        Assert.Equal(status.Trials.Count, status.Trials.Select(t => t.TrialId).Distinct().Count());
+        Assert.All(status.Trials, t => Assert.True(t.Result!.CompressionRatio > 1, $"{t.TrialId} CR {t.Result.CompressionRatio}"));
+        // One baseline for four trials, whichever silo asked first.
+        Assert.Equal(1, fixture.Counters.BaselinesTrained - baselinesBefore);
+        var silos = fixture.Cluster.Silos.Select(s => s.SiloAddress.ToString()).ToHashSet();
+        var workedOn = status.Trials.Select(t => t.Silo!).ToHashSet();
+        Assert.Subset(silos, workedOn);
+        Assert.True(workedOn.Count > 1 || (await LayerSilosAsync(status)).Count > 1, "all work ran on one silo");
+
+        var pareto = await sweep.GetPareto(null);
+        Assert.NotEmpty(pareto.Front);
+        Assert.All(pareto.Front, f => Assert.DoesNotContain(status.Trials, t =>
+            t.Result!.CompressionRatio > f.Result!.CompressionRatio && t.Result.Top1 > f.Result.Top1));
+    }
+
+    [Fact]
+    public async Task A_cancelled_sweep_stops_its_running_trials_and_never_starts_pending_ones()
+    {
+        var sweep = fixture.Cluster.Client.GetGrain<ISweepGrain>("cancel-" + Guid.NewGuid().ToString("N")[..8]);
+        await sweep.Launch(SmallSweep("cancel", concurrency: 1, [0.5, 0.6, 0.7, 0.8], [5]));
+        await WaitUntilAsync(sweep, s => s.Trials.Any(t => t.State == TrialState.Running), TimeSpan.FromMinutes(1));
+
+        await sweep.Cancel();
+
+        var status = await sweep.GetStatus();
+        Assert.Equal(SweepState.Cancelled, status.State);
+        Assert.DoesNotContain(status.Trials, t => t.State is TrialState.Pending or TrialState.Running);
+        Assert.True(status.Trials.Count(t => t.State == TrialState.Cancelled) >= 3);
+        foreach (var trial in status.Trials.Where(t => t.State == TrialState.Cancelled))
+            Assert.NotEqual(TrialState.Running, await fixture.Cluster.Client.GetGrain<ITrialGrain>(trial.TrialId).GetState());
+    }
+
+    private async Task<HashSet<string>> LayerSilosAsync(SweepStatus status)
+    {
+        var silos = new HashSet<string>();
+        foreach (var trial in status.Trials)
+        foreach (var layer in await fixture.Cluster.Client.GetGrain<ITrialGrain>(trial.TrialId).GetLayerSilos())
+            silos.Add(layer);
+        return silos;
+    }
+
+    private static async Task<SweepStatus> WaitUntilAsync(ISweepGrain sweep, Func<SweepStatus, bool> condition, TimeSpan timeout)
+    {
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cancellation.CancelAfter(timeout);
+        while (true)
+        {
+            var status = await sweep.GetStatus();
+            if (condition(status)) return status;
+            try
+            {
+                await Task.Delay(200, cancellation.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                var states = string.Join(", ", status.Trials.Select(t => $"{t.TrialId}={t.State}/{t.Stage}/{t.Error}"));
+                throw new TimeoutException($"The sweep did not reach the condition in {timeout}: {status.State}; {states}");
+            }
+        }
+    }
+}
