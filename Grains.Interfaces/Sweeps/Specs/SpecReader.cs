@@ -121,7 +121,9 @@ internal sealed class SpecReader(string source)
             case YamlScalarNode scalar when IsNull(scalar) && typeof(T) != typeof(double?):
                 throw Error(node, display, "empty: give at least one value (or leave the key out for its default)");
             default:
+                // A lone value is the list's only element, and is named by its key alone.
                 Locations.Add(path, (int)node.Start.Line, (int)node.Start.Column, display);
+                Locations.Add($"{path}[0]", (int)node.Start.Line, (int)node.Start.Column, display);
                 return [element(node, display)];
         }
     }

@@ -55,7 +55,7 @@ public static class SweepSpecLoader
             Concurrency: reader.OptionalInt(top.Get("concurrency"), "concurrency") ?? SweepSpecDefaults.Concurrency,
             Strategy: Strategy(reader, top.Get("strategy")),
             Training: Training(reader, top.Get("training")),
-            Space: Space(reader, top.Get("space")));
+            Space: Space(reader, top.Get("space"), sourceName));
         return SweepSpecValidator.Validate(spec, sourceName, reader.Locations);
     }
 
@@ -74,11 +74,44 @@ public static class SweepSpecLoader
                 : StripMarks(e.Message);
             throw new SweepSpecException(source, null, $"YAML syntax error: {message}", (int)e.Start.Line, (int)e.Start.Column, e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner fails this way, without a position, on a flow list or mapping left open at the end.
+            var open = UnclosedBracket(text);
+            throw new SweepSpecException(source, null,
+                open is { } at ? $"YAML syntax error: '{at.Bracket}' is never closed" : "YAML syntax error: the file ends inside an unfinished value",
+                open?.Line, open?.Column, e);
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode scalar && SpecReader.IsNull(scalar))
             throw new SweepSpecException(source, null, "the spec is empty; see examples/quickstart.yaml for a start");
         if (stream.Documents.Count > 1)
             throw new SweepSpecException(source, null, $"the file holds {stream.Documents.Count} YAML documents; a spec is one");
         return stream.Documents[0].RootNode;
+    }
+
+    /// <summary>The first [ or { still open at the end of the text, outside quotes and comments.</summary>
+    private static (char Bracket, int Line, int Column)? UnclosedBracket(string text)
+    {
+        var open = new Stack<(char, int, int)>();
+        var lines = text.Split('\n');
+        for (var l = 0; l < lines.Length; l++)
+        {
+            char? quote = null;
+            for (var c = 0; c < lines[l].Length; c++)
+            {
+                var ch = lines[l][c];
+                if (quote is not null)
+                {
+                    if (ch == quote) quote = null;
+                    continue;
+                }
+                if (ch is '"' or '\'') quote = ch;
+                else if (ch == '#' && (c == 0 || char.IsWhiteSpace(lines[l][c - 1]))) break;
+                else if (ch is '[' or '{') open.Push((ch, l + 1, c + 1));
+                else if (ch is ']' or '}' && open.Count > 0) open.Pop();
+            }
+        }
+        return open.Count > 0 ? open.Last() : null;
     }
 
     private static string StripMarks(string message)
@@ -175,10 +208,10 @@ public static class SweepSpecLoader
             ? null
             : reader.OptionalInt(node, path);
 
-    private static SearchSpace Space(SpecReader reader, YamlNode? node)
+    private static SearchSpace Space(SpecReader reader, YamlNode? node, string source)
     {
         if (node is null)
-            throw new SweepSpecException(reader.Locations.Find("space").Key, "space",
+            throw new SweepSpecException(source, "space",
                 "missing: a sweep needs a search space with space.sparsity or space.prune_alpha at least");
         var map = reader.Mapping(node, "space", SpaceKeys);
         return new SearchSpace(
