@@ -1,0 +1,117 @@
+using System.Globalization;
+
+namespace FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+
+/// <summary>
+/// Turns a validated spec into its trials. The grid is the cartesian product of the space's dimensions in this order,
+/// the last varying fastest: pruning (sparsity or prune_alpha), bits (the width, or the budget for per-layer),
+/// w_sep, overflow_rate, schedule_scale, fine_tune_lr, coding. Random draws Budget combinations from the same grid,
+/// distinct until every combination has been drawn, seeded by the strategy's seed or else the spec's.
+/// </summary>
+public static class SweepExpander
+{
+    /// <summary>Every trial of the spec, in a stable order (validates first).</summary>
+    public static IReadOnlyList<TrialConfig> Expand(SweepSpec spec)
+    {
+        SweepSpecValidator.Validate(spec);
+        var dimensions = Dimensions(spec.Space);
+        var size = CountCombinations(spec.Space);
+        IEnumerable<long> indices = spec.Strategy.Kind == "random"
+            ? Draw(size, spec.Strategy.Budget!.Value, spec.Strategy.Seed ?? spec.Seed)
+            : Enumerable.Range(0, checked((int)size)).Select(i => (long)i);
+        return [.. indices.Select(index => Build(spec, dimensions, index))];
+    }
+
+    /// <summary>The number of combinations in the space (saturates at long.MaxValue).</summary>
+    public static long CountCombinations(SearchSpace space)
+    {
+        long product = 1;
+        foreach (var length in Dimensions(space))
+        {
+            if (length == 0) return 0;
+            product = product > long.MaxValue / length ? long.MaxValue : product * length;
+        }
+        return product;
+    }
+
+    /// <summary>The dimensions as "name x count" for messages, e.g. "sparsity 4 x bits 6 x w_sep 3".</summary>
+    public static string DescribeDimensions(SearchSpace space)
+    {
+        var names = new[] { space.PruneAlpha is null ? "sparsity" : "prune_alpha", space.Bits.Policy == "per-layer" ? "budget_bits_per_weight" : "bits",
+            "w_sep", "overflow_rate", "schedule_scale", "fine_tune_lr", "coding" };
+        return string.Join(" x ", names.Zip(Dimensions(space)).Where(d => d.Second != 1)
+            .Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.First} {d.Second}")));
+    }
+
+    private static int[] Dimensions(SearchSpace space) =>
+    [
+        (space.TargetSparsity ?? space.PruneAlpha)?.Count ?? 0,
+        space.Bits.Policy == "per-layer" ? space.Bits.BudgetBitsPerWeight?.Count ?? 0 : space.Bits.Values.Count,
+        space.WSep.Count,
+        space.OverflowRate.Count,
+        space.ScheduleScale.Count,
+        space.FineTuneLearningRate.Count,
+        space.Coding.Count,
+    ];
+
+    /// <summary>
+    /// Budget grid indices: distinct draws while the grid lasts (a budget beyond the grid starts a new round of
+    /// distinct draws). System.Random with a seed is the same sequence on every .NET version and machine.
+    /// </summary>
+    private static IEnumerable<long> Draw(long size, int budget, int seed)
+    {
+        var random = new Random(seed);
+        var remaining = budget;
+        while (remaining > 0)
+        {
+            var round = (int)Math.Min(remaining, size);
+            if (round == size)
+            {
+                // The whole grid fits in what is left: a shuffled copy of it.
+                var all = Enumerable.Range(0, (int)size).Select(i => (long)i).ToArray();
+                random.Shuffle(all);
+                foreach (var index in all) yield return index;
+            }
+            else
+            {
+                // Fewer draws than combinations: rejection keeps them distinct without listing the (maybe huge) grid.
+                var seen = new HashSet<long>();
+                while (seen.Count < round)
+                {
+                    var index = random.NextInt64(size);
+                    if (seen.Add(index)) yield return index;
+                }
+            }
+            remaining -= round;
+        }
+    }
+
+    private static TrialConfig Build(SweepSpec spec, int[] dimensions, long index)
+    {
+        // Mixed radix, the last dimension the fastest.
+        var digit = new int[dimensions.Length];
+        for (var d = dimensions.Length - 1; d >= 0; d--)
+        {
+            digit[d] = (int)(index % dimensions[d]);
+            index /= dimensions[d];
+        }
+        var space = spec.Space;
+        var perLayer = space.Bits.Policy == "per-layer";
+        return new TrialConfig(
+            Model: SweepVocabulary.Model(spec.Model) ?? spec.Model,
+            Dataset: SweepVocabulary.Dataset(spec.Dataset) ?? spec.Dataset,
+            Seed: spec.Seed,
+            Training: spec.Training,
+            TargetSparsity: space.TargetSparsity?[digit[0]],
+            PruneAlpha: space.PruneAlpha?[digit[0]],
+            BitsPolicy: space.Bits.Policy,
+            Bits: perLayer ? space.Bits.Values.Max() : space.Bits.Values[digit[1]],
+            CandidateBits: perLayer ? space.Bits.Values : [space.Bits.Values[digit[1]]],
+            BudgetBitsPerWeight: perLayer ? space.Bits.BudgetBitsPerWeight![digit[1]] : null,
+            WSep: space.WSep[digit[2]],
+            OverflowRate: space.OverflowRate[digit[3]],
+            ScheduleScale: space.ScheduleScale[digit[4]],
+            FineTuneLearningRate: space.FineTuneLearningRate[digit[5]],
+            Coding: SweepVocabulary.Coding(space.Coding[digit[6]]) ?? space.Coding[digit[6]]);
+    }
+}

@@ -1,0 +1,195 @@
+using System.Globalization;
+
+namespace FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+
+/// <summary>
+/// Checks the values of a spec: the same rules whether it came from YAML (the loader) or was built in code and sent to
+/// a sweep grain. Every refusal is a <see cref="SweepSpecException"/> naming the key.
+/// </summary>
+public static class SweepSpecValidator
+{
+    /// <summary>Throws <see cref="SweepSpecException"/> for the first impossible value; returns the spec otherwise.</summary>
+    public static SweepSpec Validate(SweepSpec spec, string sourceName = "sweep spec")
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return Validate(spec, sourceName, SpecLocations.None);
+    }
+
+    internal static SweepSpec Validate(SweepSpec spec, string source, SpecLocations at)
+    {
+        void Fail(string path, string problem)
+        {
+            var (key, line, column) = at.Find(path);
+            throw new SweepSpecException(source, key, problem, line, column);
+        }
+
+        void Check(string path, string? problem)
+        {
+            if (problem is not null) Fail(path, problem);
+        }
+
+        if (string.IsNullOrWhiteSpace(spec.Name)) Fail("name", "a sweep needs a non-empty name");
+        if (SweepVocabulary.Model(spec.Model ?? "") is null)
+            Fail("model", $"unknown model '{spec.Model}'; valid models: {string.Join(", ", SweepVocabulary.Models)}");
+        if (SweepVocabulary.Dataset(spec.Dataset ?? "") is null)
+            Fail("dataset", $"unknown data set '{spec.Dataset}'; valid data sets: {string.Join(", ", SweepVocabulary.Datasets)}");
+
+        if (spec.Objectives is null || spec.Objectives.Count == 0) Fail("objectives", "give at least one objective, e.g. 'maximize cr'");
+        var metrics = new HashSet<string>();
+        for (var i = 0; i < spec.Objectives!.Count; i++)
+        {
+            var metric = spec.Objectives[i].Metric;
+            if (SweepVocabulary.Metric(metric ?? "") is not { } canonical)
+                Fail($"objectives[{i}]", $"unknown metric '{metric}'; valid metrics: {string.Join(", ", SweepVocabulary.Metrics)}");
+            else if (!metrics.Add(canonical))
+                Fail($"objectives[{i}]", $"the metric '{canonical}' appears in two objectives");
+        }
+
+        if (spec.MaxTop1Drop is { } drop) Check("constraints.max_top1_drop", Range(drop, 0, 100, "max_top1_drop", "[0, 100] percentage points"));
+        Check("concurrency", spec.Concurrency is >= 1 and <= 1024 ? null : $"concurrency must be between 1 and 1024, got {spec.Concurrency}");
+
+        ValidateStrategy(spec.Strategy, Fail);
+        ValidateTraining(spec.Training, Check, Fail);
+        ValidateSpace(spec.Space, Check, Fail);
+
+        if (spec.Strategy.Kind == "grid" && SweepExpander.CountCombinations(spec.Space) is var count && count > SweepSpecDefaults.MaxTrials)
+        {
+            Fail("space", string.Create(CultureInfo.InvariantCulture,
+                $"the grid has {count:N0} trials ({SweepExpander.DescribeDimensions(spec.Space)}), more than the limit of {SweepSpecDefaults.MaxTrials:N0}; use fewer values or strategy kind random with a budget"));
+        }
+        return spec;
+    }
+
+    private static void ValidateStrategy(StrategySpec? strategy, Action<string, string> fail)
+    {
+        if (strategy is null)
+        {
+            fail("strategy", "missing strategy");
+            return;
+        }
+        switch (strategy.Kind)
+        {
+            case "grid":
+                if (strategy.Budget is not null) fail("strategy.budget", "a budget applies only to strategy kind random; a grid runs every combination");
+                if (strategy.Seed is not null) fail("strategy.seed", "a seed applies only to strategy kind random; a grid draws nothing");
+                break;
+            case "random":
+                if (strategy.Budget is not { } budget)
+                    fail("strategy.budget", "strategy kind random needs a budget (the number of trials to draw), e.g. { kind: random, budget: 8 }");
+                else if (budget is < 1 or > SweepSpecDefaults.MaxTrials)
+                    fail("strategy.budget", $"budget must be between 1 and {SweepSpecDefaults.MaxTrials:N0}, got {budget}");
+                break;
+            default:
+                fail("strategy.kind", $"unknown strategy kind '{strategy.Kind}'; valid kinds: {string.Join(", ", SweepVocabulary.Strategies)}");
+                break;
+        }
+    }
+
+    private static void ValidateTraining(TrainingSpec? training, Action<string, string?> check, Action<string, string> fail)
+    {
+        if (training is null)
+        {
+            fail("training", "missing training settings");
+            return;
+        }
+        check("training.baseline_epochs", training.BaselineEpochs is >= 0 and <= 1000 ? null : $"baseline_epochs must be between 0 and 1000, got {training.BaselineEpochs}");
+        check("training.prune_epochs", training.PruneEpochs is >= 0 and <= 1000 ? null : $"prune_epochs must be between 0 and 1000, got {training.PruneEpochs}");
+        check("training.batch_size", training.BatchSize is >= 1 and <= 65536 ? null : $"batch_size must be between 1 and 65536, got {training.BatchSize}");
+        check("training.learning_rate", Open(training.LearningRate, 0, 10, "learning_rate"));
+        check("training.train_limit", training.TrainLimit is null or >= 1 ? null : $"train_limit must be at least 1 (or left out for every image), got {training.TrainLimit}");
+        check("training.test_limit", training.TestLimit is null or >= 1 ? null : $"test_limit must be at least 1 (or left out for every image), got {training.TestLimit}");
+        if (training.DataDirectory is { } dir && string.IsNullOrWhiteSpace(dir)) fail("training.data_dir", "data_dir is empty; leave it out to search the usual places");
+    }
+
+    private static void ValidateSpace(SearchSpace? space, Action<string, string?> check, Action<string, string> fail)
+    {
+        if (space is null)
+        {
+            fail("space", "missing search space");
+            return;
+        }
+        switch (space.TargetSparsity, space.PruneAlpha)
+        {
+            case (not null, not null):
+                fail("space.prune_alpha", "give either sparsity or prune_alpha, not both: each sets how hard to prune");
+                break;
+            case (null, null):
+                fail("space", "give the pruning: space.sparsity (target fraction of zero weights, e.g. [0.9]) or space.prune_alpha (DNS alpha)");
+                break;
+        }
+        if (space.TargetSparsity is { } sparsity)
+            Each(sparsity, "space.sparsity", v => v >= 0 && v < 1 ? null : $"sparsity must be in [0, 1), got {F(v)}", check, fail);
+        if (space.PruneAlpha is { } alpha)
+            Each(alpha, "space.prune_alpha", v => double.IsFinite(v) ? null : $"prune_alpha must be a finite number, got {F(v)}", check, fail);
+
+        ValidateBits(space.Bits, check, fail);
+        Each(space.WSep, "space.w_sep", v => double.IsFinite(v) && v >= 0 ? null : $"w_sep must be a finite number >= 0, got {F(v)}", check, fail);
+        Each(space.OverflowRate, "space.overflow_rate",
+            v => v is not { } r || (r >= 0 && r < 1) ? null : $"overflow_rate must be in [0, 1) or 'default', got {F(r)}", check, fail);
+        Each(space.ScheduleScale, "space.schedule_scale", v => v > 0 && v <= 100 ? null : $"schedule_scale must be in (0, 100], got {F(v)}", check, fail);
+        Each(space.FineTuneLearningRate, "space.fine_tune_lr", v => Open(v, 0, 10, "fine_tune_lr"), check, fail);
+        Each(space.Coding, "space.coding",
+            v => SweepVocabulary.Coding(v ?? "") is null ? $"unknown coding mode '{v}'; valid modes: {string.Join(", ", SweepVocabulary.CodingModes)}" : null, check, fail);
+    }
+
+    private static void ValidateBits(BitsSpace? bits, Action<string, string?> check, Action<string, string> fail)
+    {
+        if (bits is null)
+        {
+            fail("space.bits", "missing bits");
+            return;
+        }
+        static string? Width(int v) => v is >= 3 and <= 8 ? null : $"bits must be between 3 and 8, got {v}";
+        switch (bits.Policy)
+        {
+            case "uniform":
+                Each(bits.Values, "space.bits", Width, check, fail);
+                if (bits.BudgetBitsPerWeight is not null)
+                    fail("space.bits.budget_bits_per_weight", "a budget applies only to policy per-layer");
+                break;
+            case "per-layer":
+                Each(bits.Values, "space.bits.candidates", Width, check, fail);
+                if (bits.BudgetBitsPerWeight is null)
+                    fail("space.bits.budget_bits_per_weight", "policy per-layer needs budget_bits_per_weight (average coded bits a weight, e.g. [4.0])");
+                else
+                    Each(bits.BudgetBitsPerWeight, "space.bits.budget_bits_per_weight",
+                        v => v > 0 && v <= 32 ? null : $"budget_bits_per_weight must be in (0, 32], got {F(v)}", check, fail);
+                break;
+            default:
+                fail("space.bits.policy", $"unknown bits policy '{bits.Policy}'; valid policies: {string.Join(", ", SweepVocabulary.BitsPolicies)}");
+                break;
+        }
+    }
+
+    /// <summary>Checks each element, then that no value appears twice (it would only repeat trials).</summary>
+    private static void Each<T>(IReadOnlyList<T>? values, string path, Func<T, string?> rule, Action<string, string?> check, Action<string, string> fail)
+    {
+        if (values is null || values.Count == 0)
+        {
+            fail(path, "empty: give at least one value");
+            return;
+        }
+        var seen = new HashSet<T>();
+        for (var i = 0; i < values.Count; i++)
+        {
+            check($"{path}[{i}]", rule(values[i]));
+            if (!seen.Add(values[i]))
+                fail($"{path}[{i}]", $"the value {Show(values[i])} appears twice; each value makes its own trials, so give it once");
+        }
+    }
+
+    private static string? Open(double value, double low, double high, string name) =>
+        value > low && value < high ? null : $"{name} must be in ({F(low)}, {F(high)}), got {F(value)}";
+
+    private static string? Range(double value, double low, double high, string name, string range) =>
+        value >= low && value <= high ? null : $"{name} must be in {range}, got {F(value)}";
+
+    private static string Show<T>(T value) => value switch
+    {
+        null => "default",
+        double d => F(d),
+        _ => value.ToString() ?? "",
+    };
+
+    private static string F(double value) => value.ToString("G", CultureInfo.InvariantCulture);
+}
