@@ -35,6 +35,7 @@ public static class ParetoPlot
     private static Plot Build(ParetoResult pareto, string? title)
     {
         var plot = new Plot();
+        // Text needs a system font (fonts-dejavu-core here); without any, the plot is still drawn, with no labels.
         var completed = pareto.All.Where(t => t.Result is not null).ToList();
         if (completed.Count > 0)
         {
