@@ -69,10 +69,7 @@ public static class SweepSpecLoader
         catch (YamlException e)
         {
             // YamlDotNet prefixes its message with the marks; the location is already in front of ours.
-            var message = e.InnerException is { } inner && e.Message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase)
-                ? $"duplicate key ({inner.Message})"
-                : StripMarks(e.Message);
-            throw new SweepSpecException(source, null, $"YAML syntax error: {message}", (int)e.Start.Line, (int)e.Start.Column, e);
+            throw new SweepSpecException(source, null, $"YAML syntax error: {StripMarks(e.Message)}", (int)e.Start.Line, (int)e.Start.Column, e);
         }
         catch (InvalidOperationException e)
         {

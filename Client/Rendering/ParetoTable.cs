@@ -1,0 +1,47 @@
+using System.Globalization;
+using FocusedQuantization.Grains.Interfaces.Sweeps;
+using Spectre.Console;
+
+namespace FocusedQuantization.Client.Rendering;
+
+/// <summary>`fq pareto` as a table: the non-dominated trials, best first, with their configs and the hypervolume.</summary>
+public static class ParetoTable
+{
+    /// <summary>Writes the front (or a note that no trial has completed yet) to the console.</summary>
+    public static void Render(ParetoResult pareto, IAnsiConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(pareto);
+        ArgumentNullException.ThrowIfNull(console);
+        if (pareto.Front.Count == 0)
+        {
+            console.WriteLine(pareto.All.Count == 0
+                ? "No completed trials yet: the front is empty."
+                : $"None of the {pareto.All.Count} trials is on the front (none completed within the constraint).");
+            return;
+        }
+
+        var table = new Table()
+            .Title($"Pareto front: {pareto.Front.Count} of {pareto.All.Count} trials")
+            .AddColumns("rank", "trial", "CR", "top-1 %", "top-5 %", "sparsity %", "bits", "config");
+        foreach (var column in table.Columns.Skip(2).Take(4)) column.RightAligned();
+        for (var i = 0; i < pareto.Front.Count; i++)
+        {
+            var trial = pareto.Front[i];
+            var result = trial.Result;
+            table.AddRow(
+                new Text((i + 1).ToString(CultureInfo.InvariantCulture)),
+                new Text(trial.TrialId),
+                new Text(result is null ? "-" : Number(result.CompressionRatio) + "x"),
+                new Text(result is null ? "-" : Number(result.Top1)),
+                new Text(result is null ? "-" : Number(result.Top5)),
+                new Text(result is null ? "-" : Number(result.Sparsity * 100)),
+                new Text(TrialText.Bits(trial.Config)),
+                new Text(TrialText.Summary(trial.Config)));
+        }
+        table.Caption(string.Create(CultureInfo.InvariantCulture,
+            $"hypervolume {pareto.Hypervolume:G6} against the dense baseline (CR {pareto.ReferenceCompressionRatio:G4}x, top-1 {pareto.ReferenceTop1:F2} %)"));
+        console.Write(table);
+    }
+
+    private static string Number(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
+}

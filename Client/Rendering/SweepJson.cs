@@ -1,0 +1,123 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FocusedQuantization.Grains.Interfaces.Sweeps;
+
+namespace FocusedQuantization.Client.Rendering;
+
+/// <summary>
+/// The JSON of `fq sweep status --json` and `fq pareto --json` (camelCase). A trial is the same object in both:
+/// trialId, index, state (pending, running, completed, failed, cancelled), silo, stage, attempts, error, config,
+/// cr, top1, top5 (null until completed), sparsity, compressedBytes, startedAt, finishedAt, seconds.
+/// </summary>
+public static class SweepJson
+{
+    // Read by people and scripts, never embedded in HTML: keep '+' in timestamps and non-ASCII names readable.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The status as indented JSON text.</summary>
+    public static string Status(SweepStatus status) => StatusObject(status).ToJsonString(Indented);
+
+    /// <summary>The status: sweepId, name, state, model, dataset, createdAt, finishedAt, counts and trials.</summary>
+    public static JsonObject StatusObject(SweepStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var counts = new JsonObject();
+        foreach (var state in Enum.GetValues<TrialState>())
+            counts[Name(state)] = status.Trials.Count(t => t.State == state);
+        return new JsonObject
+        {
+            ["sweepId"] = status.SweepId,
+            ["name"] = status.Spec.Name,
+            ["state"] = status.State.ToString().ToLowerInvariant(),
+            ["model"] = status.Spec.Model,
+            ["dataset"] = status.Spec.Dataset,
+            ["createdAt"] = status.CreatedAt,
+            ["finishedAt"] = status.FinishedAt,
+            ["counts"] = counts,
+            ["trials"] = new JsonArray([.. status.Trials.Select(t => (JsonNode)Trial(t))]),
+        };
+    }
+
+    /// <summary>The front as indented JSON: hypervolume, reference (cr, top1), evaluated (all trials) and the front's trials, best first.</summary>
+    public static string Pareto(ParetoResult pareto) => ParetoObject(pareto).ToJsonString(Indented);
+
+    /// <summary>The front as a JSON object; each trial also has its rank (1 = best).</summary>
+    public static JsonObject ParetoObject(ParetoResult pareto)
+    {
+        ArgumentNullException.ThrowIfNull(pareto);
+        return new JsonObject
+        {
+            ["hypervolume"] = pareto.Hypervolume,
+            ["reference"] = new JsonObject { ["cr"] = pareto.ReferenceCompressionRatio, ["top1"] = pareto.ReferenceTop1 },
+            ["evaluated"] = pareto.All.Count,
+            ["trials"] = new JsonArray([.. pareto.Front.Select((t, i) =>
+            {
+                var trial = Trial(t);
+                trial.Insert(0, "rank", i + 1);
+                return (JsonNode)trial;
+            })]),
+        };
+    }
+
+    /// <summary>One trial, shaped the same in the status and the front.</summary>
+    public static JsonObject Trial(TrialStatus trial)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        var result = trial.Result;
+        return new JsonObject
+        {
+            ["trialId"] = trial.TrialId,
+            ["index"] = trial.Index,
+            ["state"] = Name(trial.State),
+            ["silo"] = trial.Silo,
+            ["stage"] = trial.Stage,
+            ["attempts"] = trial.Attempts,
+            ["error"] = trial.Error,
+            ["config"] = Config(trial.Config),
+            ["cr"] = result?.CompressionRatio,
+            ["top1"] = result?.Top1,
+            ["top5"] = result?.Top5,
+            ["sparsity"] = result?.Sparsity,
+            ["compressedBytes"] = result?.CompressedBytes,
+            ["startedAt"] = trial.StartedAt,
+            ["finishedAt"] = trial.FinishedAt,
+            ["seconds"] = trial.StartedAt is { } start && trial.FinishedAt is { } end ? (end - start).TotalSeconds : null,
+        };
+    }
+
+    /// <summary>A trial's config with the spec's names (overflowRate null = the paper's default).</summary>
+    public static JsonObject Config(TrialConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new JsonObject
+        {
+            ["model"] = config.Model,
+            ["dataset"] = config.Dataset,
+            ["seed"] = config.Seed,
+            ["sparsity"] = config.TargetSparsity,
+            ["pruneAlpha"] = config.PruneAlpha,
+            ["bitsPolicy"] = config.BitsPolicy,
+            ["bits"] = config.Bits,
+            ["candidateBits"] = new JsonArray([.. config.CandidateBits.Select(b => (JsonNode)b)]),
+            ["budgetBitsPerWeight"] = config.BudgetBitsPerWeight,
+            ["wSep"] = config.WSep,
+            ["overflowRate"] = config.OverflowRate,
+            ["scheduleScale"] = config.ScheduleScale,
+            ["fineTuneLr"] = config.FineTuneLearningRate,
+            ["coding"] = config.Coding,
+            ["training"] = new JsonObject
+            {
+                ["baselineEpochs"] = config.Training.BaselineEpochs,
+                ["pruneEpochs"] = config.Training.PruneEpochs,
+                ["batchSize"] = config.Training.BatchSize,
+                ["learningRate"] = config.Training.LearningRate,
+                ["trainLimit"] = config.Training.TrainLimit,
+                ["testLimit"] = config.Training.TestLimit,
+            },
+        };
+    }
+
+    /// <summary>The lowercase name of a trial state: pending, running, completed, failed, cancelled.</summary>
+    public static string Name(TrialState state) => state.ToString().ToLowerInvariant();
+}

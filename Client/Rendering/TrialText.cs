@@ -1,0 +1,24 @@
+using System.Globalization;
+using FocusedQuantization.Grains.Interfaces.Sweeps;
+
+namespace FocusedQuantization.Client.Rendering;
+
+/// <summary>Short human descriptions of a trial's config, shared by the table and the plot.</summary>
+public static class TrialText
+{
+    /// <summary>"5" for uniform bits, "per-layer {3,4,5,6} &lt;= 0.8 b/w" for mixed precision.</summary>
+    public static string Bits(TrialConfig config) => config.BitsPolicy == "per-layer"
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"per-layer {{{string.Join(",", config.CandidateBits)}}} <= {config.BudgetBitsPerWeight:G3} b/w")
+        : config.Bits.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The pruning knob: "sparsity 0.92" or "alpha 1.25".</summary>
+    public static string Pruning(TrialConfig config) => config.TargetSparsity is { } sparsity
+        ? string.Create(CultureInfo.InvariantCulture, $"sparsity {sparsity:G4}")
+        : string.Create(CultureInfo.InvariantCulture, $"alpha {config.PruneAlpha:G4}");
+
+    /// <summary>The knobs besides bits, e.g. "sparsity 0.92, w_sep 2, overflow default, schedule 0.2, ft-lr 0.002, arithmetic".</summary>
+    public static string Summary(TrialConfig config) => string.Create(CultureInfo.InvariantCulture,
+        $"{Pruning(config)}, w_sep {config.WSep:G4}, overflow {(config.OverflowRate is { } rate ? rate.ToString("G4", CultureInfo.InvariantCulture) : "default")}, " +
+        $"schedule {config.ScheduleScale:G4}, ft-lr {config.FineTuneLearningRate:G4}, {config.Coding}");
+}
