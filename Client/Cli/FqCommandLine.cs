@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FocusedQuantization.Client.Sweeps;
 using Spectre.Console;
 
 namespace FocusedQuantization.Client.Cli;
@@ -12,6 +13,8 @@ public static class FqCommandLine
         var root = new RootCommand("fq: focused quantization of CNNs (Zhao et al., NeurIPS 2019) and sweeps over its trade-offs.");
         root.Add(CompressCommand.Create());
         root.Add(InspectCommand.Create());
+        root.Add(SweepCommands.Sweep());
+        root.Add(SweepCommands.Pareto());
         return root;
     }
 
