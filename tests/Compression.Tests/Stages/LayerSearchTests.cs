@@ -40,6 +40,13 @@ public sealed class LayerSearchTests(StageFixture fixture)
         Assert.Equal(first.Points, second.Points);
         Assert.Equal(first.Top1Reference, second.Top1Reference);
         Assert.Equal(first.Separation, second.Separation);
+
+        // Asked a third time, the store answers with exactly what was computed.
+        var written = File.GetLastWriteTimeUtc(fixture.Store.PathOf($"{request.Id}.json"));
+        var stored = LayerSearch.Run(request, fixture.Store, TestContext.Current.CancellationToken);
+        Assert.Equal(second.Points, stored.Points);
+        Assert.Equal(second.Separation, stored.Separation);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(fixture.Store.PathOf($"{request.Id}.json")));
     }
 
     [Fact]
