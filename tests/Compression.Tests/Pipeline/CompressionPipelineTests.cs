@@ -49,6 +49,15 @@ public sealed class CompressionPipelineTests : IDisposable
         Assert.Equal(report.Top1Compressed, evaluation.Top1Percent, 9);
         Assert.True(report.Top1Compressed > 50, $"top-1 {report.Top1Compressed} is hardly above chance");
         Assert.Single(Directory.GetFiles(_folder), f => f.EndsWith(".fqz", StringComparison.Ordinal));
+
+        // A second run finds the baseline and the pruned model in the store, trains neither again, and writes the same bytes.
+        var again = Path.Combine(_folder, "again.fqz");
+        var details = new List<PipelineProgress>();
+        var second = await new CompressionPipeline(options).RunAsync(again, new SyncProgress(details.Add), TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(details, p => p.Stage is PipelineStage.Baseline or PipelineStage.Prune && p.Detail.StartsWith("epoch", StringComparison.Ordinal));
+        Assert.Equal(File.ReadAllBytes(output), File.ReadAllBytes(again));
+        Assert.Equal(report.Top1Compressed, second.Top1Compressed);
+        Assert.Equal(report.Top1Dense, second.Top1Dense);
     }
 
     [Theory]

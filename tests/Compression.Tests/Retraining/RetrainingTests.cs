@@ -102,6 +102,24 @@ public sealed class RetrainingTests
             Assert.Equal(layer.IsQuantized(i) ? parameters.Dequantize(layer.Symbols[i]) : weights[2].Dense[i], weights[2].Effective[i]);
     }
 
+    [Fact]
+    public void Per_layer_bits_plan_each_named_layer_at_its_width_and_the_rest_at_the_default()
+    {
+        using var model = ModelZoo.Create("lenet-300-100", null, seed: 8);
+        var weights = Weights(model);
+        var layers = weights.Select(w => (w, Enumerable.Repeat(true, w.Count).ToArray())).ToArray();
+        var options = new QuantizationOptions { Bits = 5, Seed = 3 };
+        var widths = new Dictionary<string, int> { [weights[0].Name] = 3, [weights[2].Name] = 8 };
+
+        var mixed = new FocusedFineTuner(layers, options, new FineTuneSchedule(), widths);
+        var uniform = new FocusedFineTuner(layers, options, new FineTuneSchedule());
+
+        Assert.Equal([3, 5, 8], mixed.Layers.Select(l => l.CurrentPlan.Parameters.Bits));
+        // A layer at the default width is planned exactly as the uniform fine-tuner plans it (same per-layer seed).
+        Assert.Equal(uniform.Layers[1].CurrentPlan.Parameters, mixed.Layers[1].CurrentPlan.Parameters);
+        Assert.Equal(uniform.Layers[1].CurrentPlan.Assignments.ToArray(), mixed.Layers[1].CurrentPlan.Assignments.ToArray());
+    }
+
     private static ShadowedWeight[] Weights(nn.Module<Tensor, Tensor> model)
     {
         var named = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);

@@ -10,7 +10,7 @@ public sealed class LayerSearchTests(StageFixture fixture)
         new(fixture.PrunedId, layer, [5, 3, 8], WSep: 2.0, OverflowRate: null, CodingMode.ContextArithmetic, Seed: 1, EvaluationLimit: 200);
 
     [Fact]
-    public void More_bits_cost_more_coded_bits_and_give_less_error()
+    public void More_bits_cost_more_coded_bits_and_never_give_more_error()
     {
         var result = LayerSearch.Run(Request("fc1.weight"), fixture.Store, TestContext.Current.CancellationToken);
 
@@ -18,7 +18,9 @@ public sealed class LayerSearchTests(StageFixture fixture)
         Assert.Equal(800L * 500, result.Weights);
         Assert.True(result.Points[0].CodedBits < result.Points[1].CodedBits && result.Points[1].CodedBits < result.Points[2].CodedBits,
             string.Join(", ", result.Points.Select(p => p.CodedBits)));
-        Assert.True(result.Points[0].Mse > result.Points[1].Mse && result.Points[1].Mse > result.Points[2].Mse,
+        // Shift levels are powers of two: extra bits add smaller levels, so the error falls, then stays once every
+        // kept weight's magnitude is covered.
+        Assert.True(result.Points[0].Mse > result.Points[1].Mse && result.Points[1].Mse >= result.Points[2].Mse,
             string.Join(", ", result.Points.Select(p => p.Mse)));
         Assert.All(result.Points, p => Assert.InRange(p.RelativeError, 0, 0.5));
         // 8 bits are nearly lossless for one layer: top-1 stays within a few images of the unquantized model.
@@ -38,6 +40,13 @@ public sealed class LayerSearchTests(StageFixture fixture)
         Assert.Equal(first.Points, second.Points);
         Assert.Equal(first.Top1Reference, second.Top1Reference);
         Assert.Equal(first.Separation, second.Separation);
+
+        // Asked a third time, the store answers with exactly what was computed.
+        var written = File.GetLastWriteTimeUtc(fixture.Store.PathOf($"{request.Id}.json"));
+        var stored = LayerSearch.Run(request, fixture.Store, TestContext.Current.CancellationToken);
+        Assert.Equal(second.Points, stored.Points);
+        Assert.Equal(second.Separation, stored.Separation);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(fixture.Store.PathOf($"{request.Id}.json")));
     }
 
     [Fact]
