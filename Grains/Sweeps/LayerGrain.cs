@@ -1,3 +1,4 @@
+using Orleans.Placement;
 using FocusedQuantization.Grains.Execution;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using Orleans.Concurrency;
@@ -9,6 +10,9 @@ namespace FocusedQuantization.Grains.Sweeps;
 /// The quantization search of one layer of one pruned checkpoint under one setting. The answer is persisted, so the
 /// same question is never computed twice, not even after the silo that answered it is gone.
 /// </summary>
+// Spread by key over the silos: the default placement keeps calls local, which would pile every trial onto the
+// silo of the sweep that started it.
+[HashBasedPlacement]
 [Reentrant]
 public sealed class LayerGrain(
     [PersistentState("layer")] IPersistentState<LayerGrainState> state,

@@ -1,3 +1,4 @@
+using Orleans.Placement;
 using FocusedQuantization.Grains.Execution;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using Microsoft.Extensions.Logging;
@@ -11,6 +12,9 @@ namespace FocusedQuantization.Grains.Sweeps;
 /// Its state is persistent, so a new activation after a silo died resumes the work, and a finished trial only
 /// re-reports its outcome.
 /// </summary>
+// Spread by key over the silos: the default placement keeps calls local, which would pile every trial onto the
+// silo of the sweep that started it.
+[HashBasedPlacement]
 public sealed class TrialGrain(
     [PersistentState("trial")] IPersistentState<TrialGrainState> state,
     StageRunner stages,
