@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace FocusedQuantization.Grains.Interfaces.Sweeps;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace FocusedQuantization.Grains.Interfaces.Sweeps;
 
 /// <summary>The list of every sweep launched on this cluster (one activation, key 0).</summary>

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace FocusedQuantization.Grains.Interfaces.Sweeps;
 
 /// <summary>
@@ -18,4 +20,8 @@ public interface ITrialGrain : IGrainWithStringKey
     /// <summary>The trial's state as this grain knows it.</summary>
     [AlwaysInterleave, Alias("GetState")]
     Task<TrialState> GetState();
+
+    /// <summary>The silos that answered this trial's layer searches (where its fan-out ran).</summary>
+    [AlwaysInterleave, Alias("GetLayerSilos")]
+    Task<IReadOnlyList<string>> GetLayerSilos();
 }

@@ -54,12 +54,11 @@ public sealed class SqliteReminderTable : IReminderTable
     public Task Init() => StartAsync();
 
     /// <inheritdoc />
-    public async Task<ReminderEntry> ReadRow(GrainId grainId, string reminderName)
+    public async Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName)
     {
         var rows = await QueryAsync($"SELECT {Columns} FROM Reminders WHERE ServiceId = $s AND GrainId = $g AND ReminderName = $r",
             ("$g", grainId.ToString()), ("$r", reminderName));
-        // The reminder service expects null for a reminder that does not exist.
-        return rows.Count == 0 ? null! : rows[0];
+        return rows.Count == 0 ? null : rows[0];
     }
 
     /// <inheritdoc />
@@ -77,7 +76,7 @@ public sealed class SqliteReminderTable : IReminderTable
     }
 
     /// <inheritdoc />
-    public async Task<string> UpsertRow(ReminderEntry entry)
+    public async Task<string?> UpsertRow(ReminderEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var etag = Guid.NewGuid().ToString("N");
