@@ -9,7 +9,7 @@ public sealed class SiloSettingsTests
 
     [Fact]
     public void Without_arguments_a_silo_is_the_primary_on_Orleans_usual_ports() =>
-        Assert.Equal(new SiloSettings { SiloPort = 11111, GatewayPort = 30000, PrimarySiloPort = null, ServiceId = "fq", ClusterId = "dev" },
+        Assert.Equal(new SiloSettings { SiloPort = 11111, GatewayPort = 30000, PrimarySiloPort = null, ServiceId = "fq", ClusterId = "fq", Cluster = null, StateFolder = null },
             FromArgs());
 
     [Fact]
