@@ -82,11 +82,11 @@ public sealed record SiloSettings
     /// <exception cref="ArgumentException">Names the setting that is wrong.</exception>
     public void Validate()
     {
-        CheckPort(SiloPort, nameof(SiloPort));
-        CheckPort(GatewayPort, nameof(GatewayPort));
-        if (PrimarySiloPort is { } primary) CheckPort(primary, nameof(PrimarySiloPort));
+        CheckPort(SiloPort, nameof(SiloPort), "--silo-port");
+        CheckPort(GatewayPort, nameof(GatewayPort), "--gateway-port");
+        if (PrimarySiloPort is { } primary) CheckPort(primary, nameof(PrimarySiloPort), "--primary-silo-port");
         if (SiloPort == GatewayPort)
-            throw new ArgumentException($"The silo port and the gateway port are both {SiloPort}; they must differ.", nameof(GatewayPort));
+            throw new ArgumentException($"--silo-port and --gateway-port are both {SiloPort}; they must differ.", nameof(GatewayPort));
         if (string.IsNullOrWhiteSpace(ServiceId)) throw new ArgumentException("The service id must not be blank.", nameof(ServiceId));
         if (string.IsNullOrWhiteSpace(ClusterId)) throw new ArgumentException("The cluster id must not be blank.", nameof(ClusterId));
         if (ResponseTimeout <= TimeSpan.Zero)
@@ -100,10 +100,10 @@ public sealed record SiloSettings
         }
     }
 
-    private static void CheckPort(int port, string name)
+    private static void CheckPort(int port, string name, string option)
     {
         if (port is < 1 or > 65535)
-            throw new ArgumentException($"{name} is {port}; a port must be between 1 and 65535.", name);
+            throw new ArgumentException($"{option} is {port}; a port must be between 1 and 65535.", name);
     }
 
     private static int? Port(IConfiguration configuration, string key)
