@@ -1,5 +1,14 @@
+using FocusedQuantization.Grains.Execution;
 using System.Net;
+using System.Net.Sockets;
+using FocusedQuantization.Grains;
+using FocusedQuantization.Grains.Interfaces;
+using FocusedQuantization.Silo.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using StackExchange.Redis;
 
 namespace FocusedQuantization.Silo;
 
@@ -7,20 +16,76 @@ namespace FocusedQuantization.Silo;
 public static class SiloHostBuilderExtensions
 {
     /// <summary>
-    /// Adds an Orleans silo that listens on loopback at the given ports, joins the other silos of this machine through
-    /// the primary silo, and keeps grain state in memory (durable storage comes with the orchestration work).
-    /// The host also gets an in-process cluster client, so its own services can call grains.
+    /// Adds an Orleans silo in the mode the settings choose. Embedded: localhost clustering at the given ports (joining
+    /// the primary silo if one is named), grain state and reminders in the SQLite file of the state folder. Cluster:
+    /// Redis clustering, Redis grain storage and Redis reminders. Both: trace propagation across grain calls, the
+    /// settings' response timeout, and the fq grains. The host also gets an in-process cluster client, so its own
+    /// services can call grains.
     /// </summary>
+    /// <param name="builder">The host to add the silo to.</param>
+    /// <param name="settings">Ports, mode, ids and state folder.</param>
+    /// <param name="configure">Further silo configuration (streams, options), applied last.</param>
     /// <exception cref="ArgumentException">The settings are invalid; see <see cref="SiloSettings.Validate"/>.</exception>
-    public static IHostApplicationBuilder AddFqSilo(this IHostApplicationBuilder builder, SiloSettings settings)
+    public static IHostApplicationBuilder AddFqSilo(this IHostApplicationBuilder builder, SiloSettings settings,
+        Action<ISiloBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        var primary = settings.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
-        builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, primary, settings.ServiceId, settings.ClusterId)
-            .AddMemoryGrainStorageAsDefault());
+        builder.UseOrleans(silo =>
+        {
+            if (settings.ClusterAddress is { } redis) UseRedis(silo, settings, redis);
+            else UseEmbedded(silo, settings);
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ServiceId = settings.ServiceId;
+                o.ClusterId = settings.ClusterId;
+            });
+            silo.AddActivityPropagation();
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = settings.ResponseTimeout);
+            // The host may be another program (fq) whose entry assembly knows nothing of Orleans: name the grains.
+            silo.Services.AddSerializer(s => s
+                .AddAssembly(typeof(ClusterInfoGrain).Assembly)
+                .AddAssembly(typeof(IClusterInfoGrain).Assembly));
+            // Checkpoints and compressed models live under the state folder, beside the embedded database; on a
+            // multi-machine cluster every silo points FQ_HOME at one shared folder.
+            silo.Services.AddFqGrains(o => o.Home = FqStateFolder.Resolve(settings.StateFolder));
+            configure?.Invoke(silo);
+        });
         return builder;
+    }
+
+    private static void UseEmbedded(ISiloBuilder silo, SiloSettings settings)
+    {
+        var primary = settings.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
+        var database = FqStateFolder.DatabasePath(settings.StateFolder);
+        silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, primary, settings.ServiceId, settings.ClusterId)
+            .AddSqliteGrainStorageAsDefault(o => o.DatabasePath = database)
+            .UseSqliteReminderService(o => o.DatabasePath = database);
+    }
+
+    private static void UseRedis(ISiloBuilder silo, SiloSettings settings, ClusterAddress redis)
+    {
+        var advertised = settings.AdvertisedAddress ?? AddressFacing(redis);
+        silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(redis))
+            .AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = RedisOptions(redis))
+            .UseRedisReminderService(o => o.ConfigurationOptions = RedisOptions(redis))
+            // Listening on every interface lets silos on other machines reach this one at its advertised address.
+            .ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+    }
+
+    internal static ConfigurationOptions RedisOptions(ClusterAddress redis) => ConfigurationOptions.Parse(redis.ToRedisConfiguration());
+
+    /// <summary>Loopback when Redis is local, else the address of the interface the system routes to Redis through.</summary>
+    private static IPAddress AddressFacing(ClusterAddress redis)
+    {
+        var target = IPAddress.TryParse(redis.Host, out var literal) ? literal
+            : Dns.GetHostAddresses(redis.Host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+              ?? throw new ArgumentException($"--cluster: cannot resolve the Redis host '{redis.Host}' to an IPv4 address.", "cluster");
+        if (IPAddress.IsLoopback(target)) return IPAddress.Loopback;
+        // Connecting a UDP socket sends nothing; it only asks the routing table which local address would be used.
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        probe.Connect(target, redis.Port);
+        return ((IPEndPoint)probe.LocalEndPoint!).Address;
     }
 }

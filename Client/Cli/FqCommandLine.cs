@@ -15,6 +15,7 @@ public static class FqCommandLine
         root.Add(InspectCommand.Create());
         root.Add(SweepCommands.Sweep());
         root.Add(SweepCommands.Pareto());
+        root.Add(SiloCommand.Create());
         return root;
     }
 

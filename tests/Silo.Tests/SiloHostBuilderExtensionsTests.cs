@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using FocusedQuantization.Grains.Interfaces;
+using FocusedQuantization.Silo.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -8,21 +8,12 @@ namespace FocusedQuantization.Silo.Tests;
 
 public sealed class SiloHostBuilderExtensionsTests
 {
-    // Holding every probe open until all are chosen keeps the system from handing out the same port twice.
-    private static int[] FreePorts(int count)
-    {
-        var probes = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        probes.ForEach(p => p.Start());
-        var ports = probes.Select(p => ((IPEndPoint)p.LocalEndpoint).Port).ToArray();
-        probes.ForEach(p => p.Stop());
-        return ports;
-    }
-
     [Fact]
     public async Task A_host_with_an_fq_silo_serves_grains_on_loopback_at_the_configured_port_and_cluster()
     {
-        var ports = FreePorts(2);
-        var settings = new SiloSettings { SiloPort = ports[0], GatewayPort = ports[1], ClusterId = "test-cluster" };
+        var ports = FreePorts.Take(2);
+        using var state = new TempFolder();
+        var settings = new SiloSettings { SiloPort = ports[0], GatewayPort = ports[1], ClusterId = "test-cluster", StateFolder = state.Path };
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.AddFqSilo(settings);
         using var host = builder.Build();

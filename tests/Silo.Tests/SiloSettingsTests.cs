@@ -9,7 +9,7 @@ public sealed class SiloSettingsTests
 
     [Fact]
     public void Without_arguments_a_silo_is_the_primary_on_Orleans_usual_ports() =>
-        Assert.Equal(new SiloSettings { SiloPort = 11111, GatewayPort = 30000, PrimarySiloPort = null, ServiceId = "fq", ClusterId = "dev" },
+        Assert.Equal(new SiloSettings { SiloPort = 11111, GatewayPort = 30000, PrimarySiloPort = null, ServiceId = "fq", ClusterId = "fq", Cluster = null, StateFolder = null },
             FromArgs());
 
     [Fact]
@@ -33,4 +33,25 @@ public sealed class SiloSettingsTests
     [Fact]
     public void A_blank_cluster_id_is_refused() =>
         Assert.Throws<ArgumentException>(() => new SiloSettings { ClusterId = " " }.Validate());
+
+    [Fact]
+    public void Without_a_cluster_the_silo_is_embedded_and_with_one_it_is_Redis_based()
+    {
+        Assert.Equal(SiloMode.Embedded, FromArgs().Mode);
+
+        var settings = FromArgs("--cluster", "redis://127.0.0.1:6400", "--state", "/tmp/fq-state");
+
+        Assert.Equal(SiloMode.Cluster, settings.Mode);
+        Assert.Equal(new ClusterAddress("127.0.0.1", 6400), settings.ClusterAddress);
+        Assert.Equal("/tmp/fq-state", settings.StateFolder);
+    }
+
+    [Fact]
+    public void A_malformed_cluster_address_is_refused_before_any_silo_starts() =>
+        Assert.Contains("--cluster", Assert.Throws<ArgumentException>(() => FromArgs("--cluster", "http://x:1")).Message);
+
+    [Fact]
+    public void A_primary_silo_is_refused_for_a_Redis_cluster_which_finds_its_silos_through_Redis() =>
+        Assert.Contains("--primary-silo-port", Assert.Throws<ArgumentException>(() =>
+            FromArgs("--cluster", "redis://127.0.0.1:6400", "--primary-silo-port", "11111")).Message);
 }

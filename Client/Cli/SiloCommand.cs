@@ -1,0 +1,70 @@
+using System.CommandLine;
+using FocusedQuantization.Silo;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FocusedQuantization.Client.Cli;
+
+/// <summary>`fq silo`: runs one silo of a cluster until Ctrl-C or SIGTERM.</summary>
+public static class SiloCommand
+{
+    public static Command Create()
+    {
+        var cluster = new Option<string?>("--cluster")
+        {
+            Description = "Redis server of the cluster to join, redis://HOST:PORT. Without it the silo runs embedded: localhost "
+                + "clustering, grain state and reminders in a SQLite file in the state folder.",
+        };
+        var siloPort = new Option<int>("--silo-port") { Description = "Port for silo-to-silo traffic.", DefaultValueFactory = _ => 11111 };
+        var gatewayPort = new Option<int>("--gateway-port") { Description = "Port clients connect to.", DefaultValueFactory = _ => 30000 };
+        var primaryPort = new Option<int?>("--primary-silo-port")
+        {
+            Description = "Embedded only: silo port of the first silo on this machine, which this one joins. Default: this silo is the first.",
+        };
+        var state = new Option<string?>("--state")
+        {
+            Description = $"State folder (SQLite file of an embedded silo, checkpoints). Default: ${FqStateFolder.EnvironmentVariable} if set, else ./{FqStateFolder.DefaultFolder}.",
+        };
+        var command = new Command("silo",
+            "Run a silo until Ctrl-C or SIGTERM; prints 'silo ADDRESS ready' once it serves calls. With --cluster it joins a "
+            + "Redis-based cluster (Redis clustering, grain storage and reminders). Without it, it runs embedded on this machine: "
+            + "localhost clustering on the given ports, grain state and reminders in the state folder's SQLite file, so a "
+            + "restarted silo picks up where it stopped.")
+        {
+            cluster, siloPort, gatewayPort, primaryPort, state,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new SiloSettings
+            {
+                Cluster = string.IsNullOrWhiteSpace(parse.GetValue(cluster)) ? null : parse.GetValue(cluster),
+                SiloPort = parse.GetValue(siloPort),
+                GatewayPort = parse.GetValue(gatewayPort),
+                PrimarySiloPort = parse.GetValue(primaryPort),
+                StateFolder = parse.GetValue(state),
+            };
+            return await RunAsync(settings, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(SiloSettings settings, CancellationToken cancellationToken)
+    {
+        // No args: the host must not read fq's own command line as configuration.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+        // Orleans logs a lot at Information; a silo's log should show trouble unless asked for more.
+        builder.Logging.SetMinimumLevel(Environment.GetEnvironmentVariable("FQ_DEBUG") == "1" ? LogLevel.Information : LogLevel.Warning);
+        builder.AddFqSilo(settings);
+        using var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        var address = host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        var where = settings.Mode == SiloMode.Cluster ? $"cluster {settings.ClusterAddress}" : $"embedded, state in {FqStateFolder.Resolve(settings.StateFolder)}";
+        Console.WriteLine($"silo {address} ready ({where})");
+        Console.Out.Flush();
+        // Returns on Ctrl-C, SIGTERM or the token, after stopping the silo gracefully.
+        await host.WaitForShutdownAsync(cancellationToken);
+        Console.WriteLine($"silo {address} stopped");
+        return ExitCodes.Success;
+    }
+}
