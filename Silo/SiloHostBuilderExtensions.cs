@@ -1,3 +1,4 @@
+using Orleans.Storage;
 using FocusedQuantization.Grains.Execution;
 using System.Net;
 using System.Net.Sockets;
@@ -50,6 +51,10 @@ public static class SiloHostBuilderExtensions
             // Checkpoints and compressed models live under the state folder, beside the embedded database; on a
             // multi-machine cluster every silo points FQ_HOME at one shared folder.
             silo.Services.AddFqGrains(o => o.Home = FqStateFolder.Resolve(settings.StateFolder));
+            // Grain state goes through Orleans' own version-tolerant serializer (the [Id]s of the records), not
+            // Newtonsoft JSON with type names: JSON records the concrete type of every IReadOnlyList, including the
+            // compiler's hidden ones for collection expressions, which it then refuses to read back.
+            silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
             configure?.Invoke(silo);
         });
         return builder;
