@@ -70,6 +70,24 @@ public sealed class BadInputTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_folder, "r.json")));
     }
 
+    [Theory]
+    [InlineData("space: { sparsity: [0.9], bits: [9] }", "space.bits[0]")]
+    [InlineData("space: { sparsity: [0.9] }\nconcurency: 2", "concurency")]
+    [InlineData("space: { sparsity: [], bits: [5] }", "space.sparsity")]
+    [InlineData("space: { sparsity: [0.9], w_sep: [two] }", "space.w_sep")]
+    [InlineData("model: vgg-99\nspace: { sparsity: [0.9] }", "model")]
+    public async Task A_bad_sweep_spec_is_refused_before_anything_runs_naming_the_file_and_the_key(string yaml, string key)
+    {
+        var spec = Path.Combine(_folder, "bad.yaml");
+        await File.WriteAllTextAsync(spec, yaml.Replace("\\n", "\n", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+
+        var result = await FqProcess.RunAsync(_folder, TimeSpan.FromMinutes(1), "sweep", "launch", spec);
+
+        AssertBadInput(result, key);
+        Assert.Contains("bad.yaml", result.Error);
+        Assert.False(File.Exists(Path.Combine(_folder, "silo.db")), "a silo was started for a spec that was refused");
+    }
+
     [Fact]
     public async Task A_corrupt_fqz_file_is_reported_as_corrupt()
     {
