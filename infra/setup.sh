@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Installs what fq needs on a Debian machine besides the .NET SDK: the Fashion-MNIST data set from Debian's
-# packages. Elsewhere, fq downloads the data set itself (with a SHA-256 check) into ~/.cache/fq/datasets.
+# Installs what fq needs on a Debian machine besides the .NET SDK: the Fashion-MNIST data set and redis-server
+# (the cluster mode and its tests), both from Debian's packages. Elsewhere, fq downloads the data set itself (with a
+# SHA-256 check) into ~/.cache/fq/datasets, and the cluster mode needs a Redis server you provide.
 set -euo pipefail
-if [[ -d /usr/share/datasets/fashion-mnist ]]; then
+missing=()
+[[ -d /usr/share/datasets/fashion-mnist ]] || missing+=(dataset-fashion-mnist)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
 fi
 if command -v apt-get >/dev/null 2>&1; then
   sudo_cmd=""
   if [[ "$(id -u)" != 0 ]]; then sudo_cmd="sudo"; fi
-  echo "setup: installing dataset-fashion-mnist from Debian's packages..." >&2
+  echo "setup: installing ${missing[*]} from Debian's packages..." >&2
   $sudo_cmd apt-get update -qq >/dev/null || true
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq dataset-fashion-mnist >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Debian starts a redis-server service on 6379 when it can; fq's tests and scripts start their own on free ports.
 else
-  echo "setup: not a Debian system; fq will download Fashion-MNIST on first use." >&2
+  echo "setup: not a Debian system; fq will download Fashion-MNIST on first use, and a cluster needs your own Redis." >&2
 fi

@@ -53,7 +53,8 @@ public static class SweepWatcher
 
     private static string Describe(TrialStatus trial) => trial.State switch
     {
-        TrialState.Running => $"running on {trial.Silo ?? "?"}: {trial.Stage ?? "starting"} {trial.StageFraction:P0}".Replace("\u00a0", " ", StringComparison.Ordinal),
+        // Stage changes only: a line per percent would flood a log.
+        TrialState.Running => $"running on {trial.Silo ?? "?"}: {trial.Stage ?? "starting"}",
         TrialState.Completed when trial.Result is { } r => string.Create(CultureInfo.InvariantCulture, $"completed on {trial.Silo}: CR {r.CompressionRatio:F2}x, top-1 {r.Top1:F2} %"),
         TrialState.Failed => $"failed: {trial.Error}",
         _ => trial.State.ToString().ToLowerInvariant(),
