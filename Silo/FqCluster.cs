@@ -17,6 +17,6 @@ public static class FqCluster
         Action<ISiloBuilder>? configureSilo = null, Action<IClientBuilder>? configureClient = null,
         CancellationToken cancellationToken = default) =>
         string.IsNullOrWhiteSpace(cluster)
-            ? await EmbeddedCluster.StartAsync(stateFolder, configureSilo, cancellationToken)
+            ? await EmbeddedSession.OpenAsync(stateFolder, configureSilo, cancellationToken)
             : await FqClusterClient.ConnectAsync(cluster, configureClient, cancellationToken);
 }

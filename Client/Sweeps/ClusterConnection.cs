@@ -13,7 +13,7 @@ public sealed class ClusterConnection : IAsyncDisposable
     public IGrainFactory Grains => _cluster.Grains;
 
     /// <summary>True when the silo runs in this process (the sweep then only runs while the command does).</summary>
-    public bool IsEmbedded => _cluster is EmbeddedCluster;
+    public bool IsEmbedded => EmbeddedSession.HostsSilo(_cluster);
 
     /// <summary>Connects to <paramref name="cluster"/> (redis://HOST:PORT), or starts the embedded silo when it is null.</summary>
     public static async Task<ClusterConnection> OpenAsync(string? cluster, CancellationToken cancellationToken) =>
