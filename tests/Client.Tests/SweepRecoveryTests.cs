@@ -49,9 +49,42 @@ public sealed class SweepRecoveryTests : IDisposable
         Assert.All(trials, t => Assert.True(t.GetProperty("cr").GetDouble() > 1));
     }
 
-    private async Task<JsonElement> StatusAsync()
+    [Fact]
+    public async Task A_second_command_on_the_same_state_folder_joins_the_running_silo()
     {
-        var result = await FqProcess.RunAsync(_home, TimeSpan.FromMinutes(1), "sweep", "status", "recover-test", "--json");
+        var spec = Path.Combine(_home, "join.yaml");
+        await File.WriteAllTextAsync(spec, """
+            name: join
+            model: lenet-300-100
+            dataset: fashion-mnist
+            concurrency: 1
+            training: { baseline_epochs: 1, prune_epochs: 1, train_limit: 1000, test_limit: 300 }
+            space:
+              sparsity: [0.7, 0.9]
+              bits: [4]
+              schedule_scale: 0.2
+            """, TestContext.Current.CancellationToken);
+
+        using var launch = FqProcess.Start(_home, "sweep", "launch", spec, "--id", "join-test");
+        await FqProcess.WaitForLineAsync(launch, line => line.Contains("running on", StringComparison.Ordinal), TimeSpan.FromMinutes(3));
+
+        var during = await StatusAsync("join-test");
+        Assert.Equal("running", during.GetProperty("state").GetString());
+        var drain = launch.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await launch.WaitForExitAsync(TestContext.Current.CancellationToken);
+        await drain;
+        Assert.Equal(0, launch.ExitCode);
+
+        var after = await StatusAsync("join-test");
+        Assert.Equal("completed", after.GetProperty("state").GetString());
+        Assert.All(after.GetProperty("trials").EnumerateArray(), t => Assert.Equal(1, t.GetProperty("attempts").GetInt32()));
+    }
+
+    private Task<JsonElement> StatusAsync() => StatusAsync("recover-test");
+
+    private async Task<JsonElement> StatusAsync(string id)
+    {
+        var result = await FqProcess.RunAsync(_home, TimeSpan.FromMinutes(1), "sweep", "status", id, "--json");
         Assert.True(result.ExitCode == 0, result.Error);
         return JsonDocument.Parse(result.Output).RootElement.Clone();
     }
