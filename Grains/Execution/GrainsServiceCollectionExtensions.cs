@@ -13,7 +13,7 @@ public static class GrainsServiceCollectionExtensions
         if (configure is not null) options.Configure(configure);
         services.TryAddSingleton<StageCounters>();
         services.AddSingleton<WorkerPool>();
-        services.AddSingleton<StageRunner>();
+        services.TryAddSingleton<IStageRunner, StageRunner>();
         return services;
     }
 }

@@ -12,7 +12,7 @@ namespace FocusedQuantization.Grains.Execution;
 /// The one place where grain requests become Compression stages: maps the wire records to stage specs, runs the CPU
 /// work in the silo's worker pool, and maps the answers back. Checkpoints live in the store under the state folder.
 /// </summary>
-public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool workers, StageCounters counters)
+public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool workers, StageCounters counters) : IStageRunner
 {
     private readonly CheckpointStore _store = new(options.Value.CheckpointFolder);
 

@@ -16,7 +16,7 @@ namespace FocusedQuantization.Grains.Sweeps;
 [Reentrant]
 public sealed class LayerGrain(
     [PersistentState("layer")] IPersistentState<LayerGrainState> state,
-    StageRunner stages,
+    IStageRunner stages,
     ILocalSiloDetails silo) : Grain, ILayerGrain
 {
     private Task<LayerSearchAnswer>? _inFlight;

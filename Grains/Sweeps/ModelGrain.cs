@@ -10,7 +10,7 @@ namespace FocusedQuantization.Grains.Sweeps;
 /// for the same checkpoint share one in-flight task, and a finished one is answered from the store.
 /// </summary>
 [Reentrant]
-public sealed class ModelGrain(StageRunner stages, ILocalSiloDetails silo) : Grain, IModelGrain
+public sealed class ModelGrain(IStageRunner stages, ILocalSiloDetails silo) : Grain, IModelGrain
 {
     private readonly Dictionary<string, Task<CheckpointRef>> _inFlight = [];
 

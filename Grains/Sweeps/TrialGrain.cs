@@ -17,7 +17,7 @@ namespace FocusedQuantization.Grains.Sweeps;
 [HashBasedPlacement]
 public sealed class TrialGrain(
     [PersistentState("trial")] IPersistentState<TrialGrainState> state,
-    StageRunner stages,
+    IStageRunner stages,
     ILocalSiloDetails silo,
     ILogger<TrialGrain> logger) : Grain, ITrialGrain
 {
