@@ -106,8 +106,8 @@ public sealed class SweepGrain(
         };
         _progress.Remove(trialId);
         logger.LogInformation("Trial {TrialId} {Outcome} on {Silo}", trialId, outcome, silo);
-        await SaveAsync();
-        await ScheduleAsync();
+        // The outcome and the trials it lets start are saved together, in one write.
+        await ScheduleAsync(forceSave: true);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -151,7 +151,7 @@ public sealed class SweepGrain(
         await ScheduleAsync();
     }
 
-    private async Task ScheduleAsync()
+    private async Task ScheduleAsync(bool forceSave = false)
     {
         if (state.State.State != SweepState.Running || state.State.Spec is null) return;
         var trials = state.State.Trials;
@@ -171,7 +171,7 @@ public sealed class SweepGrain(
             state.State.FinishedAt = DateTimeOffset.UtcNow;
             logger.LogInformation("Sweep {SweepId} finished: {State}", SweepId, state.State.State);
         }
-        if (toStart.Count > 0 || state.State.State != SweepState.Running) await SaveAsync();
+        if (forceSave || toStart.Count > 0 || state.State.State != SweepState.Running) await SaveAsync();
         foreach (var trial in toStart)
             await GrainFactory.GetGrain<ITrialGrain>(trial.TrialId).Start(SweepId, trial.Config);
         if (state.State.State != SweepState.Running)
