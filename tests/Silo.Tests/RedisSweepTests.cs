@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Globalization;
+using FocusedQuantization.Grains.Interfaces;
+using FocusedQuantization.Grains.Interfaces.Sweeps;
+using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+using FocusedQuantization.Silo.Tests.Support;
+using Orleans.Runtime.Placement;
+
+namespace FocusedQuantization.Silo.Tests;
+
+/// <summary>
+/// A sweep on a real Redis cluster of two `fq silo` processes sharing one state folder survives one of them being
+/// killed (kill -9) while it runs a trial: the sweep finishes by itself, every trial exactly once.
+/// </summary>
+public sealed class RedisSweepTests : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan RunningTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan CompletionTimeout = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan PollPeriod = TimeSpan.FromMilliseconds(250);
+
+    private const string SpecYaml = """
+        name: redis-sweep
+        model: lenet-300-100
+        dataset: fashion-mnist
+        concurrency: 2
+        training: { baseline_epochs: 1, prune_epochs: 1, train_limit: 1000, test_limit: 300 }
+        space:
+          sparsity: [0.6, 0.7, 0.8, 0.9]
+          bits: [4]
+          schedule_scale: 0.2
+        """;
+
+    private readonly TempFolder _folder = new();
+    private readonly List<ChildProcess> _silos = [];
+    private RedisServer? _redis;
+    private FqClusterClient? _client;
+
+    public async ValueTask DisposeAsync()
+    {
+        // Killed before the client is disposed, so disposing does not wait on gateways that still answer.
+        foreach (var silo in _silos) silo.Dispose();
+        _redis?.Dispose();
+        if (_client is not null)
+        {
+            try
+            {
+                await _client.DisposeAsync();
+            }
+            catch (Exception)
+            {
+                // The cluster is gone already; nothing left to close cleanly.
+            }
+        }
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task A_sweep_finishes_every_trial_exactly_once_after_the_silo_running_a_trial_is_killed()
+    {
+        Assert.SkipUnless(RedisServer.IsInstalled, $"{RedisServer.Binary} is missing: install Debian's redis-server (.ci/run does).");
+        var ct = TestContext.Current.CancellationToken;
+        var clock = Stopwatch.StartNew();
+        _redis = await RedisServer.StartAsync(_folder.Path);
+        // One state folder for both, as machines of a cluster share FQ_HOME: checkpoints written by one are read by the other.
+        var state = Directory.CreateDirectory(Path.Combine(_folder.Path, "state")).FullName;
+        var ports = FreePorts.Take(4);
+        var survivorProcess = StartSilo("silo A", ports[0], ports[1], state);
+        var victimProcess = StartSilo("silo B", ports[2], ports[3], state);
+        await Task.WhenAll(_silos.Select(s => s.WaitUntilReadyAsync(StartTimeout)));
+        _client = await FqClusterClient.ConnectAsync(_redis.Address, cancellationToken: ct);
+        var management = _client.Grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetHosts(true, ct);
+        var survivor = hosts.Keys.Single(a => a.Endpoint.Port == ports[0]);
+        var victim = hosts.Keys.Single(a => a.Endpoint.Port == ports[2]);
+        var started = clock.Elapsed;
+
+        // Deterministic roles: the sweep grain lives on the survivor (so its timer keeps driving; the reminder path is
+        // the slow one), and the first trial on the victim. Placement hints only choose where an activation starts.
+        const string sweepId = "redis-sweep";
+        await WithPlacementHint(victim, () => _client.Grains.GetGrain<ITrialGrain>($"{sweepId}/0000").GetState());
+        var sweep = _client.Grains.GetGrain<ISweepGrain>(sweepId);
+        await WithPlacementHint(survivor, () => sweep.Launch(SweepSpecLoader.Parse(SpecYaml, "test.yaml")));
+        Assert.Equal(survivor, await management.GetActivationAddress(sweep, ct));
+
+        var running = await PollAsync(sweep, s => s.Trials.Any(t => t.State == TrialState.Running && t.Silo == victim.ToString()),
+            RunningTimeout, "a trial running on the victim silo", ct);
+        victimProcess.KillNow();
+        var killedAt = DateTimeOffset.UtcNow;
+        var killedAfter = clock.Elapsed;
+        var interrupted = running.Trials.Where(t => t.State == TrialState.Running && t.Silo == victim.ToString()).Select(t => t.TrialId).ToArray();
+
+        var final = await PollAsync(sweep, s => s.State != SweepState.Running, CompletionTimeout, "the sweep to finish", ct);
+        var total = clock.Elapsed;
+
+        Assert.True(final.State == SweepState.Completed, $"The sweep ended {final.State}:\n{Describe(final)}");
+        Assert.Equal(4, final.Trials.Count);
+        Assert.Equal(4, final.Trials.Select(t => t.TrialId).Distinct().Count());
+        Assert.All(final.Trials, t => Assert.True(t.State == TrialState.Completed && t.Result!.CompressionRatio > 1, Describe(final)));
+        // The trials cut short on the victim, and every trial that finished after the kill, finished on the survivor.
+        Assert.All(final.Trials.Where(t => interrupted.Contains(t.TrialId) || t.FinishedAt > killedAt),
+            t => Assert.Equal(survivor.ToString(), t.Silo));
+        TestContext.Current.SendDiagnosticMessage(
+            $"cluster up in {started.TotalSeconds:F0} s, victim killed at {killedAfter.TotalSeconds:F0} s, sweep completed at {total.TotalSeconds:F0} s");
+    }
+
+    private ChildProcess StartSilo(string name, int siloPort, int gatewayPort, string state)
+    {
+        var process = FqTool.StartSilo(name, "--cluster", _redis!.Address,
+            "--silo-port", siloPort.ToString(CultureInfo.InvariantCulture),
+            "--gateway-port", gatewayPort.ToString(CultureInfo.InvariantCulture), "--state", state);
+        _silos.Add(process);
+        return process;
+    }
+
+    private static async Task<T> WithPlacementHint<T>(SiloAddress silo, Func<Task<T>> call)
+    {
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+    }
+
+    /// <summary>
+    /// Polls the sweep's status until <paramref name="done"/> holds. Calls routed to a killed gateway fail until the
+    /// client drops it; those are retried. On timeout the message lists every trial and the silos' output.
+    /// </summary>
+    private async Task<SweepStatus> PollAsync(ISweepGrain sweep, Func<SweepStatus, bool> done, TimeSpan timeout, string what,
+        CancellationToken ct)
+    {
+        var deadline = Stopwatch.StartNew();
+        SweepStatus? last = null;
+        Exception? lastError = null;
+        while (deadline.Elapsed < timeout)
+        {
+            try
+            {
+                last = await sweep.GetStatus().WaitAsync(TimeSpan.FromSeconds(5), ct);
+                if (done(last)) return last;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                lastError = ex;
+            }
+            await Task.Delay(PollPeriod, ct);
+        }
+        throw new TimeoutException($"Waited {timeout.TotalSeconds:F0} s for {what}. Last status:\n" +
+            (last is null ? "(none)" : Describe(last)) + $"\nLast error: {lastError?.Message}\n" +
+            string.Join("\n", _silos.Select(s => $"--- {s.Name} ---\n{s.Output}")));
+    }
+
+    private static string Describe(SweepStatus status) =>
+        $"sweep {status.State}\n" + string.Join("\n", status.Trials.Select(t =>
+            $"  {t.TrialId}: {t.State} on {t.Silo ?? "?"} stage {t.Stage ?? "-"} cr {t.Result?.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) ?? "-"} error {t.Error ?? "-"}"));
+}
