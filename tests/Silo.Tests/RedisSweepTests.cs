@@ -101,7 +101,8 @@ public sealed class RedisSweepTests : IAsyncDisposable
         Assert.All(final.Trials.Where(t => interrupted.Contains(t.TrialId) || t.FinishedAt > killedAt),
             t => Assert.Equal(survivor.ToString(), t.Silo));
         TestContext.Current.SendDiagnosticMessage(
-            $"cluster up in {started.TotalSeconds:F0} s, victim killed at {killedAfter.TotalSeconds:F0} s, sweep completed at {total.TotalSeconds:F0} s");
+            $"cluster up in {started.TotalSeconds:F0} s, victim killed at {killedAfter.TotalSeconds:F0} s while it ran " +
+            $"{string.Join(", ", interrupted)}, sweep completed at {total.TotalSeconds:F0} s\n{Describe(final)}");
     }
 
     private ChildProcess StartSilo(string name, int siloPort, int gatewayPort, string state)
