@@ -3,6 +3,7 @@ using System.Globalization;
 using FocusedQuantization.Grains.Interfaces;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+using FocusedQuantization.Grains.Sweeps;
 using FocusedQuantization.Silo.Tests.Support;
 using Orleans.Runtime.Placement;
 
@@ -75,13 +76,23 @@ public sealed class RedisSweepTests : IAsyncDisposable
         var victim = hosts.Keys.Single(a => a.Endpoint.Port == ports[2]);
         var started = clock.Elapsed;
 
-        // Deterministic roles: the sweep grain lives on the survivor (so its timer keeps driving; the reminder path is
-        // the slow one), and the first trial on the victim. Placement hints only choose where an activation starts.
+        // Deterministic roles, set with placement hints (they only choose where an activation starts): the sweep grain
+        // lives on the survivor, so its timer keeps driving (the reminder path is the slow one); the first trial runs on
+        // the victim, the second on the survivor; the model grain that trains the shared baseline is on the victim, so
+        // the survivor's trial loses a grain it waits on and must carry on rather than fail.
         const string sweepId = "redis-sweep";
+        var spec = SweepSpecLoader.Parse(SpecYaml, "test.yaml");
         await WithPlacementHint(victim, () => _client.Grains.GetGrain<ITrialGrain>($"{sweepId}/0000").GetState());
+        await WithPlacementHint(survivor, () => _client.Grains.GetGrain<ITrialGrain>($"{sweepId}/0001").GetState());
+        var config = SweepPlan.Expand(spec)[0];
+        var baseline = new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training);
+        // Not awaited: the call dies with the victim; the trials ask for the same baseline and share this work.
+        var model = _client.Grains.GetGrain<IModelGrain>(Keys.Of(baseline));
+        WithPlacementHint(victim, () => model.EnsureBaseline(baseline, ct)).Ignore();
         var sweep = _client.Grains.GetGrain<ISweepGrain>(sweepId);
-        await WithPlacementHint(survivor, () => sweep.Launch(SweepSpecLoader.Parse(SpecYaml, "test.yaml")));
+        await WithPlacementHint(survivor, () => sweep.Launch(spec));
         Assert.Equal(survivor, await management.GetActivationAddress(sweep, ct));
+        Assert.Equal(victim, await management.GetActivationAddress(model, ct));
 
         var running = await PollAsync(sweep, s => s.Trials.Any(t => t.State == TrialState.Running && t.Silo == victim.ToString()),
             RunningTimeout, "a trial running on the victim silo", ct);
@@ -116,6 +127,7 @@ public sealed class RedisSweepTests : IAsyncDisposable
 
     private static async Task<T> WithPlacementHint<T>(SiloAddress silo, Func<Task<T>> call)
     {
+        // The request context flows with this async call only, so a call left running keeps its hint.
         RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
         try
         {
