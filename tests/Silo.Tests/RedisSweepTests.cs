@@ -35,6 +35,7 @@ public sealed class RedisSweepTests : IAsyncDisposable
     private readonly TempFolder _folder = new();
     private readonly List<ChildProcess> _silos = [];
     private RedisServer? _redis;
+    private readonly List<FqClusterClient> _clients = [];
     private FqClusterClient? _client;
 
     public async ValueTask DisposeAsync()
@@ -42,11 +43,11 @@ public sealed class RedisSweepTests : IAsyncDisposable
         // Killed before the client is disposed, so disposing does not wait on gateways that still answer.
         foreach (var silo in _silos) silo.Dispose();
         _redis?.Dispose();
-        if (_client is not null)
+        foreach (var client in _clients)
         {
             try
             {
-                await _client.DisposeAsync();
+                await client.DisposeAsync();
             }
             catch (Exception)
             {
@@ -66,10 +67,10 @@ public sealed class RedisSweepTests : IAsyncDisposable
         // One state folder for both, as machines of a cluster share FQ_HOME: checkpoints written by one are read by the other.
         var state = Directory.CreateDirectory(Path.Combine(_folder.Path, "state")).FullName;
         var ports = FreePorts.Take(4);
-        var survivorProcess = StartSilo("silo A", ports[0], ports[1], state);
+        StartSilo("silo A", ports[0], ports[1], state);
         var victimProcess = StartSilo("silo B", ports[2], ports[3], state);
         await Task.WhenAll(_silos.Select(s => s.WaitUntilReadyAsync(StartTimeout)));
-        _client = await FqClusterClient.ConnectAsync(_redis.Address, cancellationToken: ct);
+        _client = await ConnectAsync(ct);
         var management = _client.Grains.GetGrain<IManagementGrain>(0);
         var hosts = await management.GetHosts(true, ct);
         var survivor = hosts.Keys.Single(a => a.Endpoint.Port == ports[0]);
@@ -116,6 +117,63 @@ public sealed class RedisSweepTests : IAsyncDisposable
             $"{string.Join(", ", interrupted)}, sweep completed at {total.TotalSeconds:F0} s\n{Describe(final)}");
     }
 
+    [Fact]
+    public async Task A_sweep_goes_on_by_itself_when_the_whole_cluster_is_killed_and_restarted_on_the_same_redis_and_state()
+    {
+        Assert.SkipUnless(RedisServer.IsInstalled, $"{RedisServer.Binary} is missing: install Debian's redis-server (.ci/run does).");
+        var ct = TestContext.Current.CancellationToken;
+        var clock = Stopwatch.StartNew();
+        _redis = await RedisServer.StartAsync(_folder.Path);
+        var state = Directory.CreateDirectory(Path.Combine(_folder.Path, "state")).FullName;
+        var ports = FreePorts.Take(4);
+        var first = new[] { StartSilo("silo A", ports[0], ports[1], state), StartSilo("silo B", ports[2], ports[3], state) };
+        await Task.WhenAll(first.Select(s => s.WaitUntilReadyAsync(StartTimeout)));
+        _client = await ConnectAsync(ct);
+        const string sweepId = "redis-restart";
+        var sweep = _client.Grains.GetGrain<ISweepGrain>(sweepId);
+        await sweep.Launch(SweepSpecLoader.Parse(SpecYaml, "test.yaml"));
+
+        var beforeCrash = await PollAsync(sweep, s => s.Trials.Any(t => t.State == TrialState.Completed), RunningTimeout,
+            "a first trial to complete", ct);
+        foreach (var silo in first) silo.KillNow();
+        var crashedAfter = clock.Elapsed;
+        var doneBefore = beforeCrash.Trials.Where(t => t.State == TrialState.Completed).ToArray();
+        Assert.True(doneBefore.Length < 4, $"Every trial finished before the crash; nothing is left to resume:\n{Describe(beforeCrash)}");
+
+        // Same ports: each new silo supersedes its dead predecessor in the membership table at once.
+        var second = new[] { StartSilo("silo A again", ports[0], ports[1], state), StartSilo("silo B again", ports[2], ports[3], state) };
+        await Task.WhenAll(second.Select(s => s.WaitUntilReadyAsync(StartTimeout)));
+        var restartedAfter = clock.Elapsed;
+        _client = await ConnectAsync(ct);
+        // Watch the registry, not the sweep: a call to the sweep would activate it, and the point is that its reminder does.
+        var registry = _client.Grains.GetGrain<ISweepRegistryGrain>(0);
+        await PollUntilAsync(async () => (await registry.List()).Any(s => s.SweepId == sweepId && s.State != SweepState.Running),
+            CompletionTimeout, "the sweep to finish after the restart", () => Describe(sweep), ct);
+        var final = await _client.Grains.GetGrain<ISweepGrain>(sweepId).GetStatus();
+        var total = clock.Elapsed;
+
+        Assert.True(final.State == SweepState.Completed, $"The sweep ended {final.State}:\n{Describe(final)}");
+        Assert.Equal(4, final.Trials.Count);
+        Assert.Equal(4, final.Trials.Select(t => t.TrialId).Distinct().Count());
+        Assert.All(final.Trials, t => Assert.True(t.State == TrialState.Completed && t.Result!.CompressionRatio > 1, Describe(final)));
+        // What finished before the crash was kept as it was, not run again.
+        Assert.All(doneBefore, before =>
+        {
+            var after = final.Trials.Single(t => t.TrialId == before.TrialId);
+            Assert.Equal((before.FinishedAt, before.Silo, before.Result!.CompressionRatio), (after.FinishedAt, after.Silo, after.Result!.CompressionRatio));
+        });
+        TestContext.Current.SendDiagnosticMessage(
+            $"cluster killed at {crashedAfter.TotalSeconds:F0} s with {doneBefore.Length} trial(s) done, restarted at " +
+            $"{restartedAfter.TotalSeconds:F0} s, sweep completed at {total.TotalSeconds:F0} s\n{Describe(final)}");
+    }
+
+    private async Task<FqClusterClient> ConnectAsync(CancellationToken ct)
+    {
+        var client = await FqClusterClient.ConnectAsync(_redis!.Address, cancellationToken: ct);
+        _clients.Add(client);
+        return client;
+    }
+
     private ChildProcess StartSilo(string name, int siloPort, int gatewayPort, string state)
     {
         var process = FqTool.StartSilo(name, "--cluster", _redis!.Address,
@@ -139,22 +197,30 @@ public sealed class RedisSweepTests : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Polls the sweep's status until <paramref name="done"/> holds. Calls routed to a killed gateway fail until the
-    /// client drops it; those are retried. On timeout the message lists every trial and the silos' output.
-    /// </summary>
+    /// <summary>Polls the sweep's status until <paramref name="done"/> holds; see <see cref="PollUntilAsync"/>.</summary>
     private async Task<SweepStatus> PollAsync(ISweepGrain sweep, Func<SweepStatus, bool> done, TimeSpan timeout, string what,
         CancellationToken ct)
     {
-        var deadline = Stopwatch.StartNew();
         SweepStatus? last = null;
+        await PollUntilAsync(async () => done(last = await sweep.GetStatus()), timeout, what,
+            () => Task.FromResult(last is null ? "(none)" : Describe(last)), ct);
+        return last!;
+    }
+
+    /// <summary>
+    /// Asks <paramref name="done"/> every 250 ms until it says yes. Calls routed to a killed gateway fail until the client
+    /// drops it; those are retried. On timeout the message gives <paramref name="describe"/> and the silos' output.
+    /// </summary>
+    private async Task PollUntilAsync(Func<Task<bool>> done, TimeSpan timeout, string what, Func<Task<string>> describe,
+        CancellationToken ct)
+    {
+        var deadline = Stopwatch.StartNew();
         Exception? lastError = null;
         while (deadline.Elapsed < timeout)
         {
             try
             {
-                last = await sweep.GetStatus().WaitAsync(TimeSpan.FromSeconds(5), ct);
-                if (done(last)) return last;
+                if (await done().WaitAsync(TimeSpan.FromSeconds(5), ct)) return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -162,10 +228,20 @@ public sealed class RedisSweepTests : IAsyncDisposable
             }
             await Task.Delay(PollPeriod, ct);
         }
-        throw new TimeoutException($"Waited {timeout.TotalSeconds:F0} s for {what}. Last status:\n" +
-            (last is null ? "(none)" : Describe(last)) + $"\nLast error: {lastError?.Message}\n" +
+        string state;
+        try
+        {
+            state = await describe().WaitAsync(TimeSpan.FromSeconds(5), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            state = $"(unavailable: {ex.Message})";
+        }
+        throw new TimeoutException($"Waited {timeout.TotalSeconds:F0} s for {what}. Last status:\n{state}\nLast error: {lastError?.Message}\n" +
             string.Join("\n", _silos.Select(s => $"--- {s.Name} ---\n{s.Output}")));
     }
+
+    private static async Task<string> Describe(ISweepGrain sweep) => Describe(await sweep.GetStatus());
 
     private static string Describe(SweepStatus status) =>
         $"sweep {status.State}\n" + string.Join("\n", status.Trials.Select(t =>
