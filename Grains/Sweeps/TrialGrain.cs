@@ -3,6 +3,7 @@ using FocusedQuantization.Grains.Execution;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
 
 namespace FocusedQuantization.Grains.Sweeps;
 
@@ -131,7 +132,7 @@ public sealed class TrialGrain(
     /// <summary>Whether a call failed because its target's silo died or could not be reached, rather than on its own.</summary>
     private static bool IsSiloLoss(Exception ex) => ex switch
     {
-        OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException => true, // SiloUnavailableException is one of the former
+        OrleansMessageRejectionException or ConnectionFailedException => true, // SiloUnavailableException is one of the former
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsSiloLoss),
         _ => ex.InnerException is { } inner && IsSiloLoss(inner),
     };
