@@ -3,6 +3,7 @@ using FocusedQuantization.Grains.Execution;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
 
 namespace FocusedQuantization.Grains.Sweeps;
 
@@ -103,6 +104,14 @@ public sealed class TrialGrain(
             // Cancelled by the sweep, or the activation is going away (then a new one resumes the trial).
             if (state.State.State != TrialState.Cancelled) return;
         }
+        catch (Exception ex) when (IsSiloLoss(ex))
+        {
+            // A grain this trial waits on (its model, a layer search) was on a silo that died. That is not the trial's
+            // failure: it stays Running, and the sweep's next tick starts it again here; the requests are idempotent
+            // and their finished parts are kept, so the retry lands on a live silo and redoes only what was lost.
+            logger.LogWarning(ex, "Trial {TrialId} lost a silo it depended on; it resumes on the sweep's next tick", trialId);
+            return;
+        }
         catch (Exception ex) when (ex is ArgumentException or InvalidDataException or FileNotFoundException)
         {
             logger.LogWarning(ex, "Trial {TrialId} failed on bad input", trialId);
@@ -119,6 +128,14 @@ public sealed class TrialGrain(
         await state.WriteStateAsync();
         await ReportAsync(sweepId);
     }
+
+    /// <summary>Whether a call failed because its target's silo died or could not be reached, rather than on its own.</summary>
+    private static bool IsSiloLoss(Exception ex) => ex switch
+    {
+        OrleansMessageRejectionException or ConnectionFailedException => true, // SiloUnavailableException is one of the former
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsSiloLoss),
+        _ => ex.InnerException is { } inner && IsSiloLoss(inner),
+    };
 
     private Task ReportAsync(string sweepId) =>
         GrainFactory.GetGrain<ISweepGrain>(sweepId).ReportOutcome(

@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Globalization;
+using FocusedQuantization.Grains.Interfaces;
+using FocusedQuantization.Grains.Interfaces.Sweeps;
+using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+using FocusedQuantization.Grains.Sweeps;
+using FocusedQuantization.Silo.Tests.Support;
+using Orleans.Runtime.Placement;
+
+namespace FocusedQuantization.Silo.Tests;
+
+/// <summary>
+/// A sweep on a real Redis cluster of two `fq silo` processes sharing one state folder survives one of them being
+/// killed (kill -9) while it runs a trial: the sweep finishes by itself, every trial exactly once.
+/// </summary>
+public sealed class RedisSweepTests : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan RunningTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan CompletionTimeout = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan PollPeriod = TimeSpan.FromMilliseconds(250);
+
+    private const string SpecYaml = """
+        name: redis-sweep
+        model: lenet-300-100
+        dataset: fashion-mnist
+        concurrency: 2
+        training: { baseline_epochs: 1, prune_epochs: 1, train_limit: 1000, test_limit: 300 }
+        space:
+          sparsity: [0.6, 0.7, 0.8, 0.9]
+          bits: [4]
+          schedule_scale: 0.2
+        """;
+
+    private readonly TempFolder _folder = new();
+    private readonly List<ChildProcess> _silos = [];
+    private RedisServer? _redis;
+    private readonly List<FqClusterClient> _clients = [];
+    private FqClusterClient? _client;
+
+    public async ValueTask DisposeAsync()
+    {
+        // Killed before the client is disposed, so disposing does not wait on gateways that still answer.
+        foreach (var silo in _silos) silo.Dispose();
+        _redis?.Dispose();
+        foreach (var client in _clients)
+        {
+            try
+            {
+                await client.DisposeAsync();
+            }
+            catch (Exception)
+            {
+                // The cluster is gone already; nothing left to close cleanly.
+            }
+        }
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task A_sweep_finishes_every_trial_exactly_once_after_the_silo_running_a_trial_is_killed()
+    {
+        Assert.SkipUnless(RedisServer.IsInstalled, $"{RedisServer.Binary} is missing: install Debian's redis-server (.ci/run does).");
+        var ct = TestContext.Current.CancellationToken;
+        var clock = Stopwatch.StartNew();
+        _redis = await RedisServer.StartAsync(_folder.Path);
+        // One state folder for both, as machines of a cluster share FQ_HOME: checkpoints written by one are read by the other.
+        var state = Directory.CreateDirectory(Path.Combine(_folder.Path, "state")).FullName;
+        var ports = FreePorts.Take(4);
+        StartSilo("silo A", ports[0], ports[1], state);
+        var victimProcess = StartSilo("silo B", ports[2], ports[3], state);
+        await Task.WhenAll(_silos.Select(s => s.WaitUntilReadyAsync(StartTimeout)));
+        _client = await ConnectAsync(ct);
+        var management = _client.Grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetHosts(true, ct);
+        var survivor = hosts.Keys.Single(a => a.Endpoint.Port == ports[0]);
+        var victim = hosts.Keys.Single(a => a.Endpoint.Port == ports[2]);
+        var started = clock.Elapsed;
+
+        // Deterministic roles, set with placement hints (they only choose where an activation starts): the sweep grain
+        // lives on the survivor, so its timer keeps driving (the reminder path is the slow one); the first trial runs on
+        // the victim, the second on the survivor; the model grain that trains the shared baseline is on the victim, so
+        // the survivor's trial loses a grain it waits on and must carry on rather than fail.
+        const string sweepId = "redis-sweep";
+        var spec = SweepSpecLoader.Parse(SpecYaml, "test.yaml");
+        await WithPlacementHint(victim, () => _client.Grains.GetGrain<ITrialGrain>($"{sweepId}/0000").GetState());
+        await WithPlacementHint(survivor, () => _client.Grains.GetGrain<ITrialGrain>($"{sweepId}/0001").GetState());
+        var config = SweepPlan.Expand(spec)[0];
+        var baseline = new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training);
+        // Not awaited: the call dies with the victim; the trials ask for the same baseline and share this work.
+        var model = _client.Grains.GetGrain<IModelGrain>(Keys.Of(baseline));
+        WithPlacementHint(victim, () => model.EnsureBaseline(baseline, ct)).Ignore();
+        var sweep = _client.Grains.GetGrain<ISweepGrain>(sweepId);
+        await WithPlacementHint(survivor, () => sweep.Launch(spec));
+        Assert.Equal(survivor, await management.GetActivationAddress(sweep, ct));
+        Assert.Equal(victim, await management.GetActivationAddress(model, ct));
+
+        var running = await PollAsync(sweep, s => s.Trials.Any(t => t.State == TrialState.Running && t.Silo == victim.ToString()),
+            RunningTimeout, "a trial running on the victim silo", ct);
+        victimProcess.KillNow();
+        var killedAt = DateTimeOffset.UtcNow;
+        var killedAfter = clock.Elapsed;
+        var interrupted = running.Trials.Where(t => t.State == TrialState.Running && t.Silo == victim.ToString()).Select(t => t.TrialId).ToArray();
+
+        var final = await PollAsync(sweep, s => s.State != SweepState.Running, CompletionTimeout, "the sweep to finish", ct);
+        var total = clock.Elapsed;
+
+        Assert.True(final.State == SweepState.Completed, $"The sweep ended {final.State}:\n{Describe(final)}");
+        Assert.Equal(4, final.Trials.Count);
+        Assert.Equal(4, final.Trials.Select(t => t.TrialId).Distinct().Count());
+        Assert.All(final.Trials, t => Assert.True(t.State == TrialState.Completed && t.Result!.CompressionRatio > 1, Describe(final)));
+        // The trials cut short on the victim, and every trial that finished after the kill, finished on the survivor.
+        Assert.All(final.Trials.Where(t => interrupted.Contains(t.TrialId) || t.FinishedAt > killedAt),
+            t => Assert.Equal(survivor.ToString(), t.Silo));
+        TestContext.Current.SendDiagnosticMessage(
+            $"cluster up in {started.TotalSeconds:F0} s, victim killed at {killedAfter.TotalSeconds:F0} s while it ran " +
+            $"{string.Join(", ", interrupted)}, sweep completed at {total.TotalSeconds:F0} s\n{Describe(final)}");
+    }
+
+    [Fact]
+    public async Task A_sweep_goes_on_by_itself_when_the_whole_cluster_is_killed_and_restarted_on_the_same_redis_and_state()
+    {
+        Assert.SkipUnless(RedisServer.IsInstalled, $"{RedisServer.Binary} is missing: install Debian's redis-server (.ci/run does).");
+        var ct = TestContext.Current.CancellationToken;
+        var clock = Stopwatch.StartNew();
+        _redis = await RedisServer.StartAsync(_folder.Path);
+        var state = Directory.CreateDirectory(Path.Combine(_folder.Path, "state")).FullName;
+        var ports = FreePorts.Take(4);
+        var first = new[] { StartSilo("silo A", ports[0], ports[1], state), StartSilo("silo B", ports[2], ports[3], state) };
+        await Task.WhenAll(first.Select(s => s.WaitUntilReadyAsync(StartTimeout)));
+        _client = await ConnectAsync(ct);
+        const string sweepId = "redis-restart";
+        var sweep = _client.Grains.GetGrain<ISweepGrain>(sweepId);
+        await sweep.Launch(SweepSpecLoader.Parse(SpecYaml, "test.yaml"));
+
+        var beforeCrash = await PollAsync(sweep, s => s.Trials.Any(t => t.State == TrialState.Completed), RunningTimeout,
+            "a first trial to complete", ct);
+        foreach (var silo in first) silo.KillNow();
+        var crashedAfter = clock.Elapsed;
+        var doneBefore = beforeCrash.Trials.Where(t => t.State == TrialState.Completed).ToArray();
+        Assert.True(doneBefore.Length < 4, $"Every trial finished before the crash; nothing is left to resume:\n{Describe(beforeCrash)}");
+
+        // Same ports: each new silo supersedes its dead predecessor in the membership table at once.
+        var second = new[] { StartSilo("silo A again", ports[0], ports[1], state), StartSilo("silo B again", ports[2], ports[3], state) };
+        await Task.WhenAll(second.Select(s => s.WaitUntilReadyAsync(StartTimeout)));
+        var restartedAfter = clock.Elapsed;
+        _client = await ConnectAsync(ct);
+        // Watch the registry, not the sweep: a call to the sweep would activate it, and the point is that its reminder does.
+        var registry = _client.Grains.GetGrain<ISweepRegistryGrain>(0);
+        await PollUntilAsync(async () => (await registry.List()).Any(s => s.SweepId == sweepId && s.State != SweepState.Running),
+            CompletionTimeout, "the sweep to finish after the restart", () => Describe(sweep), ct);
+        var final = await _client.Grains.GetGrain<ISweepGrain>(sweepId).GetStatus();
+        var total = clock.Elapsed;
+
+        Assert.True(final.State == SweepState.Completed, $"The sweep ended {final.State}:\n{Describe(final)}");
+        Assert.Equal(4, final.Trials.Count);
+        Assert.Equal(4, final.Trials.Select(t => t.TrialId).Distinct().Count());
+        Assert.All(final.Trials, t => Assert.True(t.State == TrialState.Completed && t.Result!.CompressionRatio > 1, Describe(final)));
+        // What finished before the crash was kept as it was, not run again.
+        Assert.All(doneBefore, before =>
+        {
+            var after = final.Trials.Single(t => t.TrialId == before.TrialId);
+            Assert.Equal((before.FinishedAt, before.Silo, before.Result!.CompressionRatio), (after.FinishedAt, after.Silo, after.Result!.CompressionRatio));
+        });
+        TestContext.Current.SendDiagnosticMessage(
+            $"cluster killed at {crashedAfter.TotalSeconds:F0} s with {doneBefore.Length} trial(s) done, restarted at " +
+            $"{restartedAfter.TotalSeconds:F0} s, sweep completed at {total.TotalSeconds:F0} s\n{Describe(final)}");
+    }
+
+    private async Task<FqClusterClient> ConnectAsync(CancellationToken ct)
+    {
+        var client = await FqClusterClient.ConnectAsync(_redis!.Address, cancellationToken: ct);
+        _clients.Add(client);
+        return client;
+    }
+
+    private ChildProcess StartSilo(string name, int siloPort, int gatewayPort, string state)
+    {
+        var process = FqTool.StartSilo(name, "--cluster", _redis!.Address,
+            "--silo-port", siloPort.ToString(CultureInfo.InvariantCulture),
+            "--gateway-port", gatewayPort.ToString(CultureInfo.InvariantCulture), "--state", state);
+        _silos.Add(process);
+        return process;
+    }
+
+    private static async Task<T> WithPlacementHint<T>(SiloAddress silo, Func<Task<T>> call)
+    {
+        // The request context flows with this async call only, so a call left running keeps its hint.
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+    }
+
+    /// <summary>Polls the sweep's status until <paramref name="done"/> holds; see <see cref="PollUntilAsync"/>.</summary>
+    private async Task<SweepStatus> PollAsync(ISweepGrain sweep, Func<SweepStatus, bool> done, TimeSpan timeout, string what,
+        CancellationToken ct)
+    {
+        SweepStatus? last = null;
+        await PollUntilAsync(async () => done(last = await sweep.GetStatus()), timeout, what,
+            () => Task.FromResult(last is null ? "(none)" : Describe(last)), ct);
+        return last!;
+    }
+
+    /// <summary>
+    /// Asks <paramref name="done"/> every 250 ms until it says yes. Calls routed to a killed gateway fail until the client
+    /// drops it; those are retried. On timeout the message gives <paramref name="describe"/> and the silos' output.
+    /// </summary>
+    private async Task PollUntilAsync(Func<Task<bool>> done, TimeSpan timeout, string what, Func<Task<string>> describe,
+        CancellationToken ct)
+    {
+        var deadline = Stopwatch.StartNew();
+        Exception? lastError = null;
+        while (deadline.Elapsed < timeout)
+        {
+            try
+            {
+                if (await done().WaitAsync(TimeSpan.FromSeconds(5), ct)) return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                lastError = ex;
+            }
+            await Task.Delay(PollPeriod, ct);
+        }
+        string state;
+        try
+        {
+            state = await describe().WaitAsync(TimeSpan.FromSeconds(5), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            state = $"(unavailable: {ex.Message})";
+        }
+        throw new TimeoutException($"Waited {timeout.TotalSeconds:F0} s for {what}. Last status:\n{state}\nLast error: {lastError?.Message}\n" +
+            string.Join("\n", _silos.Select(s => $"--- {s.Name} ---\n{s.Output}")));
+    }
+
+    private static async Task<string> Describe(ISweepGrain sweep) => Describe(await sweep.GetStatus());
+
+    private static string Describe(SweepStatus status) =>
+        $"sweep {status.State}\n" + string.Join("\n", status.Trials.Select(t =>
+            $"  {t.TrialId}: {t.State} on {t.Silo ?? "?"} stage {t.Stage ?? "-"} cr {t.Result?.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) ?? "-"} error {t.Error ?? "-"}"));
+}
