@@ -65,3 +65,17 @@ for (var run = 0; run < 7; run++)
 }
 times.Sort();
 Console.WriteLine($"pareto: 100,000 trials, median {times[times.Count / 2]:F1} ms over 7 runs (target < 50 ms)");
+
+// 4. Fan-out of one trial's layer searches: 1 silo against 2 (real work; skip with FQ_BENCH_SKIP_FANOUT=1).
+if (Environment.GetEnvironmentVariable("FQ_BENCH_SKIP_FANOUT") != "1")
+{
+    var fanHome = Directory.CreateTempSubdirectory("fq-fanout-").FullName;
+    try
+    {
+        await FanOut.RunAsync(fanHome);
+    }
+    finally
+    {
+        Directory.Delete(fanHome, recursive: true);
+    }
+}
