@@ -27,23 +27,21 @@ public sealed class TrialGrain(
 
     private string SiloName => silo.SiloAddress.ToString();
 
-    public async Task Start(string sweepId, TrialConfig config)
+    public Task Start(string sweepId, TrialConfig config)
     {
-        if (state.State.State is TrialState.Completed or TrialState.Failed or TrialState.Cancelled)
-        {
-            await ReportAsync(sweepId);
-            return;
-        }
-        if (_work is { IsCompleted: false }) return;
+        if (state.State.State is TrialState.Completed or TrialState.Failed or TrialState.Cancelled) return ReportAsync(sweepId);
+        if (_work is { IsCompleted: false }) return Task.CompletedTask;
 
+        // Not written yet: the sweep holds the trial as running and re-sends Start until the outcome is in, so the
+        // trial's own state only needs to be durable once it has an outcome to re-report.
         state.State.SweepId = sweepId;
         state.State.Config = config;
         state.State.State = TrialState.Running;
         state.State.Attempts++;
         state.State.Silo = SiloName;
-        await state.WriteStateAsync();
         _cancellation = new CancellationTokenSource();
         _work = RunAsync(sweepId, config, _cancellation.Token);
+        return Task.CompletedTask;
     }
 
     public async Task Cancel()
@@ -125,8 +123,17 @@ public sealed class TrialGrain(
             state.State.Error = ex.Message;
         }
         state.State.Silo = SiloName;
-        await state.WriteStateAsync();
-        await ReportAsync(sweepId);
+        try
+        {
+            // The sweep records the outcome durably; the trial keeps its own copy only when the report did not get
+            // through, so that the sweep's next Start finds it to re-report instead of running the trial again.
+            await ReportAsync(sweepId);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Trial {TrialId} could not report its outcome; keeping it for the sweep's next call", trialId);
+            await state.WriteStateAsync();
+        }
     }
 
     /// <summary>Whether a call failed because its target's silo died or could not be reached, rather than on its own.</summary>
