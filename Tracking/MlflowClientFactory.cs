@@ -12,13 +12,15 @@ public static class MlflowClientFactory
 
     /// <summary>
     /// MLflow's JSON conventions: snake_case names, int64 fields read from numbers or strings (old servers send
-    /// strings), null fields left out of requests.
+    /// strings), doubles' NaN and infinities as proto3's "NaN"/"Infinity"/"-Infinity", enums as upper-case names,
+    /// null fields left out of requests.
     /// </summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false) },
     };
 
     /// <summary>Refit settings that serialize with <see cref="JsonOptions"/>.</summary>
@@ -47,6 +49,13 @@ public static class MlflowClientFactory
     {
         ArgumentNullException.ThrowIfNull(client);
         return RestService.For<IMlflowExperimentsApi>(client, RefitSettings);
+    }
+
+    /// <summary>The runs and metrics API over the given client, whose base address is the tracking server.</summary>
+    public static IMlflowRunsApi CreateRunsApi(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return RestService.For<IMlflowRunsApi>(client, RefitSettings);
     }
 
     /// <summary>
