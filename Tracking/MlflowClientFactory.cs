@@ -23,8 +23,11 @@ public static class MlflowClientFactory
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false) },
     };
 
-    /// <summary>Refit settings that serialize with <see cref="JsonOptions"/>.</summary>
-    public static RefitSettings RefitSettings { get; } = new(new SystemTextJsonContentSerializer(JsonOptions));
+    /// <summary>
+    /// Refit settings that serialize with <see cref="JsonOptions"/> and raise a refused call as the typed
+    /// <see cref="MlflowException"/> for its error code.
+    /// </summary>
+    public static RefitSettings RefitSettings { get; } = CreateRefitSettings();
 
     /// <summary>
     /// An HTTP client addressed to the tracking server, sending the configured credentials, with certificate checks off
@@ -56,6 +59,19 @@ public static class MlflowClientFactory
     {
         ArgumentNullException.ThrowIfNull(client);
         return RestService.For<IMlflowRunsApi>(client, RefitSettings);
+    }
+
+    private static RefitSettings CreateRefitSettings()
+    {
+        var settings = new RefitSettings(new SystemTextJsonContentSerializer(JsonOptions));
+        settings.ExceptionFactory = async response =>
+        {
+            if (response.IsSuccessStatusCode) return null;
+            var request = response.RequestMessage!;
+            var source = await ApiException.Create(request, request.Method, response, settings).ConfigureAwait(false);
+            return MlflowException.From(source);
+        };
+        return settings;
     }
 
     /// <summary>

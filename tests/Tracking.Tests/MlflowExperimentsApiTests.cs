@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Refit;
 
 namespace FocusedQuantization.Tracking.Tests;
 
@@ -79,12 +78,12 @@ public sealed class MlflowExperimentsApiTests : IDisposable
     }
 
     [Fact]
-    public async Task A_refused_call_raises_an_api_exception_carrying_the_mlflow_error()
+    public async Task A_refused_call_raises_the_typed_exception_carrying_the_mlflow_error()
     {
         var answered = server.AnswerNextAsync(404,
             """{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Could not find experiment with name 'x'"}""");
 
-        var error = await Assert.ThrowsAsync<ApiException>(() => api.GetExperimentByNameAsync("x", Cancel));
+        var error = await Assert.ThrowsAsync<ResourceDoesNotExistException>(() => api.GetExperimentByNameAsync("x", Cancel));
         await answered;
 
         Assert.Equal(404, (int)error.StatusCode);
@@ -96,11 +95,12 @@ public sealed class MlflowExperimentsApiTests : IDisposable
     {
         var answered = server.AnswerNextAsync(502, "\"bad gateway\"");
 
-        var error = await Assert.ThrowsAsync<ApiException>(() => api.GetExperimentByNameAsync("x", Cancel));
+        var error = await Assert.ThrowsAsync<MlflowException>(() => api.GetExperimentByNameAsync("x", Cancel));
         await answered;
 
         Assert.Equal(502, (int)error.StatusCode);
         Assert.Null(error.GetMlflowError());
+        Assert.False(error.FromMlflowBody);
     }
 
     [Fact]
