@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 using Refit;
 
 namespace FocusedQuantization.Tracking;
@@ -30,14 +32,23 @@ public static class MlflowClientFactory
     public static RefitSettings RefitSettings { get; } = CreateRefitSettings();
 
     /// <summary>
-    /// An HTTP client addressed to the tracking server, sending the configured credentials, with certificate checks off
-    /// if the settings say so. The caller owns and disposes it.
+    /// An HTTP client addressed to the tracking server, sending the configured credentials, retrying transient failures
+    /// as <paramref name="retry"/> says, with certificate checks off if the settings say so. The caller owns and
+    /// disposes it.
     /// </summary>
-    public static HttpClient CreateHttpClient(MlflowTrackingSettings settings)
+    /// <param name="settings">Server URL and credentials.</param>
+    /// <param name="retry">Retry policy; null means <see cref="MlflowRetryOptions"/>' defaults.</param>
+    public static HttpClient CreateHttpClient(MlflowTrackingSettings settings, MlflowRetryOptions? retry = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var handler = new SocketsHttpHandler();
-        if (settings.InsecureTls) handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        retry ??= new MlflowRetryOptions();
+        if (retry.MaxRetryAttempts < 0)
+            throw new ArgumentException($"MaxRetryAttempts must be 0 or more; got {retry.MaxRetryAttempts}.", nameof(retry));
+        var sockets = new SocketsHttpHandler();
+        if (settings.InsecureTls) sockets.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        HttpMessageHandler handler = retry.MaxRetryAttempts == 0
+            ? sockets
+            : new ResilienceHandler(CreateRetryPipeline(retry)) { InnerHandler = sockets };
         var client = new HttpClient(handler, disposeHandler: true)
         {
             BaseAddress = settings.TrackingUri,
@@ -45,6 +56,28 @@ public static class MlflowClientFactory
         };
         client.DefaultRequestHeaders.Authorization = settings.AuthorizationHeader;
         return client;
+    }
+
+    /// <summary>
+    /// The retry pipeline <see cref="CreateHttpClient"/> puts in front of the network, for callers that build their
+    /// own handler chain: exponential backoff on HTTP 408, 429, 5xx and network errors, honouring Retry-After.
+    /// </summary>
+    public static ResiliencePipeline<HttpResponseMessage> CreateRetryPipeline(MlflowRetryOptions retry)
+    {
+        ArgumentNullException.ThrowIfNull(retry);
+        if (retry.MaxRetryAttempts < 1)
+            throw new ArgumentException($"A retry pipeline needs MaxRetryAttempts of 1 or more; got {retry.MaxRetryAttempts}.", nameof(retry));
+        return new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = retry.MaxRetryAttempts,
+                Delay = retry.BaseDelay,
+                MaxDelay = retry.MaxDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = retry.UseJitter,
+                ShouldRetryAfterHeader = true,
+            })
+            .Build();
     }
 
     /// <summary>The experiments API over the given client, whose base address is the tracking server.</summary>

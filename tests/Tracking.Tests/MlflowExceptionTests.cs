@@ -8,7 +8,7 @@ public sealed class MlflowExceptionTests : IDisposable
 
     public MlflowExceptionTests()
     {
-        http = MlflowClientFactory.CreateHttpClient(new MlflowTrackingSettings(server.BaseAddress));
+        http = MlflowClientFactory.CreateHttpClient(new MlflowTrackingSettings(server.BaseAddress), MlflowRetryOptions.None);
         api = MlflowClientFactory.CreateRunsApi(http);
     }
 

@@ -12,7 +12,7 @@ public sealed class MlflowExperimentsApiTests : IDisposable
     {
         // A path prefix, as when the server sits behind a reverse proxy, must stay in front of the API path.
         var settings = new MlflowTrackingSettings(new Uri(server.BaseAddress, "prefix/"), token: "tok");
-        http = MlflowClientFactory.CreateHttpClient(settings);
+        http = MlflowClientFactory.CreateHttpClient(settings, MlflowRetryOptions.None);
         api = MlflowClientFactory.CreateExperimentsApi(http);
     }
 

@@ -10,7 +10,7 @@ public sealed class MlflowRunsApiTests : IDisposable
 
     public MlflowRunsApiTests()
     {
-        http = MlflowClientFactory.CreateHttpClient(new MlflowTrackingSettings(server.BaseAddress));
+        http = MlflowClientFactory.CreateHttpClient(new MlflowTrackingSettings(server.BaseAddress), MlflowRetryOptions.None);
         api = MlflowClientFactory.CreateRunsApi(http);
     }
 
