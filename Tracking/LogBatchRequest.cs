@@ -1,6 +1,6 @@
 namespace FocusedQuantization.Tracking;
 
-/// <summary>Body of POST runs/log-batch; LogBatchSplitter keeps it within MLflow's limits.</summary>
+/// <summary>Body of POST runs/log-batch; <see cref="LogBatchSplitter"/> keeps it within MLflow's limits.</summary>
 /// <param name="RunId">The run.</param>
 /// <param name="Metrics">Metric values, in the order the server should write them.</param>
 /// <param name="Params">Params, in order.</param>

@@ -196,4 +196,23 @@ public sealed class MlflowRunsApiTests : IDisposable
         Assert.Equal("/api/2.0/mlflow/metrics/get-history?run_id=r1&metric_key=loss&max_results=10&page_token=p",
             (await paged).PathAndQuery);
     }
+
+    [Fact]
+    public async Task Log_batch_in_parts_sends_the_split_requests_in_order()
+    {
+        var answered = Task.Run(async () => new[]
+        {
+            await server.AnswerNextAsync(200, "{}"), await server.AnswerNextAsync(200, "{}"),
+        });
+
+        var sent = await api.LogBatchInPartsAsync(new LogBatchRequest("r1",
+                [new MlflowMetric("a", 1, 10), new MlflowMetric("a", 2, 11), new MlflowMetric("a", 3, 12)], [], []),
+            new LogBatchLimits { MaxMetrics = 2 }, Cancel);
+        var requests = await answered;
+
+        Assert.Equal(2, sent);
+        Assert.Equal(["/api/2.0/mlflow/runs/log-batch", "/api/2.0/mlflow/runs/log-batch"], requests.Select(r => r.PathAndQuery));
+        Assert.Equal([[1.0, 2.0], [3.0]], requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("metrics")
+            .EnumerateArray().Select(m => m.GetProperty("value").GetDouble()).ToArray()));
+    }
 }
