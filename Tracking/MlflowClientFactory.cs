@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 using Refit;
 
 namespace FocusedQuantization.Tracking;
@@ -12,27 +14,41 @@ public static class MlflowClientFactory
 
     /// <summary>
     /// MLflow's JSON conventions: snake_case names, int64 fields read from numbers or strings (old servers send
-    /// strings), null fields left out of requests.
+    /// strings), doubles' NaN and infinities as proto3's "NaN"/"Infinity"/"-Infinity", enums as upper-case names,
+    /// null fields left out of requests.
     /// </summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false) },
     };
 
-    /// <summary>Refit settings that serialize with <see cref="JsonOptions"/>.</summary>
-    public static RefitSettings RefitSettings { get; } = new(new SystemTextJsonContentSerializer(JsonOptions));
+    /// <summary>
+    /// Refit settings that serialize with <see cref="JsonOptions"/> and raise a refused call as the typed
+    /// <see cref="MlflowException"/> for its error code.
+    /// </summary>
+    public static RefitSettings RefitSettings { get; } = CreateRefitSettings();
 
     /// <summary>
-    /// An HTTP client addressed to the tracking server, sending the configured credentials, with certificate checks off
-    /// if the settings say so. The caller owns and disposes it.
+    /// An HTTP client addressed to the tracking server, sending the configured credentials, retrying transient failures
+    /// as <paramref name="retry"/> says, with certificate checks off if the settings say so. The caller owns and
+    /// disposes it.
     /// </summary>
-    public static HttpClient CreateHttpClient(MlflowTrackingSettings settings)
+    /// <param name="settings">Server URL and credentials.</param>
+    /// <param name="retry">Retry policy; null means <see cref="MlflowRetryOptions"/>' defaults.</param>
+    public static HttpClient CreateHttpClient(MlflowTrackingSettings settings, MlflowRetryOptions? retry = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var handler = new SocketsHttpHandler();
-        if (settings.InsecureTls) handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        retry ??= new MlflowRetryOptions();
+        if (retry.MaxRetryAttempts < 0)
+            throw new ArgumentException($"MaxRetryAttempts must be 0 or more; got {retry.MaxRetryAttempts}.", nameof(retry));
+        var sockets = new SocketsHttpHandler();
+        if (settings.InsecureTls) sockets.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        HttpMessageHandler handler = retry.MaxRetryAttempts == 0
+            ? sockets
+            : new ResilienceHandler(CreateRetryPipeline(retry)) { InnerHandler = sockets };
         var client = new HttpClient(handler, disposeHandler: true)
         {
             BaseAddress = settings.TrackingUri,
@@ -42,11 +58,53 @@ public static class MlflowClientFactory
         return client;
     }
 
+    /// <summary>
+    /// The retry pipeline <see cref="CreateHttpClient"/> puts in front of the network, for callers that build their
+    /// own handler chain: exponential backoff on HTTP 408, 429, 5xx and network errors, honouring Retry-After.
+    /// </summary>
+    public static ResiliencePipeline<HttpResponseMessage> CreateRetryPipeline(MlflowRetryOptions retry)
+    {
+        ArgumentNullException.ThrowIfNull(retry);
+        if (retry.MaxRetryAttempts < 1)
+            throw new ArgumentException($"A retry pipeline needs MaxRetryAttempts of 1 or more; got {retry.MaxRetryAttempts}.", nameof(retry));
+        return new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = retry.MaxRetryAttempts,
+                Delay = retry.BaseDelay,
+                MaxDelay = retry.MaxDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = retry.UseJitter,
+                ShouldRetryAfterHeader = true,
+            })
+            .Build();
+    }
+
     /// <summary>The experiments API over the given client, whose base address is the tracking server.</summary>
     public static IMlflowExperimentsApi CreateExperimentsApi(HttpClient client)
     {
         ArgumentNullException.ThrowIfNull(client);
         return RestService.For<IMlflowExperimentsApi>(client, RefitSettings);
+    }
+
+    /// <summary>The runs and metrics API over the given client, whose base address is the tracking server.</summary>
+    public static IMlflowRunsApi CreateRunsApi(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return RestService.For<IMlflowRunsApi>(client, RefitSettings);
+    }
+
+    private static RefitSettings CreateRefitSettings()
+    {
+        var settings = new RefitSettings(new SystemTextJsonContentSerializer(JsonOptions));
+        settings.ExceptionFactory = async response =>
+        {
+            if (response.IsSuccessStatusCode) return null;
+            var request = response.RequestMessage!;
+            var source = await ApiException.Create(request, request.Method, response, settings).ConfigureAwait(false);
+            return MlflowException.From(source);
+        };
+        return settings;
     }
 
     /// <summary>

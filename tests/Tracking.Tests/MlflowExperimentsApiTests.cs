@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Refit;
 
 namespace FocusedQuantization.Tracking.Tests;
 
@@ -13,7 +12,7 @@ public sealed class MlflowExperimentsApiTests : IDisposable
     {
         // A path prefix, as when the server sits behind a reverse proxy, must stay in front of the API path.
         var settings = new MlflowTrackingSettings(new Uri(server.BaseAddress, "prefix/"), token: "tok");
-        http = MlflowClientFactory.CreateHttpClient(settings);
+        http = MlflowClientFactory.CreateHttpClient(settings, MlflowRetryOptions.None);
         api = MlflowClientFactory.CreateExperimentsApi(http);
     }
 
@@ -79,12 +78,12 @@ public sealed class MlflowExperimentsApiTests : IDisposable
     }
 
     [Fact]
-    public async Task A_refused_call_raises_an_api_exception_carrying_the_mlflow_error()
+    public async Task A_refused_call_raises_the_typed_exception_carrying_the_mlflow_error()
     {
         var answered = server.AnswerNextAsync(404,
             """{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Could not find experiment with name 'x'"}""");
 
-        var error = await Assert.ThrowsAsync<ApiException>(() => api.GetExperimentByNameAsync("x", Cancel));
+        var error = await Assert.ThrowsAsync<ResourceDoesNotExistException>(() => api.GetExperimentByNameAsync("x", Cancel));
         await answered;
 
         Assert.Equal(404, (int)error.StatusCode);
@@ -96,10 +95,42 @@ public sealed class MlflowExperimentsApiTests : IDisposable
     {
         var answered = server.AnswerNextAsync(502, "\"bad gateway\"");
 
-        var error = await Assert.ThrowsAsync<ApiException>(() => api.GetExperimentByNameAsync("x", Cancel));
+        var error = await Assert.ThrowsAsync<MlflowException>(() => api.GetExperimentByNameAsync("x", Cancel));
         await answered;
 
         Assert.Equal(502, (int)error.StatusCode);
         Assert.Null(error.GetMlflowError());
+        Assert.False(error.FromMlflowBody);
+    }
+
+    [Fact]
+    public async Task Get_sends_the_experiment_id_in_the_query()
+    {
+        var answered = server.AnswerNextAsync(200, """{"experiment":{"experiment_id":"4","name":"n","lifecycle_stage":"deleted"}}""");
+
+        var experiment = (await api.GetExperimentAsync("4", Cancel)).Experiment;
+        var request = await answered;
+
+        Assert.Equal(("GET", "/prefix/api/2.0/mlflow/experiments/get?experiment_id=4"), (request.Method, request.PathAndQuery));
+        Assert.Equal(new MlflowExperiment("4", "n", null, "deleted", null, null, null), experiment);
+    }
+
+    [Fact]
+    public async Task Search_posts_paging_filter_order_and_view_type_and_reads_the_page()
+    {
+        var answered = server.AnswerNextAsync(200, """
+            {"experiments":[{"experiment_id":"1","name":"a"},{"experiment_id":"2","name":"b"}],"next_page_token":"nx"}
+            """);
+
+        var page = await api.SearchExperimentsAsync(
+            new SearchExperimentsRequest(100, "tok", "name LIKE 'fq%'", ["name"], MlflowViewType.All), Cancel);
+        var request = await answered;
+
+        Assert.Equal(("POST", "/prefix/api/2.0/mlflow/experiments/search"), (request.Method, request.PathAndQuery));
+        Assert.Equal("""
+            {"max_results":100,"page_token":"tok","filter":"name LIKE \u0027fq%\u0027","order_by":["name"],"view_type":"ALL"}
+            """, request.Body);
+        Assert.Equal(["1", "2"], page.Experiments!.Select(e => e.ExperimentId));
+        Assert.Equal("nx", page.NextPageToken);
     }
 }

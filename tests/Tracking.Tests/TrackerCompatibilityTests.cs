@@ -1,5 +1,4 @@
 using FocusedQuantization.Tracker;
-using Refit;
 
 namespace FocusedQuantization.Tracking.Tests;
 
@@ -52,7 +51,7 @@ public sealed class TrackerCompatibilityTests : IAsyncLifetime
     {
         await api.CreateExperimentAsync(new CreateExperimentRequest("taken"), Cancel);
 
-        var error = await Assert.ThrowsAsync<ApiException>(() => api.CreateExperimentAsync(new CreateExperimentRequest("taken"), Cancel));
+        var error = await Assert.ThrowsAsync<ResourceAlreadyExistsException>(() => api.CreateExperimentAsync(new CreateExperimentRequest("taken"), Cancel));
 
         Assert.Equal(400, (int)error.StatusCode);
         Assert.Equal("RESOURCE_ALREADY_EXISTS", error.GetMlflowError()?.ErrorCode);
@@ -61,7 +60,7 @@ public sealed class TrackerCompatibilityTests : IAsyncLifetime
     [Fact]
     public async Task A_missing_name_gives_404_RESOURCE_DOES_NOT_EXIST_to_the_client()
     {
-        var error = await Assert.ThrowsAsync<ApiException>(() => api.GetExperimentByNameAsync("absent", Cancel));
+        var error = await Assert.ThrowsAsync<ResourceDoesNotExistException>(() => api.GetExperimentByNameAsync("absent", Cancel));
 
         Assert.Equal(404, (int)error.StatusCode);
         Assert.Equal("RESOURCE_DOES_NOT_EXIST", error.GetMlflowError()?.ErrorCode);
