@@ -32,7 +32,9 @@ public static class PageToken
     public static (IReadOnlyList<T> Page, string? Next) Slice<T>(IReadOnlyList<T> ordered, int offset, int maxResults)
     {
         var page = ordered.Skip(offset).Take(maxResults).ToList();
-        var next = offset + maxResults < ordered.Count ? Encode(offset + maxResults) : null;
+        // long, because "everything" is asked for as int.MaxValue results.
+        var end = (long)offset + maxResults;
+        var next = end < ordered.Count ? Encode((int)end) : null;
         return (page, next);
     }
 }

@@ -24,6 +24,9 @@ public static class RequestBody
         }
     }
 
+    /// <summary>MLflow's empty answer, {}.</summary>
+    public static IResult Empty { get; } = Results.Json(new Dictionary<string, string>());
+
     /// <summary>A required string field, refused when missing or blank.</summary>
     /// <exception cref="MlflowException">INVALID_PARAMETER_VALUE when it is missing.</exception>
     public static string Required(string? value, string parameter) =>

@@ -12,6 +12,9 @@ public sealed class SqliteExperimentStore : IDisposable
     private const int SqliteConstraintUnique = 2067;
 
     private readonly string connectionString;
+
+    /// <summary>The connection string of the database, which the run store shares.</summary>
+    internal string ConnectionString => connectionString;
     private readonly string artifactRoot;
     private readonly TimeProvider time;
 
