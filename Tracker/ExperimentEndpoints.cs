@@ -15,6 +15,9 @@ public static class ExperimentEndpoints
     {
         group.MapPost("/experiments/create", CreateAsync);
         group.MapGet("/experiments/get-by-name", GetByNameAsync);
+        group.MapGet("/experiments/get", GetAsync);
+        group.MapPost("/experiments/search", SearchFromBodyAsync);
+        group.MapGet("/experiments/search", SearchFromQueryAsync);
         return group;
     }
 
@@ -55,6 +58,44 @@ public static class ExperimentEndpoints
         var experiment = await store.FindByNameAsync(name, cancellationToken)
                          ?? throw MlflowException.ResourceDoesNotExist($"Could not find experiment with name '{name}'.");
         return Results.Json(new GetExperimentResponse(experiment));
+    }
+
+    private static async Task<IResult> GetAsync(
+        HttpRequest request, SqliteExperimentStore store, CancellationToken cancellationToken)
+    {
+        var id = RequestBody.Required(request.Query["experiment_id"].FirstOrDefault(), "experiment_id");
+        var experiment = await store.FindByIdAsync(id, cancellationToken)
+                         ?? throw MlflowException.ResourceDoesNotExist($"No experiment with id '{id}'.");
+        return Results.Json(new GetExperimentResponse(experiment));
+    }
+
+    private static async Task<IResult> SearchFromBodyAsync(
+        HttpRequest request, SqliteExperimentStore store, CancellationToken cancellationToken) =>
+        await RunSearchAsync(
+            await RequestBody.ReadAsync<SearchExperimentsRequest>(request, "experiments/search", cancellationToken),
+            store, cancellationToken);
+
+    private static async Task<IResult> SearchFromQueryAsync(
+        HttpRequest request, SqliteExperimentStore store, CancellationToken cancellationToken)
+    {
+        var query = request.Query;
+        long? max = null;
+        if (query["max_results"].FirstOrDefault() is { } text)
+            max = long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+                ? parsed
+                : throw MlflowException.InvalidParameterValue($"max_results '{text}' is not an integer.");
+        return await RunSearchAsync(new SearchExperimentsRequest(max, query["page_token"].FirstOrDefault(),
+            query["filter"].FirstOrDefault(), query["order_by"].ToArray(), query["view_type"].FirstOrDefault()),
+            store, cancellationToken);
+    }
+
+    private static async Task<IResult> RunSearchAsync(
+        SearchExperimentsRequest body, SqliteExperimentStore store, CancellationToken cancellationToken)
+    {
+        var (page, next) = await store.SearchAsync(
+            ViewType.Parse(body.ViewType), SearchFilter.Parse(body.Filter), OrderByClause.ParseAll(body.OrderBy),
+            PageToken.Decode(body.PageToken), RequestBody.MaxResults(body.MaxResults, 1000, 50_000), cancellationToken);
+        return Results.Json(new SearchExperimentsResponse(page, next));
     }
 
     private static string ValidateName(string? name, string parameter)

@@ -12,6 +12,9 @@ public sealed class SqliteExperimentStore : IDisposable
     private const int SqliteConstraintUnique = 2067;
 
     private readonly string connectionString;
+
+    /// <summary>The connection string of the database, which the run store shares.</summary>
+    internal string ConnectionString => connectionString;
     private readonly string artifactRoot;
     private readonly TimeProvider time;
 
@@ -75,33 +78,115 @@ public sealed class SqliteExperimentStore : IDisposable
     }
 
     /// <summary>The experiment of that name, or null when there is none.</summary>
-    public async Task<Experiment?> FindByNameAsync(string name, CancellationToken cancellationToken)
+    public async Task<Experiment?> FindByNameAsync(string name, CancellationToken cancellationToken) =>
+        (await ReadExperimentsAsync("WHERE name = $name", cancellationToken, ("$name", name))).FirstOrDefault();
+
+    /// <summary>The experiment with that id (active or deleted), or null when there is none.</summary>
+    public async Task<Experiment?> FindByIdAsync(string id, CancellationToken cancellationToken) =>
+        long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? (await ReadExperimentsAsync("WHERE experiment_id = $id", cancellationToken, ("$id", number))).FirstOrDefault()
+            : null;
+
+    /// <summary>
+    /// One page of the experiments visible under the view type that pass every filter clause, in the given order
+    /// (default: newest first), and the token of the next page.
+    /// </summary>
+    /// <exception cref="MlflowException">INVALID_PARAMETER_VALUE for a clause or order on something experiments lack.</exception>
+    public async Task<(IReadOnlyList<Experiment> Page, string? Next)> SearchAsync(
+        Func<string, bool> visible, IReadOnlyList<FilterClause> filter, IReadOnlyList<OrderByClause> orderBy,
+        int offset, int maxResults, CancellationToken cancellationToken)
+    {
+        foreach (var clause in filter) ValidateClause(clause);
+        var all = await ReadExperimentsAsync("", cancellationToken);
+        IEnumerable<Experiment> matching = all.Where(e => visible(e.LifecycleStage) && filter.All(c => Matches(e, c)));
+        IOrderedEnumerable<Experiment>? ordered = null;
+        foreach (var order in orderBy)
+        {
+            Func<Experiment, object> key = OrderKey(order);
+            ordered = ordered is null
+                ? order.Ascending ? matching.OrderBy(key) : matching.OrderByDescending(key)
+                : order.Ascending ? ordered.ThenBy(key) : ordered.ThenByDescending(key);
+        }
+        static long Id(Experiment e) => long.Parse(e.ExperimentId, System.Globalization.CultureInfo.InvariantCulture);
+        // Ties on creation time (same millisecond) fall back to the id, which grows with creation.
+        var list = (ordered is null
+            ? matching.OrderByDescending(e => e.CreationTime).ThenByDescending(Id)
+            : ordered.ThenByDescending(e => e.CreationTime).ThenBy(Id)).ToList();
+        return PageToken.Slice(list, offset, maxResults);
+    }
+
+    private static void ValidateClause(FilterClause clause)
+    {
+        var ok = clause.Entity switch
+        {
+            "attributes" => clause.Key switch
+            {
+                "name" => !clause.IsNumber && clause.Operator is "=" or "!=" or "LIKE" or "ILIKE",
+                "creation_time" or "last_update_time" => clause.IsNumber && clause.Operator is not ("LIKE" or "ILIKE"),
+                _ => false,
+            },
+            "tags" => !clause.IsNumber && clause.Operator is "=" or "!=" or "LIKE" or "ILIKE",
+            _ => false,
+        };
+        if (!ok)
+            throw MlflowException.InvalidParameterValue(
+                $"Experiments cannot be filtered with {clause.Entity}.{clause.Key} {clause.Operator} {clause.Value}; " +
+                "use name (=, !=, LIKE, ILIKE with a quoted string), creation_time or last_update_time (numbers), or tags.");
+    }
+
+    private static bool Matches(Experiment experiment, FilterClause clause) => (clause.Entity, clause.Key) switch
+    {
+        ("attributes", "name") => clause.MatchesString(experiment.Name),
+        ("attributes", "creation_time") => clause.MatchesNumber(experiment.CreationTime),
+        ("attributes", "last_update_time") => clause.MatchesNumber(experiment.LastUpdateTime),
+        _ => clause.MatchesString(experiment.Tags?.FirstOrDefault(t => t.Key == clause.Key)?.Value),
+    };
+
+    private static Func<Experiment, object> OrderKey(OrderByClause order) => (order.Entity, order.Key) switch
+    {
+        ("attributes", "name") => e => e.Name,
+        ("attributes", "creation_time") => e => e.CreationTime,
+        ("attributes", "last_update_time") => e => e.LastUpdateTime,
+        ("attributes", "experiment_id") => e => long.Parse(e.ExperimentId, System.Globalization.CultureInfo.InvariantCulture),
+        _ => throw MlflowException.InvalidParameterValue(
+            $"Experiments cannot be ordered by {order.Entity}.{order.Key}; use name, creation_time, last_update_time or experiment_id."),
+    };
+
+    private async Task<List<Experiment>> ReadExperimentsAsync(
+        string where, CancellationToken cancellationToken, params (string, object)[] parameters)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        long id;
-        Experiment experiment;
+        var experiments = new List<(long Id, Experiment Experiment)>();
         await using (var command = Command(connection,
-                         """
-                         SELECT experiment_id, name, artifact_location, lifecycle_stage, last_update_time, creation_time
-                         FROM experiments WHERE name = $name
-                         """, ("$name", name)))
+                         $"""
+                          SELECT experiment_id, name, artifact_location, lifecycle_stage, last_update_time, creation_time
+                          FROM experiments {where}
+                          """, parameters))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            if (!await reader.ReadAsync(cancellationToken)) return null;
-            id = reader.GetInt64(0);
-            experiment = new Experiment(
-                id.ToString(System.Globalization.CultureInfo.InvariantCulture), reader.GetString(1), reader.GetString(2),
-                reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5), Tags: null);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetInt64(0);
+                experiments.Add((id, new Experiment(
+                    id.ToString(System.Globalization.CultureInfo.InvariantCulture), reader.GetString(1), reader.GetString(2),
+                    reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5), Tags: null)));
+            }
         }
 
-        var tags = new List<ExperimentTag>();
-        await using (var command = Command(connection,
-                         "SELECT key, value FROM experiment_tags WHERE experiment_id = $id ORDER BY key", ("$id", id)))
+        var tags = new Dictionary<long, List<ExperimentTag>>();
+        await using (var command = Command(connection, "SELECT experiment_id, key, value FROM experiment_tags ORDER BY key"))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken)) tags.Add(new ExperimentTag(reader.GetString(0), reader.GetString(1)));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetInt64(0);
+                if (!tags.TryGetValue(id, out var list)) tags[id] = list = [];
+                list.Add(new ExperimentTag(reader.GetString(1), reader.GetString(2)));
+            }
         }
-        return tags.Count == 0 ? experiment : experiment with { Tags = tags };
+        return experiments
+            .Select(e => tags.TryGetValue(e.Id, out var list) ? e.Experiment with { Tags = list } : e.Experiment)
+            .ToList();
     }
 
     /// <summary>Closes the pooled connections, so that the file is released when the tracker stops.</summary>

@@ -19,6 +19,8 @@ public static class TrackerExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => new SqliteExperimentStore(
             options.DatabasePath, options.ResolveArtifactRoot(), services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(services => new SqliteRunStore(
+            services.GetRequiredService<SqliteExperimentStore>(), services.GetRequiredService<TimeProvider>()));
         builder.Services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
         return builder;
     }
@@ -28,7 +30,7 @@ public static class TrackerExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         // Open the store now, so that a bad --db fails at startup rather than on the first request.
-        app.Services.GetRequiredService<SqliteExperimentStore>();
+        app.Services.GetRequiredService<SqliteRunStore>();
         app.MapGet("/health", () => Results.Text("OK"));
         var mlflow = app.MapGroup("/api/2.0/mlflow").AddEndpointFilter(async (context, next) =>
         {
@@ -42,6 +44,8 @@ public static class TrackerExtensions
             }
         });
         mlflow.MapExperimentEndpoints();
+        mlflow.MapRunEndpoints();
+        mlflow.MapRunLoggingEndpoints();
         mlflow.Map("/{**path}", (HttpRequest request) =>
             MlflowException.EndpointNotFound($"No endpoint answers {request.Method} {request.Path}.").ToResult());
         return app;
@@ -52,7 +56,8 @@ public static class TrackerExtensions
     {
         ArgumentNullException.ThrowIfNull(json);
         json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-        json.NumberHandling = JsonNumberHandling.AllowReadingFromString;
+        // Proto3 JSON writes non-finite doubles as "NaN", "Infinity", "-Infinity".
+        json.NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals;
         json.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
     }
 }
