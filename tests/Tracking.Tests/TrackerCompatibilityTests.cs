@@ -65,4 +65,37 @@ public sealed class TrackerCompatibilityTests : IAsyncLifetime
         Assert.Equal(404, (int)error.StatusCode);
         Assert.Equal("RESOURCE_DOES_NOT_EXIST", error.GetMlflowError()?.ErrorCode);
     }
+
+    [Fact]
+    public async Task A_sweep_logged_through_the_client_can_be_searched_and_read_back_from_the_tracker()
+    {
+        var runs = MlflowClientFactory.CreateRunsApi(http);
+        var experiment = (await api.CreateExperimentAsync(new CreateExperimentRequest("lenet5 sweep"), Cancel)).ExperimentId;
+        var parent = (await runs.CreateRunAsync(new CreateRunRequest(experiment, "sweep"), Cancel)).Run.Info.RunId;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var (bits, cr, top1) in new[] { (4, 53.1, 78.75), (5, 48.5, 78.95), (6, 30.2, 79.10) })
+        {
+            var child = (await runs.CreateRunAsync(new CreateRunRequest(experiment, $"bits-{bits}",
+                Tags: [new MlflowRunTag("mlflow.parentRunId", parent)]), Cancel)).Run.Info.RunId;
+            // More metrics than one request may carry: the splitter sends them in parts, in order.
+            var history = Enumerable.Range(0, 1500).Select(step => new MlflowMetric("loss", 1.0 / (step + 1), now + step, step));
+            var batch = new LogBatchRequest(child,
+                [.. history, new MlflowMetric("cr", cr, now, 0), new MlflowMetric("top1", top1, now, 0)],
+                [new MlflowParam("bits", bits.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+                [new MlflowRunTag("fq.pareto", bits < 6 ? "true" : "false")]);
+            Assert.Equal(2, await runs.LogBatchInPartsAsync(batch, cancellationToken: Cancel));
+            await runs.UpdateRunAsync(new UpdateRunRequest(child, MlflowRunStatus.Finished, now + 2000), Cancel);
+        }
+
+        var front = await runs.SearchRunsAsync(new SearchRunsRequest([experiment],
+            "tags.fq.pareto = 'true' AND metrics.cr > 40", OrderBy: ["metrics.top1 DESC"]), Cancel);
+
+        Assert.Equal(["bits-5", "bits-4"], front.Runs!.Select(r => r.Info.RunName));
+        Assert.All(front.Runs!, r => Assert.Equal(MlflowRunStatus.Finished, r.Info.Status));
+        var best = (await runs.GetRunAsync(front.Runs![0].Info.RunId, Cancel)).Run;
+        Assert.Equal(48.5, best.Data!.Metrics!.Single(m => m.Key == "cr").Value);
+        Assert.Contains(best.Data.Tags!, t => t.Key == "mlflow.parentRunId" && t.Value == parent);
+        var losses = await runs.GetMetricHistoryAsync(best.Info.RunId, "loss", cancellationToken: Cancel);
+        Assert.Equal(Enumerable.Range(0, 1500).Select(i => (long)i), losses.Metrics!.Select(m => m.Step).Order());
+    }
 }
