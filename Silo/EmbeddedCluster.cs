@@ -90,7 +90,7 @@ public sealed class EmbeddedCluster : IFqCluster
     }
 
     /// <summary>Ports nothing listens on now; all probes stay open until every port is chosen, so none repeats.</summary>
-    internal static int[] FreeLoopbackPorts(int count)
+    public static int[] FreeLoopbackPorts(int count)
     {
         var probes = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         try

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using FocusedQuantization.Grains.Interfaces;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -48,7 +47,7 @@ public static class EmbeddedSession
 
         try
         {
-            var ports = FreeLoopbackPorts(2);
+            var ports = EmbeddedCluster.FreeLoopbackPorts(2);
             var cluster = await EmbeddedCluster.StartAsync(
                 new SiloSettings { StateFolder = folder, SiloPort = ports[0], GatewayPort = ports[1] }, configureSilo, cancellationToken);
             File.WriteAllText(gatewayPath, ports[1].ToString(CultureInfo.InvariantCulture));
@@ -118,15 +117,6 @@ public static class EmbeddedSession
         {
             return false;
         }
-    }
-
-    private static int[] FreeLoopbackPorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        foreach (var listener in listeners) listener.Start();
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        foreach (var listener in listeners) listener.Stop();
-        return ports;
     }
 
     /// <summary>This process hosts the silo; disposing stops it, then releases the lock.</summary>

@@ -1,3 +1,4 @@
+using FocusedQuantization.Client.Rendering;
 using System.Globalization;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using Spectre.Console;
@@ -21,7 +22,7 @@ public static class SweepStatusTable
                 trial.State.ToString().ToLowerInvariant(),
                 Markup.Escape(trial.Silo ?? ""),
                 c.TargetSparsity is { } s ? s.ToString("P1", CultureInfo.InvariantCulture) : $"alpha {c.PruneAlpha:G3}",
-                SweepWatcher.BitsOf(c),
+                TrialText.Bits(c),
                 c.WSep.ToString("G3", CultureInfo.InvariantCulture),
                 trial.State == TrialState.Running ? Markup.Escape($"{trial.Stage} {trial.StageFraction:P0}") : trial.State == TrialState.Failed ? Markup.Escape(trial.Error ?? "") : "",
                 r is null ? "" : r.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) + "x",

@@ -1,3 +1,4 @@
+using FocusedQuantization.Client.Rendering;
 using System.Globalization;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using Spectre.Console;
@@ -77,17 +78,11 @@ public static class SweepWatcher
         foreach (var trial in status.Trials.Where(t => t.State == TrialState.Completed && t.Result is not null).OrderByDescending(t => t.Result!.Top1))
         {
             var r = trial.Result!;
-            completed.AddRow(Markup.Escape(trial.TrialId), BitsOf(trial.Config), r.Sparsity.ToString("P1", CultureInfo.InvariantCulture),
+            completed.AddRow(Markup.Escape(trial.TrialId), TrialText.Bits(trial.Config), r.Sparsity.ToString("P1", CultureInfo.InvariantCulture),
                 r.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) + "x", r.Top1.ToString("F2", CultureInfo.InvariantCulture),
                 r.Top5.ToString("F2", CultureInfo.InvariantCulture), frontIds.Contains(trial.TrialId) ? "[yellow]★[/]" : "");
         }
         var failed = status.Trials.Where(t => t.State == TrialState.Failed).Select(t => new Markup($"[red]{Markup.Escape(t.TrialId)} failed: {Markup.Escape(t.Error ?? "?")}[/]"));
         return new Rows([header, running, completed, .. failed]);
     }
-
-    /// <summary>A short label of a trial's bit widths.</summary>
-    public static string BitsOf(TrialConfig config) =>
-        config.BitsPolicy == "per-layer"
-            ? string.Create(CultureInfo.InvariantCulture, $"per-layer <= {config.BudgetBitsPerWeight:G3} b/w")
-            : config.Bits.ToString(CultureInfo.InvariantCulture);
 }

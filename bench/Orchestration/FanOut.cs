@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Silo;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,7 +65,7 @@ public static class FanOut
         int? primary = null;
         for (var i = 0; i < silos; i++)
         {
-            var ports = FreePorts();
+            var ports = EmbeddedCluster.FreeLoopbackPorts(2);
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.AddFqSilo(new SiloSettings { StateFolder = home, SiloPort = ports[0], GatewayPort = ports[1], PrimarySiloPort = primary });
             var host = builder.Build();
@@ -85,14 +83,5 @@ public static class FanOut
             await host.StopAsync();
             host.Dispose();
         }
-    }
-
-    private static int[] FreePorts()
-    {
-        var listeners = new[] { new TcpListener(IPAddress.Loopback, 0), new TcpListener(IPAddress.Loopback, 0) };
-        foreach (var l in listeners) l.Start();
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        foreach (var l in listeners) l.Stop();
-        return ports;
     }
 }
