@@ -1,3 +1,5 @@
+using FocusedQuantization.Compression.Training;
+
 namespace FocusedQuantization.Compression.Pipeline;
 
 /// <summary>What one compression run produced: sizes, accuracies at each stage, and the per-layer detail.</summary>
@@ -31,5 +33,8 @@ public sealed record CompressionReport
 
     /// <summary>Wall-clock seconds of each stage, by stage name.</summary>
     public required IReadOnlyDictionary<string, double> StageSeconds { get; init; }
+
+    /// <summary>Loss and accuracy of each fine-tuning epoch, in order (empty when the report did not fine-tune).</summary>
+    public IReadOnlyList<EpochSummary> FineTuneEpochs { get; init; } = [];
     public required CompressionOptions Options { get; init; }
 }

@@ -48,7 +48,8 @@ public static class TrialStage
         if (spec.BitsPerLayer?.Keys.FirstOrDefault(k => !manifest.Layers.Contains(k)) is { } unknown)
             throw new ArgumentException($"Bits are given for '{unknown}', which {manifest.Model} does not have. Its layers: {string.Join(", ", manifest.Layers)}.");
 
-        var tuner = FineTune(spec, model, checkpoint.Masks!, train, progress, cancellationToken);
+        var epochs = new List<EpochSummary>();
+        var tuner = FineTune(spec, model, checkpoint.Masks!, train, progress, epochs, cancellationToken);
         var quantized = tuner.Finish();
         seconds[PipelineStage.Quantize] = Lap(clock);
 
@@ -106,13 +107,14 @@ public static class TrialStage
             Top5Compressed = final.Top5Percent,
             Layers = layers,
             StageSeconds = seconds,
+            FineTuneEpochs = epochs,
             Options = OptionsOf(spec),
         };
     }
 
     private static FocusedFineTuner FineTune(
         TrialSpec spec, nn.Module<Tensor, Tensor> model, IReadOnlyList<(string Name, bool[] Mask)> masks, Data.ImageDataset train,
-        IProgress<PipelineProgress> progress, CancellationToken cancellationToken)
+        IProgress<PipelineProgress> progress, List<EpochSummary> epochs, CancellationToken cancellationToken)
     {
         var named = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         var weights = masks.Select(m => (new ShadowedWeight(m.Name, named[m.Name]), m.Mask)).ToArray();
@@ -132,7 +134,7 @@ public static class TrialStage
         foreach (var epoch in tuner.Epochs)
         {
             trainer.LearningRate = epoch.LearningRate;
-            trainer.TrainEpoch(train, tuner, epochProgress, cancellationToken);
+            epochs.Add(trainer.TrainEpoch(train, tuner, epochProgress, cancellationToken));
         }
         return tuner;
     }

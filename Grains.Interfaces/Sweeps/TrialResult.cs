@@ -12,7 +12,11 @@ public sealed record TrialResult(
     [property: Id(6)] double Top1Dense,
     [property: Id(7)] double Top5Dense,
     [property: Id(8)] IReadOnlyList<LayerOutcome> Layers,
-    [property: Id(9)] string FqzPath);
+    [property: Id(9)] string FqzPath)
+{
+    /// <summary>Loss and training accuracy of each fine-tuning epoch, in order; empty when none were recorded.</summary>
+    [Id(10)] public IReadOnlyList<EpochOutcome> FineTuneEpochs { get; init; } = [];
+}
 
 /// <summary>One layer of a trial's compressed model.</summary>
 [GenerateSerializer, Immutable, Alias("fq.LayerOutcome")]
@@ -23,3 +27,11 @@ public sealed record LayerOutcome(
     [property: Id(3)] long Weights,
     [property: Id(4)] double Sparsity,
     [property: Id(5)] long CodedBits);
+
+/// <summary>One fine-tuning epoch of a trial: mean training loss and training accuracy (percent).</summary>
+[GenerateSerializer, Immutable, Alias("fq.EpochOutcome")]
+public sealed record EpochOutcome(
+    [property: Id(0)] int Epoch,
+    [property: Id(1)] double Loss,
+    [property: Id(2)] double AccuracyPercent,
+    [property: Id(3)] double Seconds);
