@@ -5,7 +5,7 @@
 # table  - Table 1 of the paper for LeNet-300-100 and LeNet-5 on the full Fashion-MNIST: fq compress at 5 and 7 bits
 #          (both coding modes are in each report). About 25 min on 2 idle cores.
 # wsep   - top-1 against w_sep 1.0..3.5 for 3 seeds (LeNet-5, 6k/2k images): three sweeps. About 10 min.
-# sweeps - examples/quickstart.yaml on the embedded default, then on a 3-silo Redis cluster on this machine.
+# sweeps - examples/quickstart.yaml on the embedded default, then on 1-, 2- and 3-silo Redis clusters on this machine.
 # write  - docs/RESULTS.md and its plots from docs/results-data/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -69,17 +69,19 @@ sweeps() {
   FQ_HOME="$home" COLUMNS=120 "$fq" pareto "$id" > "$data/sweeps/embedded-pareto.txt"
   FQ_HOME="$home" "$fq" pareto "$id" --plot "$data/sweeps/embedded-pareto.svg" >/dev/null
 
-  # The same spec on 3 silo processes over Redis on this machine (fresh state folder too).
-  home="$work/cluster-home"; rm -rf "$home"
-  FQ_HOME="$home" infra/cluster.sh stop >/dev/null 2>&1 || true
-  FQ_HOME="$home" infra/cluster.sh start 3 --redis-port 6391 --silo-port 11411 --gateway-port 30400 >&2
-  id="quickstart-cluster-$(date +%s)"
-  echo "results: quickstart sweep, 3-silo cluster" >&2
-  start=$(now)
-  FQ_HOME="$home" "$fq" sweep launch examples/quickstart.yaml --cluster redis://127.0.0.1:6391 --watch --id "$id" </dev/null >/dev/null
-  printf '{"seconds": %s, "silos": 3}\n' "$(elapsed "$start")" > "$data/sweeps/cluster.time.json"
-  FQ_HOME="$home" "$fq" sweep status "$id" --cluster redis://127.0.0.1:6391 --json > "$data/sweeps/cluster.json"
-  FQ_HOME="$home" infra/cluster.sh stop >&2
+  # The same spec on 1, 2 and 3 silo processes over Redis on this machine (a fresh state folder each time).
+  local silos
+  for silos in 1 2 3; do
+    home="$work/cluster$silos-home"; rm -rf "$home"
+    FQ_HOME="$home" infra/cluster.sh start "$silos" --redis-port 6391 --silo-port 11411 --gateway-port 30400 >&2
+    id="quickstart-cluster$silos-$(date +%s)"
+    echo "results: quickstart sweep, $silos-silo cluster" >&2
+    start=$(now)
+    FQ_HOME="$home" "$fq" sweep launch examples/quickstart.yaml --cluster redis://127.0.0.1:6391 --watch --id "$id" </dev/null >/dev/null
+    printf '{"seconds": %s, "silos": %d}\n' "$(elapsed "$start")" "$silos" > "$data/sweeps/cluster$silos.time.json"
+    FQ_HOME="$home" "$fq" sweep status "$id" --cluster redis://127.0.0.1:6391 --json > "$data/sweeps/cluster$silos.json"
+    FQ_HOME="$home" infra/cluster.sh stop >&2
+  done
 }
 
 write() {

@@ -4,14 +4,14 @@ using static FocusedQuantization.Benchmarks.Results.Markdown;
 
 namespace FocusedQuantization.Benchmarks.Results;
 
-/// <summary>The quickstart sweep on the embedded default and on a 3-silo cluster of this machine.</summary>
+/// <summary>The quickstart sweep on the embedded default and on 1-, 2- and 3-silo clusters of this machine.</summary>
 public static class SweepSection
 {
     /// <summary>The section's Markdown.</summary>
     public static string Write(ResultsData data)
     {
         var text = new StringBuilder();
-        text.AppendLine("## A sweep: embedded default and a 3-silo cluster").AppendLine();
+        text.AppendLine("## A sweep: the embedded default and 1-, 2- and 3-silo clusters").AppendLine();
         var embedded = data.Sweep("embedded.json");
         if (embedded is null) return text.AppendLine("Not run yet: `bench/results.sh sweeps`.").AppendLine().ToString();
 
@@ -41,25 +41,37 @@ public static class SweepSection
         if (data.Has(Path.Combine("sweeps", "embedded-pareto.svg")))
             text.AppendLine("![the quickstart sweep's Pareto front](results-data/sweeps/embedded-pareto.svg)").AppendLine();
 
-        var cluster = data.Sweep("cluster.json");
-        if (cluster is null) return text.AppendLine("The 3-silo run: not run yet.").AppendLine().ToString();
-        var clusterSeconds = (double?)data.Sweep("cluster.time.json")?["seconds"];
-        var clusterTrials = cluster["trials"]!.AsArray();
-        text.AppendLine($"""
-            The same spec on 3 silo processes over Redis on this same 2-core machine (`infra/cluster.sh start 3`, then
-            `fq sweep launch examples/quickstart.yaml --cluster redis://127.0.0.1:6391 --watch`): **{Duration(clusterSeconds)}**
-            wall against {Duration(embeddedSeconds)} embedded ({F(clusterSeconds / embeddedSeconds)}x). Three silos share two
-            cores here, so the cluster cannot be faster; what the run shows is where the work went:
+        var runs = new[] { 1, 2, 3 }
+            .Select(n => (Silos: n, Status: data.Sweep($"cluster{n}.json"), Seconds: (double?)data.Sweep($"cluster{n}.time.json")?["seconds"]))
+            .Where(r => r.Status is not null)
+            .ToArray();
+        if (runs.Length == 0) return text.AppendLine("The cluster runs: not run yet.").AppendLine().ToString();
+        text.AppendLine("""
+            The same spec on 1, 2 and 3 silo processes over Redis on this same 2-core machine (`infra/cluster.sh start N`,
+            then `fq sweep launch examples/quickstart.yaml --cluster redis://127.0.0.1:6391 --watch`). The silos share two
+            cores, so more silos cannot be faster here; what the runs show is the cost of going out of process and where
+            the work went (docs/SCALING.md takes it further).
 
             """);
-        var rows = clusterTrials.Select(t => (IReadOnlyList<string>)
+        List<IReadOnlyList<string>> summary = [["embedded (in the fq process)", Duration(embeddedSeconds), "1.00", "-"]];
+        summary.AddRange(runs.Select(r => (IReadOnlyList<string>)
+        [
+            $"{r.Silos} silo process{(r.Silos == 1 ? "" : "es")} over Redis", Duration(r.Seconds), F(r.Seconds / embeddedSeconds),
+            string.Join("; ", r.Status!["trials"]!.AsArray().GroupBy(t => (string?)t!["silo"] ?? "-").OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}")),
+        ]));
+        text.Append(Table(["where", "wall", "against embedded", "trials per silo"], summary)).AppendLine();
+
+        var widest = runs[^1];
+        var rows = widest.Status!["trials"]!.AsArray().Select(t => (IReadOnlyList<string>)
         [
             (string)t!["trialId"]!, Config(t["config"]!), (string?)t["silo"] ?? "-", F((double?)t["seconds"], 1), X((double?)t["cr"]), F((double?)t["top1"]),
         ]);
+        text.AppendLine($"The {widest.Silos}-silo run, trial by trial:").AppendLine();
         text.Append(Table(["trial", "config", "silo", "seconds", "CR", "top-1 %"], rows)).AppendLine();
-        var bySilo = clusterTrials.GroupBy(t => (string?)t!["silo"] ?? "-").Select(g => $"{g.Key}: {g.Count()}");
-        text.AppendLine($"Trials per silo: {string.Join("; ", bySilo)}. The results equal the embedded run's trial for trial " +
-                        $"({(SameResults(trials, clusterTrials) ? "checked: same CR and top-1" : "NOT the same: see the tables")}), since every stage is seeded.").AppendLine();
+        var same = runs.All(r => SameResults(trials, r.Status!["trials"]!.AsArray()));
+        text.AppendLine(same
+            ? "Every cluster run produced the embedded run's results trial for trial (same CR and top-1): every stage is seeded, wherever it runs."
+            : "The cluster runs did NOT all reproduce the embedded run's results trial for trial: compare the tables.").AppendLine();
         return text.ToString();
     }
 

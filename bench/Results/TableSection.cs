@@ -60,7 +60,7 @@ public static class TableSection
                 rows.Add(Row($"FQ {bits}-bit, paper", (double?)report["top1Compressed"], (double?)report["top5Compressed"],
                     (double?)report["sparsity"], (long?)report["paperCodingBytes"], (double?)report["paperCodingCompressionRatio"]));
             }
-            rows.Add(["Deep Compression on MNIST (published)", "-", "-", "-", "-", X(deepCompression)]);
+            rows.Add(["Deep Compression on MNIST (published)", "-", "-", "-", "-", $"{deepCompression:0}x"]);
             text.Append(Table(["", "top-1 %", "top-5 %", "sparsity %", "size", "CR"], rows)).AppendLine();
 
             text.AppendLine("Per layer (coded bits per weight in arithmetic mode; the separation decides the mode against w_sep):").AppendLine();
