@@ -37,6 +37,13 @@ public abstract class TrackerTestBase : IAsyncLifetime
         return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>(Cancel));
     }
 
+    /// <summary>POSTs the given content to an endpoint path.</summary>
+    protected async Task<(HttpStatusCode Status, JsonElement Body)> PostContentAsync(string path, HttpContent content)
+    {
+        using var response = await http.PostAsync(path, content, Cancel);
+        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>(Cancel));
+    }
+
     /// <summary>GETs an endpoint path with its query string.</summary>
     protected async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string pathAndQuery)
     {
