@@ -115,6 +115,8 @@ function rank(key) {
   return i < 0 ? FIRST_METRICS.length : i;
 }
 
+const byName = (a, b) => a.localeCompare(b, undefined, { numeric: true });
+
 // Sweeps first-class: each top-level run, followed by its children (runs whose mlflow.parentRunId names it).
 function groupRuns(runs) {
   const byId = new Map(runs.map(r => [r.info.run_id, r]));
@@ -129,8 +131,8 @@ function groupRuns(runs) {
       top.push(run);
     }
   }
-  top.sort((a, b) => Number(b.info.start_time) - Number(a.info.start_time));
-  for (const list of children.values()) list.sort((a, b) => a.info.run_name.localeCompare(b.info.run_name, undefined, { numeric: true }));
+  top.sort((a, b) => Number(b.info.start_time) - Number(a.info.start_time) || byName(a.info.run_name, b.info.run_name));
+  for (const list of children.values()) list.sort((a, b) => byName(a.info.run_name, b.info.run_name));
   return { top, children };
 }
 
@@ -318,7 +320,7 @@ async function renderSweep(experiment, generation) {
     `${points.length} of ${trials.length} trials have cr and top1; ${front.length} on the front. ` +
     (tagged.length === 0 ? "No fq.pareto tags yet."
       : disagreeing.length === 0 ? "The fq.pareto tags agree."
-      : `The fq.pareto tag disagrees for ${disagreeing.map(p => p.run.info.run_name).join(", ")}.`);
+      : `The fq.pareto tag disagrees for ${disagreeing.map(p => p.run.info.run_name).sort(byName).join(", ")}.`);
 
   document.querySelector("#front tbody").replaceChildren(...[...front].reverse().map(p =>
     el("tr", { "data-testid": "front-row", "data-run-id": p.run.info.run_id },
