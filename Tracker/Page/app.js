@@ -304,7 +304,8 @@ async function renderSweep(experiment, generation) {
   if (stale(generation)) return;
   document.getElementById("sweep-title").textContent = `Sweep ${sweep.info.run_name}`;
   document.getElementById("sweep-summary").textContent =
-    `${sweep.info.status} · started ${formatTime(sweep.info.start_time)} · ${trials.length} trials · ${metricsText(sweep)}`;
+    [sweep.info.status, `started ${formatTime(sweep.info.start_time)}`, `${trials.length} trials`, metricsText(sweep), paramsText(sweep)]
+      .filter(part => part !== "").join(" · ");
   document.getElementById("back").setAttribute("href", `#experiment=${encodeURIComponent(experiment.experiment_id)}`);
 
   const points = trials.map(run => ({ run, x: metricsOf(run).cr, y: metricsOf(run).top1 }))
