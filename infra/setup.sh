@@ -6,6 +6,7 @@ set -euo pipefail
 missing=()
 [[ -d /usr/share/datasets/fashion-mnist ]] || missing+=(dataset-fashion-mnist)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium) # the tracker page's browser tests
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
 fi
