@@ -25,6 +25,7 @@ public sealed class TrackingOutbox : IHostedService, IAsyncDisposable
     private Task? _loop;
     private long _pending;
     private bool _hasTarget = true;
+    private int _disposed;
 
     /// <summary>Opens (or creates) the outbox file; delivery starts with <see cref="StartAsync"/>.</summary>
     /// <param name="options">File and backoff settings.</param>
@@ -115,9 +116,11 @@ public sealed class TrackingOutbox : IHostedService, IAsyncDisposable
         _loop = null;
     }
 
-    /// <summary>Stops the loop without draining and closes the file.</summary>
+    /// <summary>Stops the loop without draining and closes the file; later calls do nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        // A host's container may hold this instance twice (as itself and as a hosted service) and dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         if (_stopping is not null) await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
