@@ -24,7 +24,7 @@ public sealed class TrackingOutbox : IHostedService, IAsyncDisposable
     private CancellationTokenSource? _stopping;
     private Task? _loop;
     private long _pending;
-    private bool _hasTarget = true;
+    private volatile bool _hasTarget = true;
     private int _disposed;
 
     /// <summary>Opens (or creates) the outbox file; delivery starts with <see cref="StartAsync"/>.</summary>

@@ -28,11 +28,13 @@ public sealed class OutboxFixture : IAsyncDisposable
         _tracker = await TrackerHost.StartAsync(new TrackerOptions { DatabasePath = TrackerDatabase, Urls = Address.ToString().TrimEnd('/') });
 
     /// <summary>Opens an outbox file in the folder (a new one, or an existing one again) and starts its delivery loop.</summary>
-    public async Task<TrackingOutbox> OpenOutboxAsync(string name)
+    /// <param name="name">File name in the folder.</param>
+    /// <param name="withoutTracker">Open it with no tracker configured, as a cluster silo without MLFLOW_TRACKING_URI.</param>
+    public async Task<TrackingOutbox> OpenOutboxAsync(string name, bool withoutTracker = false)
     {
         var outbox = new TrackingOutbox(
             new OutboxOptions { DatabasePath = Path.Combine(Folder, name), InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(400) },
-            TrackingTarget.Fixed(new MlflowTrackingSettings(Address)));
+            TrackingTarget.Fixed(withoutTracker ? null : new MlflowTrackingSettings(Address)));
         _outboxes.Add(outbox);
         await outbox.StartAsync(CancellationToken.None);
         return outbox;

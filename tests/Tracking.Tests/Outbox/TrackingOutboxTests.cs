@@ -137,12 +137,31 @@ public sealed class TrackingOutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_outbox_without_a_tracker_keeps_everything_until_a_later_process_has_one()
+    {
+        await _fixture.StartTrackerAsync();
+        var unconfigured = await _fixture.OpenOutboxAsync("no-tracker.db", withoutTracker: true);
+        unconfigured.Enqueue(CreateRun("sweep/g"));
+        unconfigured.Enqueue(LossCurve("sweep/g", 2));
+
+        Assert.False(await unconfigured.DrainAsync(TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(2, unconfigured.PendingCount);
+        await _fixture.CloseAsync(unconfigured);
+
+        var configured = await _fixture.OpenOutboxAsync("no-tracker.db");
+        Assert.True(await configured.DrainAsync(Drain));
+        var run = await _fixture.SingleRunAsync(Experiment, "sweep/g");
+        Assert.Equal(2, (await _fixture.Runs.GetMetricHistoryAsync(run.Info.RunId, "train_loss", cancellationToken: TestContext.Current.CancellationToken)).Metrics!.Count);
+    }
+
+    [Fact]
     public async Task Enqueueing_takes_no_network_and_a_key_with_a_quote_is_refused_at_once()
     {
         var outbox = await _fixture.OpenOutboxAsync("local.db");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 200; i++) outbox.Enqueue(new SetTagOperation("trial/f", Experiment, "i", i.ToString()));
         clock.Stop();
+        TestContext.Current.TestOutputHelper?.WriteLine($"200 enqueues: {clock.Elapsed.TotalMilliseconds:F1} ms ({clock.Elapsed.TotalMilliseconds / 200:F3} ms each)");
 
         Assert.Equal(200, outbox.PendingCount);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"200 enqueues took {clock.Elapsed}");
