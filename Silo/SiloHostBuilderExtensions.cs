@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using FocusedQuantization.Grains;
 using FocusedQuantization.Grains.Interfaces;
+using FocusedQuantization.Grains.Tracking;
+using FocusedQuantization.Tracking.Outbox;
 using FocusedQuantization.Silo.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -20,8 +22,9 @@ public static class SiloHostBuilderExtensions
     /// Adds an Orleans silo in the mode the settings choose. Embedded: localhost clustering at the given ports (joining
     /// the primary silo if one is named), grain state and reminders in the SQLite file of the state folder. Cluster:
     /// Redis clustering, Redis grain storage and Redis reminders. Both: trace propagation across grain calls, the
-    /// settings' response timeout, and the fq grains. The host also gets an in-process cluster client, so its own
-    /// services can call grains.
+    /// settings' response timeout, the fq grains, and their tracking outbox (<see cref="SiloTracking.OutboxPath"/>)
+    /// delivering to MLFLOW_TRACKING_URI (a later registration of a <see cref="TrackingTarget"/> replaces that). The
+    /// host also gets an in-process cluster client, so its own services can call grains.
     /// </summary>
     /// <param name="builder">The host to add the silo to.</param>
     /// <param name="settings">Ports, mode, ids and state folder.</param>
@@ -51,6 +54,8 @@ public static class SiloHostBuilderExtensions
             // Checkpoints and compressed models live under the state folder, beside the embedded database; on a
             // multi-machine cluster every silo points FQ_HOME at one shared folder.
             silo.Services.AddFqGrains(o => o.Home = FqStateFolder.Resolve(settings.StateFolder));
+            // Sweeps log to MLFLOW_TRACKING_URI through a local outbox; without it they are kept until a process has one.
+            silo.Services.AddFqTracking(new OutboxOptions { DatabasePath = SiloTracking.OutboxPath(settings) }, TrackingTarget.FromEnvironment());
             // Grain state goes through Orleans' own version-tolerant serializer (the [Id]s of the records), not
             // Newtonsoft JSON with type names: JSON records the concrete type of every IReadOnlyList, including the
             // compiler's hidden ones for collection expressions, which it then refuses to read back.

@@ -6,6 +6,8 @@
 # Everything lives under $FQ_HOME/cluster (default ./.fq/cluster): pid files, Redis' append-only file, logs/.
 # Silo i (0-based) listens on BASE+i (defaults 11111+i for silos, 30000+i for gateways); every silo shares the
 # state folder $FQ_HOME (default ./.fq), which holds the checkpoint store.
+# Tracking: with MLFLOW_TRACKING_URI set, the silos log there; otherwise one tracker (`fq tracker`) is started on
+# 127.0.0.1:${FQ_TRACKER_PORT:-5055} with $FQ_HOME/tracker.db and the silos are pointed at it.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,7 +19,7 @@ ready_timeout="${FQ_CLUSTER_READY_TIMEOUT:-180}"
 die() { echo "cluster.sh: $*" >&2; exit 2; }
 
 usage() {
-  sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -25,7 +27,7 @@ alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 running() {
   local f
-  for f in "$dir"/redis.pid "$dir"/silo-*.pid; do alive "$f" && return 0; done
+  for f in "$dir"/redis.pid "$dir"/tracker.pid "$dir"/silo-*.pid; do alive "$f" && return 0; done
   return 1
 }
 
@@ -54,7 +56,8 @@ start() {
       *) die "unknown option '$1'." ;;
     esac
   done
-  for p in "$redis_port" "$silo_base" "$gateway_base"; do
+  local tracker_port="${FQ_TRACKER_PORT:-5055}"
+  for p in "$redis_port" "$silo_base" "$gateway_base" "$tracker_port"; do
     [[ "$p" =~ ^[0-9]+$ && "$p" -ge 1 && "$p" -le 65535 ]] || die "'$p' is not a port number."
   done
   if running; then die "a cluster is already running from $dir; run 'infra/cluster.sh stop' first."; fi
@@ -74,8 +77,25 @@ start() {
   for _ in $(seq 1 50); do alive "$dir/redis.pid" && break; sleep 0.1; done
   alive "$dir/redis.pid" || { tail -n 20 "$logs/redis.log" >&2; die "redis-server did not start."; }
 
+  local tracking_uri="${MLFLOW_TRACKING_URI:-}"
+  if [[ -z "$tracking_uri" ]]; then
+    setsid nohup dotnet "$dll" tracker --port "$tracker_port" > "$logs/tracker.log" 2>&1 < /dev/null &
+    echo $! > "$dir/tracker.pid"
+    local tracker_deadline=$((SECONDS + 60))
+    until grep -q '^Tracker: ' "$logs/tracker.log" 2>/dev/null; do
+      if ! alive "$dir/tracker.pid" || ((SECONDS > tracker_deadline)); then
+        tail -n 20 "$logs/tracker.log" >&2
+        echo "cluster.sh: the tracker did not start (is port $tracker_port taken? set FQ_TRACKER_PORT); stopping." >&2
+        stop; exit 1
+      fi
+      sleep 0.2
+    done
+    tracking_uri="http://127.0.0.1:$tracker_port"
+    grep -m1 '^Tracker: ' "$logs/tracker.log"
+  fi
+
   for ((i = 0; i < count; i++)); do
-    setsid nohup dotnet "$dll" silo --cluster "$cluster" --silo-port $((silo_base + i)) --gateway-port $((gateway_base + i)) \
+    MLFLOW_TRACKING_URI="$tracking_uri" setsid nohup dotnet "$dll" silo --cluster "$cluster" --silo-port $((silo_base + i)) --gateway-port $((gateway_base + i)) \
       --state "$home" > "$logs/silo-$i.log" 2>&1 < /dev/null &
     echo $! > "$dir/silo-$i.pid"
   done
@@ -96,7 +116,7 @@ start() {
     done
     grep -m1 '^silo .* ready' "$logs/silo-$i.log"
   done
-  echo "cluster ready: $count silos; clients take --cluster $cluster"
+  echo "cluster ready: $count silos; clients take --cluster $cluster; tracking at $tracking_uri"
 }
 
 stop_pid_file() {
@@ -121,8 +141,9 @@ stop() {
     [[ -e "$f" ]] || continue
     stop_pid_file "$f" "$(basename "$f" .pid)"
   done
-  # Silos first, so none of them loses Redis while still shutting down.
+  # Silos first, so none of them loses Redis while still shutting down, nor its tracker while draining its outbox.
   stop_pid_file "$dir/redis.pid" "redis-server"
+  stop_pid_file "$dir/tracker.pid" "tracker"
 }
 
 status() {
@@ -132,6 +153,7 @@ status() {
     if alive "$dir/redis.pid"; then echo "redis-server: running (pid $(cat "$dir/redis.pid")), redis://127.0.0.1:$(cat "$dir/redis.port")"; any=1
     else echo "redis-server: stopped"; fi
   fi
+  if alive "$dir/tracker.pid"; then echo "tracker: running (pid $(cat "$dir/tracker.pid")) $(grep -m1 -o 'http://[^ ]*' "$logs/tracker.log" 2>/dev/null)"; any=1; fi
   for f in "$dir"/silo-*.pid; do
     [[ -e "$f" ]] || continue
     local name; name="$(basename "$f" .pid)"

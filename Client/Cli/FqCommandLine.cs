@@ -16,6 +16,7 @@ public static class FqCommandLine
         root.Add(SweepCommands.Sweep());
         root.Add(SweepCommands.Pareto());
         root.Add(SiloCommand.Create());
+        root.Add(TrackerCommand.Create());
         return root;
     }
 

@@ -1,4 +1,7 @@
+using FocusedQuantization.Client.Tracking;
 using FocusedQuantization.Silo;
+using FocusedQuantization.Tracking;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FocusedQuantization.Client.Sweeps;
 
@@ -6,8 +9,13 @@ namespace FocusedQuantization.Client.Sweeps;
 public sealed class ClusterConnection : IAsyncDisposable
 {
     private readonly IFqCluster _cluster;
+    private readonly string _stateFolder;
 
-    private ClusterConnection(IFqCluster cluster) => _cluster = cluster;
+    private ClusterConnection(IFqCluster cluster, string stateFolder)
+    {
+        _cluster = cluster;
+        _stateFolder = stateFolder;
+    }
 
     /// <summary>The grain factory.</summary>
     public IGrainFactory Grains => _cluster.Grains;
@@ -15,9 +23,29 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>True when the silo runs in this process (the sweep then only runs while the command does).</summary>
     public bool IsEmbedded => EmbeddedSession.HostsSilo(_cluster);
 
-    /// <summary>Connects to <paramref name="cluster"/> (redis://HOST:PORT), or starts the embedded silo when it is null.</summary>
-    public static async Task<ClusterConnection> OpenAsync(string? cluster, CancellationToken cancellationToken) =>
-        new(await FqCluster.ConnectAsync(cluster, cancellationToken: cancellationToken));
+    /// <summary>
+    /// Connects to <paramref name="cluster"/> (redis://HOST:PORT), or starts the embedded silo when it is null; the
+    /// embedded silo also starts the embedded tracker unless MLFLOW_TRACKING_URI names one.
+    /// </summary>
+    public static async Task<ClusterConnection> OpenAsync(string? cluster, CancellationToken cancellationToken)
+    {
+        var folder = FqStateFolder.Resolve();
+        Action<ISiloBuilder>? configureSilo = MlflowTrackingSettings.FromEnvironment() is null
+            ? silo => EmbeddedTracker.AddTo(silo, folder)
+            : null;
+        return new(await FqCluster.ConnectAsync(cluster, folder, configureSilo, cancellationToken: cancellationToken), folder);
+    }
+
+    /// <summary>
+    /// Where the sweeps' runs can be browsed: MLFLOW_TRACKING_URI, else the embedded tracker this process runs or the
+    /// one the hosting fq process published; null when there is none.
+    /// </summary>
+    public async Task<Uri?> TrackingAddressAsync()
+    {
+        if (MlflowTrackingSettings.FromEnvironment() is { } configured) return configured.TrackingUri;
+        if (_cluster.Services.GetService<EmbeddedTracker>() is { } tracker) return await tracker.Address;
+        return EmbeddedTracker.ReadPublished(_stateFolder);
+    }
 
     public ValueTask DisposeAsync() => _cluster.DisposeAsync();
 }

@@ -41,6 +41,7 @@ public static class SweepCommands
             var sweep = connection.Grains.GetGrain<ISweepGrain>(sweepId);
             var status = await sweep.Launch(sweepSpec);
             AnsiConsole.MarkupLineInterpolated($"Sweep [bold]{sweepId}[/] accepted: {status.Trials.Count} trials, concurrency {sweepSpec.Concurrency}.");
+            if (await connection.TrackingAddressAsync() is { } tracking) Console.WriteLine($"Tracking: {tracking.AbsoluteUri}");
             if (connection.IsEmbedded || parse.GetValue(watch))
             {
                 status = await SweepWatcher.WatchAsync(sweep, cancellationToken);

@@ -1,6 +1,7 @@
 using Orleans.Runtime;
 using FocusedQuantization.Grains.Interfaces;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
+using FocusedQuantization.Grains.Tracking;
 using Microsoft.Extensions.Logging;
 
 namespace FocusedQuantization.Grains.Sweeps;
@@ -22,6 +23,8 @@ public sealed class SweepGrain(
 
     private string SweepId => this.GetPrimaryKeyString();
 
+    private ISweepTracking Tracking => ServiceProvider.GetService(typeof(ISweepTracking)) as ISweepTracking ?? NoSweepTracking.Instance;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.State.Spec is not null && state.State.State == SweepState.Running) await StartDrivingAsync();
@@ -38,6 +41,7 @@ public sealed class SweepGrain(
         state.State.Trials = configs.Select((config, index) => new TrialStatus(
             Keys.Trial(SweepId, index), index, TrialState.Pending, null, config, null, 0, null, null, null, null, 0)).ToList();
         await SaveAsync();
+        Tracking.SweepLaunched(Status());
         await GrainFactory.GetGrain<ISweepRegistryGrain>(0).Register(Summary());
         logger.LogInformation("Sweep {SweepId} ({Name}) launched with {Trials} trials", SweepId, spec.Name, configs.Count);
         await StartDrivingAsync();
@@ -59,6 +63,7 @@ public sealed class SweepGrain(
         state.State.State = SweepState.Cancelled;
         state.State.FinishedAt = DateTimeOffset.UtcNow;
         await SaveAsync();
+        Tracking.SweepEnded(Status(), await GetPareto(null));
         await Task.WhenAll(running.Select(t => GrainFactory.GetGrain<ITrialGrain>(t.TrialId).Cancel()));
         await StopDrivingAsync();
         await GrainFactory.GetGrain<ISweepRegistryGrain>(0).Update(Summary());
@@ -106,6 +111,7 @@ public sealed class SweepGrain(
         };
         _progress.Remove(trialId);
         logger.LogInformation("Trial {TrialId} {Outcome} on {Silo}", trialId, outcome, silo);
+        Tracking.TrialEnded(Status(), trialId, await GetPareto(null));
         // The outcome and the trials it lets start are saved together, in one write.
         await ScheduleAsync(forceSave: true);
     }
@@ -172,10 +178,12 @@ public sealed class SweepGrain(
             logger.LogInformation("Sweep {SweepId} finished: {State}", SweepId, state.State.State);
         }
         if (forceSave || toStart.Count > 0 || state.State.State != SweepState.Running) await SaveAsync();
+        foreach (var trial in toStart) Tracking.TrialStarted(Status(), trial.TrialId);
         foreach (var trial in toStart)
             await GrainFactory.GetGrain<ITrialGrain>(trial.TrialId).Start(SweepId, trial.Config);
         if (state.State.State != SweepState.Running)
         {
+            Tracking.SweepEnded(Status(), await GetPareto(null));
             await StopDrivingAsync();
             await GrainFactory.GetGrain<ISweepRegistryGrain>(0).Update(Summary());
         }

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text.Json;
+using FocusedQuantization.Grains.Interfaces.Sweeps;
+using FocusedQuantization.Tracking;
+
+namespace FocusedQuantization.Grains.Tracking;
+
+/// <summary>The tags, params and metrics the tracking contract puts on a sweep's parent run and its trials' child runs.</summary>
+public static class SweepRunContent
+{
+    private static readonly JsonSerializerOptions SpecJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Tags of the sweep's run: fq.kind, fq.sweep_id and the spec as JSON (fq.key is added by the outbox).</summary>
+    public static IReadOnlyList<MlflowRunTag> SweepTags(string sweepId, SweepSpec spec) =>
+    [
+        new("fq.kind", "sweep"),
+        new("fq.sweep_id", sweepId),
+        new("fq.spec", JsonSerializer.Serialize(spec, SpecJson)),
+    ];
+
+    /// <summary>The spec flattened into params; lists are comma-joined, absent values left out.</summary>
+    public static IReadOnlyList<MlflowParam> SweepParams(SweepSpec spec)
+    {
+        var space = spec.Space;
+        var values = new (string Key, string? Value)[]
+        {
+            ("model", spec.Model),
+            ("dataset", spec.Dataset),
+            ("seed", Text(spec.Seed)),
+            ("strategy", spec.Strategy.Kind),
+            ("strategy.budget", Text(spec.Strategy.Budget)),
+            ("concurrency", Text(spec.Concurrency)),
+            ("max_top1_drop", Text(spec.MaxTop1Drop)),
+            ("objectives", string.Join(",", spec.Objectives.Select(o => (o.Maximize ? "max:" : "min:") + o.Metric))),
+            ("training.baseline_epochs", Text(spec.Training.BaselineEpochs)),
+            ("training.prune_epochs", Text(spec.Training.PruneEpochs)),
+            ("training.batch_size", Text(spec.Training.BatchSize)),
+            ("training.learning_rate", Text(spec.Training.LearningRate)),
+            ("training.train_limit", Text(spec.Training.TrainLimit)),
+            ("training.test_limit", Text(spec.Training.TestLimit)),
+            ("space.target_sparsity", Join(space.TargetSparsity)),
+            ("space.prune_alpha", Join(space.PruneAlpha)),
+            ("space.bits_policy", space.Bits.Policy),
+            ("space.bits", Join(space.Bits.Values)),
+            ("space.budget_bits_per_weight", Join(space.Bits.BudgetBitsPerWeight)),
+            ("space.w_sep", Join(space.WSep)),
+            ("space.overflow_rate", string.Join(",", space.OverflowRate.Select(r => r is { } v ? Text(v) : "default"))),
+            ("space.schedule_scale", Join(space.ScheduleScale)),
+            ("space.fine_tune_lr", Join(space.FineTuneLearningRate)),
+            ("space.coding", string.Join(",", space.Coding)),
+        };
+        return values.Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => new MlflowParam(v.Key, v.Value!)).ToArray();
+    }
+
+    /// <summary>Tags of a trial's run at creation (mlflow.parentRunId and fq.key are added by the outbox).</summary>
+    public static IReadOnlyList<MlflowRunTag> TrialTags(string sweepId, string trialId) =>
+    [
+        new("fq.kind", "trial"),
+        new("fq.sweep_id", sweepId),
+        new("fq.trial_id", trialId),
+    ];
+
+    /// <summary>The trial's config as params.</summary>
+    public static IReadOnlyList<MlflowParam> TrialParams(TrialConfig config)
+    {
+        var values = new (string Key, string? Value)[]
+        {
+            ("model", config.Model),
+            ("dataset", config.Dataset),
+            ("seed", Text(config.Seed)),
+            ("target_sparsity", Text(config.TargetSparsity)),
+            ("prune_alpha", Text(config.PruneAlpha)),
+            ("bits", Text(config.Bits)),
+            ("bits_policy", config.BitsPolicy),
+            ("budget_bits_per_weight", Text(config.BudgetBitsPerWeight)),
+            ("w_sep", Text(config.WSep)),
+            ("overflow_rate", config.OverflowRate is { } rate ? Text(rate) : "default"),
+            ("schedule_scale", Text(config.ScheduleScale)),
+            ("fine_tune_lr", Text(config.FineTuneLearningRate)),
+            ("coding", config.Coding),
+        };
+        return values.Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => new MlflowParam(v.Key, v.Value!)).ToArray();
+    }
+
+    /// <summary>
+    /// A completed trial's metrics, all stamped <paramref name="timestamp"/>: the summary, each layer's, and each
+    /// fine-tuning epoch's train_loss and train_accuracy with the epoch as the step.
+    /// </summary>
+    public static IReadOnlyList<MlflowMetric> TrialMetrics(TrialResult result, long timestamp)
+    {
+        var metrics = new List<MlflowMetric>
+        {
+            new("cr", result.CompressionRatio, timestamp),
+            new("top1", result.Top1, timestamp),
+            new("top5", result.Top5, timestamp),
+            new("sparsity", result.Sparsity, timestamp),
+            new("compressed_bytes", result.CompressedBytes, timestamp),
+            new("dense_bytes", result.DenseBytes, timestamp),
+            new("top1_dense", result.Top1Dense, timestamp),
+            new("top5_dense", result.Top5Dense, timestamp),
+        };
+        foreach (var layer in result.Layers)
+        {
+            metrics.Add(new(TrackingNames.Layer(layer.Name, "bits"), layer.Bits, timestamp));
+            metrics.Add(new(TrackingNames.Layer(layer.Name, "coded_bits"), layer.CodedBits, timestamp));
+            metrics.Add(new(TrackingNames.Layer(layer.Name, "sparsity"), layer.Sparsity, timestamp));
+        }
+        foreach (var epoch in result.FineTuneEpochs)
+        {
+            metrics.Add(new("train_loss", epoch.Loss, timestamp, epoch.Epoch));
+            metrics.Add(new("train_accuracy", epoch.AccuracyPercent, timestamp, epoch.Epoch));
+        }
+        return metrics;
+    }
+
+    /// <summary>Each layer's quantization mode as a tag layer.NAME.mode (shift or recentralized).</summary>
+    public static IEnumerable<MlflowRunTag> LayerModeTags(TrialResult result) =>
+        result.Layers.Select(l => new MlflowRunTag(TrackingNames.Layer(l.Name, "mode"), l.Mode));
+
+    /// <summary>The run status of a trial's final state.</summary>
+    public static MlflowRunStatus Status(TrialState state) => state switch
+    {
+        TrialState.Completed => MlflowRunStatus.Finished,
+        TrialState.Failed => MlflowRunStatus.Failed,
+        TrialState.Cancelled => MlflowRunStatus.Killed,
+        _ => MlflowRunStatus.Running,
+    };
+
+    /// <summary>The run status of a sweep's final state.</summary>
+    public static MlflowRunStatus Status(SweepState state) => state switch
+    {
+        SweepState.Completed => MlflowRunStatus.Finished,
+        SweepState.Failed => MlflowRunStatus.Failed,
+        SweepState.Cancelled => MlflowRunStatus.Killed,
+        _ => MlflowRunStatus.Running,
+    };
+
+    /// <summary>Unix epoch milliseconds of a time, or of now when there is none.</summary>
+    public static long Millis(DateTimeOffset? at) => (at ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds();
+
+    private static string? Text(int? value) => value?.ToString(CultureInfo.InvariantCulture);
+
+    private static string? Text(double? value) => value?.ToString(CultureInfo.InvariantCulture);
+
+    private static string? Join<T>(IReadOnlyList<T>? values) where T : IFormattable =>
+        values is null ? null : string.Join(",", values.Select(v => v.ToString(null, CultureInfo.InvariantCulture)));
+}

@@ -1,0 +1,19 @@
+using FocusedQuantization.Tracking.Outbox;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FocusedQuantization.Grains.Tracking;
+
+/// <summary>Turns on experiment tracking for the sweep grains of a silo.</summary>
+public static class TrackingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds this silo's outbox (one per silo process, on <paramref name="options"/>' file) delivering to
+    /// <paramref name="target"/>, and makes the sweep grains log through it. Without this call they log nothing.
+    /// </summary>
+    public static IServiceCollection AddFqTracking(this IServiceCollection services, OutboxOptions options, TrackingTarget target)
+    {
+        services.AddTrackingOutbox(options, target);
+        services.AddSingleton<ISweepTracking, OutboxSweepTracking>();
+        return services;
+    }
+}
