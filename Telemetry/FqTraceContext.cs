@@ -8,6 +8,12 @@ namespace FocusedQuantization.Telemetry;
 /// </summary>
 public static class FqTraceContext
 {
+    /// <summary>
+    /// Orleans RequestContext key under which a caller hands its callee a traceparent to start under, when the call itself
+    /// carries no span (a timer tick's call is traced as a root, which the sampler drops).
+    /// </summary>
+    public const string RequestContextKey = "fq.traceparent";
+
     /// <summary>The traceparent of <paramref name="activity"/> (W3C ids only), or null.</summary>
     public static string? Capture(Activity? activity) =>
         activity is { IdFormat: ActivityIdFormat.W3C } ? activity.Id : null;
