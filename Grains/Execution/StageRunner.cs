@@ -57,7 +57,7 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
                 return new LayerSearchAnswer(result.Layer, result.Weights, result.Separation,
                     result.Points.Select(p => new LayerPoint(p.Bits, p.Mode.ToString().ToLowerInvariant(), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
                     silo);
-            }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Mode, answer.Points.Select(p => p.Mode).Distinct().FirstOrDefault()));
+            }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Mode, string.Join(",", answer.Points.Select(p => p.Mode).Distinct())));
 
     /// <summary>The quantizable layers of a model, in order.</summary>
     public IReadOnlyList<string> LayerNames(string model, string dataset, TrainingSpec training)
