@@ -10,7 +10,7 @@ public static class ExperimentEndpoints
     /// <summary>MLflow's limit on the length of an experiment name.</summary>
     public const int MaxNameLength = 500;
 
-    /// <summary>Maps experiments/create and experiments/get-by-name under the given group.</summary>
+    /// <summary>Maps experiments/create, get-by-name, get, search, delete, restore and update under the given group.</summary>
     public static RouteGroupBuilder MapExperimentEndpoints(this RouteGroupBuilder group)
     {
         group.MapPost("/experiments/create", CreateAsync);
@@ -18,6 +18,9 @@ public static class ExperimentEndpoints
         group.MapGet("/experiments/get", GetAsync);
         group.MapPost("/experiments/search", SearchFromBodyAsync);
         group.MapGet("/experiments/search", SearchFromQueryAsync);
+        group.MapPost("/experiments/delete", DeleteAsync);
+        group.MapPost("/experiments/restore", RestoreAsync);
+        group.MapPost("/experiments/update", UpdateAsync);
         return group;
     }
 
@@ -67,6 +70,28 @@ public static class ExperimentEndpoints
         var experiment = await store.FindByIdAsync(id, cancellationToken)
                          ?? throw MlflowException.ResourceDoesNotExist($"No experiment with id '{id}'.");
         return Results.Json(new GetExperimentResponse(experiment));
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpRequest request, SqliteExperimentStore store, CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadAsync<ExperimentIdRequest>(request, "experiments/delete", cancellationToken);
+        await store.DeleteAsync(RequestBody.Required(body.ExperimentId, "experiment_id"), cancellationToken);
+        return RequestBody.Empty;
+    }
+
+    private static async Task<IResult> RestoreAsync(HttpRequest request, SqliteExperimentStore store, CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadAsync<ExperimentIdRequest>(request, "experiments/restore", cancellationToken);
+        await store.RestoreAsync(RequestBody.Required(body.ExperimentId, "experiment_id"), cancellationToken);
+        return RequestBody.Empty;
+    }
+
+    private static async Task<IResult> UpdateAsync(HttpRequest request, SqliteExperimentStore store, CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadAsync<UpdateExperimentRequest>(request, "experiments/update", cancellationToken);
+        var id = RequestBody.Required(body.ExperimentId, "experiment_id");
+        await store.RenameAsync(id, ValidateName(body.NewName, "new_name"), cancellationToken);
+        return RequestBody.Empty;
     }
 
     private static async Task<IResult> SearchFromBodyAsync(

@@ -24,6 +24,10 @@ public sealed class MlflowException(string errorCode, int statusCode, string mes
     public static MlflowException ResourceDoesNotExist(string message) =>
         new("RESOURCE_DOES_NOT_EXIST", StatusCodes.Status404NotFound, message);
 
+    /// <summary>The request lacks the credentials the tracker asks for (HTTP 401).</summary>
+    public static MlflowException Unauthenticated(string message) =>
+        new("UNAUTHENTICATED", StatusCodes.Status401Unauthorized, message);
+
     /// <summary>No endpoint answers to the path (HTTP 404).</summary>
     public static MlflowException EndpointNotFound(string message) =>
         new("ENDPOINT_NOT_FOUND", StatusCodes.Status404NotFound, message);

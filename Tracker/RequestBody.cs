@@ -12,10 +12,40 @@ public static class RequestBody
     public static async Task<T> ReadAsync<T>(HttpRequest request, string endpoint, CancellationToken cancellationToken)
     {
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        return await DeserializeAsync<T>(request.Body, endpoint, options, cancellationToken);
+    }
+
+    /// <summary>The body as <typeparamref name="T"/>, refused unread when it is longer than <paramref name="maxBytes"/>.</summary>
+    /// <exception cref="MlflowException">INVALID_PARAMETER_VALUE when the body is too long, empty or not valid JSON of that shape.</exception>
+    public static async Task<T> ReadAsync<T>(HttpRequest request, string endpoint, long maxBytes, CancellationToken cancellationToken)
+    {
+        var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        if (request.ContentLength > maxBytes) throw TooLong(endpoint, request.ContentLength.Value, maxBytes);
+        // A chunked body has no length up front, so it is buffered up to one byte past the limit to find out.
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > maxBytes) throw TooLong(endpoint, null, maxBytes);
+        }
+        buffer.Position = 0;
+        return await DeserializeAsync<T>(buffer, endpoint, options, cancellationToken);
+    }
+
+    private static MlflowException TooLong(string endpoint, long? length, long maxBytes) =>
+        MlflowException.InvalidParameterValue(
+            $"The {endpoint} request body is {(length is null ? "over " + maxBytes : length.ToString())} bytes long; " +
+            $"at most {maxBytes} are allowed, so split it into smaller requests.");
+
+    private static async Task<T> DeserializeAsync<T>(
+        Stream body, string endpoint, JsonSerializerOptions options, CancellationToken cancellationToken)
+    {
         try
         {
             // Read whatever the content type says: MLflow clients send JSON, hand-written curl calls often forget the header.
-            return await JsonSerializer.DeserializeAsync<T>(request.Body, options, cancellationToken)
+            return await JsonSerializer.DeserializeAsync<T>(body, options, cancellationToken)
                    ?? throw MlflowException.InvalidParameterValue($"The body of {endpoint} must be a JSON object, not null.");
         }
         catch (JsonException e)

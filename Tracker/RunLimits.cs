@@ -24,6 +24,9 @@ public static class RunLimits
     /// <summary>Most metrics, params and tags together in one log-batch.</summary>
     public const int MaxBatchEntities = 1000;
 
+    /// <summary>Longest log-batch request body, in bytes (MLflow's 1 MB).</summary>
+    public const int MaxBatchRequestBytes = 1_000_000;
+
     /// <summary>Checks a metric, param or tag key and returns it.</summary>
     /// <exception cref="MlflowException">INVALID_PARAMETER_VALUE when missing, too long, with characters outside
     /// letters, digits, _ - . / and space, or not a normalised path (leading or doubled /, . or .. parts).</exception>

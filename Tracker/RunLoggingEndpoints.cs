@@ -50,7 +50,7 @@ public static class RunLoggingEndpoints
 
     private static async Task<IResult> LogBatchAsync(HttpRequest request, SqliteRunStore store, CancellationToken token)
     {
-        var body = await RequestBody.ReadAsync<LogBatchRequest>(request, "runs/log-batch", token);
+        var body = await RequestBody.ReadAsync<LogBatchRequest>(request, "runs/log-batch", RunLimits.MaxBatchRequestBytes, token);
         var runId = RequestBody.Required(body.RunId, "run_id");
         RunLimits.Batch(body.Metrics?.Count ?? 0, body.Params?.Count ?? 0, body.Tags?.Count ?? 0);
         var metrics = (body.Metrics ?? []).Select(m => m is null

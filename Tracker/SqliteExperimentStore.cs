@@ -77,6 +77,72 @@ public sealed class SqliteExperimentStore : IDisposable
         return id.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Soft-deletes an active experiment (lifecycle stage "deleted"); its name stays taken until it is restored or renamed.
+    /// </summary>
+    /// <exception cref="MlflowException">RESOURCE_DOES_NOT_EXIST for an unknown or already deleted experiment;
+    /// INVALID_PARAMETER_VALUE for the Default experiment, which clients fall back to.</exception>
+    public async Task DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        if (id == "0")
+            throw MlflowException.InvalidParameterValue(
+                "The Default experiment (id 0) cannot be deleted: clients log to it when no experiment is named.");
+        await SetStageAsync(id, from: "active", to: "deleted", cancellationToken);
+    }
+
+    /// <summary>Restores a deleted experiment to the active stage.</summary>
+    /// <exception cref="MlflowException">RESOURCE_DOES_NOT_EXIST for an unknown id or an experiment that is not deleted.</exception>
+    public Task RestoreAsync(string id, CancellationToken cancellationToken) =>
+        SetStageAsync(id, from: "deleted", to: "active", cancellationToken);
+
+    /// <summary>Renames an active experiment.</summary>
+    /// <exception cref="MlflowException">RESOURCE_DOES_NOT_EXIST for an unknown id; INVALID_PARAMETER_VALUE for a
+    /// deleted experiment; RESOURCE_ALREADY_EXISTS when another experiment (active or deleted) has the name.</exception>
+    public async Task RenameAsync(string id, string newName, CancellationToken cancellationToken)
+    {
+        var experiment = await FindByIdAsync(id, cancellationToken)
+                         ?? throw MlflowException.ResourceDoesNotExist($"No experiment with id '{id}'.");
+        // MLflow answers INVALID_STATE (a 500) here; a 400 tells the caller it is their request to change.
+        if (experiment.LifecycleStage != "active")
+            throw MlflowException.InvalidParameterValue(
+                $"Experiment '{id}' is deleted; restore it (experiments/restore) before renaming it.");
+        if (experiment.Name == newName) return;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await ExecuteAsync(transaction,
+                "UPDATE experiments SET name = $name, last_update_time = $now WHERE experiment_id = $id",
+                cancellationToken, ("$name", newName), ("$now", time.GetUtcNow().ToUnixTimeMilliseconds()),
+                ("$id", long.Parse(experiment.ExperimentId, System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        catch (SqliteException e) when (e.SqliteExtendedErrorCode == SqliteConstraintUnique)
+        {
+            throw MlflowException.ResourceAlreadyExists(
+                $"Experiment '{newName}' already exists (perhaps deleted); choose another name.");
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task SetStageAsync(string id, string from, string to, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            throw MlflowException.ResourceDoesNotExist($"No experiment with id '{id}'.");
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = Command(connection,
+            """
+            UPDATE experiments SET lifecycle_stage = $to, last_update_time = $now
+            WHERE experiment_id = $id AND lifecycle_stage = $from
+            """,
+            ("$to", to), ("$now", time.GetUtcNow().ToUnixTimeMilliseconds()), ("$id", number), ("$from", from));
+        command.Transaction = transaction;
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            throw MlflowException.ResourceDoesNotExist(
+                $"No {from} experiment with id '{id}': it does not exist or is {to} already.");
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     /// <summary>The experiment of that name, or null when there is none.</summary>
     public async Task<Experiment?> FindByNameAsync(string name, CancellationToken cancellationToken) =>
         (await ReadExperimentsAsync("WHERE name = $name", cancellationToken, ("$name", name))).FirstOrDefault();

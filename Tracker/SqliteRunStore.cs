@@ -111,8 +111,8 @@ public sealed class SqliteRunStore
     }
 
     /// <summary>
-    /// Logs to an active run in one transaction: appends the metric values, writes the params (write-once) and sets the
-    /// tags (last write wins), each in request order. Nothing is written when any of it is refused.
+    /// Logs to an active run in one transaction: appends the metric values (skipping exact repeats), writes the params
+    /// (write-once) and sets the tags (last write wins), each in request order. Nothing is written when any of it is refused.
     /// </summary>
     /// <exception cref="MlflowException">RESOURCE_DOES_NOT_EXIST for an unknown run; INVALID_PARAMETER_VALUE for a
     /// deleted run, a param key given twice with different values, or a param that already has another value.</exception>
@@ -125,9 +125,16 @@ public sealed class SqliteRunStore
         await RequireActiveAsync(transaction, runId, cancellationToken);
         foreach (var metric in metrics)
         {
-            // SQLite stores NaN as NULL, so NULL reads back as NaN.
+            // SQLite stores NaN as NULL, so NULL reads back as NaN (and IS matches NULL with NULL). A value identical
+            // to a stored one (key, value, timestamp, step) is skipped, as MLflow's SQL store does, so that a client
+            // may re-send after a crash without doubling its history.
             await ExecuteAsync(transaction,
-                "INSERT INTO metrics (run_id, key, value, timestamp, step) VALUES ($run, $key, $value, $timestamp, $step)",
+                """
+                INSERT INTO metrics (run_id, key, value, timestamp, step)
+                SELECT $run, $key, $value, $timestamp, $step
+                WHERE NOT EXISTS (SELECT 1 FROM metrics WHERE run_id = $run AND key = $key AND timestamp = $timestamp
+                                                        AND step = $step AND value IS $value)
+                """,
                 cancellationToken, ("$run", runId), ("$key", metric.Key),
                 ("$value", double.IsNaN(metric.Value) ? null : metric.Value), ("$timestamp", metric.Timestamp), ("$step", metric.Step));
         }

@@ -25,13 +25,19 @@ public static class TrackerExtensions
         return builder;
     }
 
-    /// <summary>Maps GET /health and the MLflow REST endpoints under /api/2.0/mlflow.</summary>
+    /// <summary>
+    /// Maps GET /health, the page at / and the MLflow REST endpoints under /api/2.0/mlflow, the latter behind the
+    /// token when <see cref="TrackerOptions.Token"/> is set.
+    /// </summary>
     public static WebApplication MapTracker(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         // Open the store now, so that a bad --db fails at startup rather than on the first request.
         app.Services.GetRequiredService<SqliteRunStore>();
+        if (app.Services.GetRequiredService<TrackerOptions>().Token is { } token)
+            app.Use(new TokenGate(token).InvokeAsync);
         app.MapGet("/health", () => Results.Text("OK"));
+        app.MapPage();
         var mlflow = app.MapGroup("/api/2.0/mlflow").AddEndpointFilter(async (context, next) =>
         {
             try

@@ -6,6 +6,9 @@ public sealed record TrackerOptions
     /// <summary>Default of <see cref="Urls"/>: loopback only, MLflow's usual port.</summary>
     public const string DefaultUrls = "http://127.0.0.1:5000";
 
+    /// <summary>The environment variable the token is read from when --token is not given.</summary>
+    public const string TokenVariable = "FQ_TRACKER_TOKEN";
+
     /// <summary>Path of the SQLite database file, created if missing. Default: mlruns.db in the current directory.</summary>
     public string DatabasePath { get; init; } = "mlruns.db";
 
@@ -22,8 +25,15 @@ public sealed record TrackerOptions
     public string? ArtifactRoot { get; init; }
 
     /// <summary>
+    /// A shared secret every /api request must bear (Authorization: Bearer TOKEN); /health and the page stay open.
+    /// Default (null): no token, anyone who reaches the port may read and write.
+    /// </summary>
+    public string? Token { get; init; }
+
+    /// <summary>
     /// Reads the options from configuration, so from the command line: --db PATH, --urls URLS (or ASPNETCORE_URLS),
-    /// --artifact-root PATH; anything not given keeps its default.
+    /// --artifact-root PATH, --token TOKEN (or the environment variable FQ_TRACKER_TOKEN); anything not given keeps
+    /// its default.
     /// </summary>
     public static TrackerOptions FromConfiguration(IConfiguration configuration)
     {
@@ -34,6 +44,7 @@ public sealed record TrackerOptions
             DatabasePath = NonBlankOrNull(configuration["db"]) ?? defaults.DatabasePath,
             Urls = NonBlankOrNull(configuration["urls"]) ?? defaults.Urls,
             ArtifactRoot = NonBlankOrNull(configuration["artifact-root"]),
+            Token = NonBlankOrNull(configuration["token"]) ?? NonBlankOrNull(configuration[TokenVariable]),
         };
     }
 

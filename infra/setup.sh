@@ -2,10 +2,20 @@
 # Installs what fq needs on a Debian machine besides the .NET SDK: the Fashion-MNIST data set and redis-server
 # (the cluster mode and its tests), both from Debian's packages. Elsewhere, fq downloads the data set itself (with a
 # SHA-256 check) into ~/.cache/fq/datasets, and the cluster mode needs a Redis server you provide.
+#   infra/setup.sh           what fq needs to run
+#   infra/setup.sh --tests   also what the tests need: chromium, for the tracker page's headless-browser tests
 set -euo pipefail
+tests=false
+for arg in "$@"; do
+  case "$arg" in
+    --tests) tests=true ;;
+    *) echo "setup: unknown option '$arg' (--tests installs what the tests need too)" >&2; exit 2 ;;
+  esac
+done
 missing=()
 [[ -d /usr/share/datasets/fashion-mnist ]] || missing+=(dataset-fashion-mnist)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+if $tests; then command -v chromium >/dev/null 2>&1 || missing+=(chromium); fi
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
 fi

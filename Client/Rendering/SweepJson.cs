@@ -8,7 +8,8 @@ namespace FocusedQuantization.Client.Rendering;
 /// <summary>
 /// The JSON of `fq sweep status --json` and `fq pareto --json` (camelCase). A trial is the same object in both:
 /// trialId, index, state (pending, running, completed, failed, cancelled), silo, stage, attempts, error, config,
-/// cr, top1, top5 (null until completed), sparsity, compressedBytes, startedAt, finishedAt, seconds.
+/// cr, top1, top5 (null until completed), top1Dense (the baseline's), sparsity, compressedBytes, layers (name, mode, bits, weights, sparsity,
+/// codedBits, separation), startedAt, finishedAt, seconds.
 /// </summary>
 public static class SweepJson
 {
@@ -78,8 +79,19 @@ public static class SweepJson
             ["cr"] = result?.CompressionRatio,
             ["top1"] = result?.Top1,
             ["top5"] = result?.Top5,
+            ["top1Dense"] = result?.Top1Dense,
             ["sparsity"] = result?.Sparsity,
             ["compressedBytes"] = result?.CompressedBytes,
+            ["layers"] = result is null ? null : new JsonArray([.. result.Layers.Select(l => (JsonNode)new JsonObject
+            {
+                ["name"] = l.Name,
+                ["mode"] = l.Mode,
+                ["bits"] = l.Bits,
+                ["weights"] = l.Weights,
+                ["sparsity"] = l.Sparsity,
+                ["codedBits"] = l.CodedBits,
+                ["separation"] = l.Separation,
+            })]),
             ["startedAt"] = trial.StartedAt,
             ["finishedAt"] = trial.FinishedAt,
             ["seconds"] = trial.StartedAt is { } start && trial.FinishedAt is { } end ? (end - start).TotalSeconds : null,

@@ -26,7 +26,11 @@ public sealed record LayerOutcome(
     [property: Id(2)] int Bits,
     [property: Id(3)] long Weights,
     [property: Id(4)] double Sparsity,
-    [property: Id(5)] long CodedBits);
+    [property: Id(5)] long CodedBits)
+{
+    /// <summary>The Wasserstein separation of the layer's two weight peaks, compared with w_sep to choose its mode.</summary>
+    [Id(6)] public double Separation { get; init; }
+}
 
 /// <summary>One fine-tuning epoch of a trial: mean training loss and training accuracy (percent).</summary>
 [GenerateSerializer, Immutable, Alias("fq.EpochOutcome")]

@@ -107,7 +107,7 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
             return new TrialResult(
                 report.CompressionRatio, report.Top1Compressed, report.Top5Compressed, report.Sparsity, report.CompressedBytes, report.DenseBytes,
                 baseline.Top1, baseline.Top5,
-                report.Layers.Select(l => new LayerOutcome(l.Name, l.Mode, l.Bits, l.Weights, l.Sparsity, l.CodedBits)).ToArray(),
+                report.Layers.Select(l => new LayerOutcome(l.Name, l.Mode, l.Bits, l.Weights, l.Sparsity, l.CodedBits) { Separation = l.Separation }).ToArray(),
                 output)
             {
                 FineTuneEpochs = report.FineTuneEpochs.Select(e => new EpochOutcome(e.Epoch, e.Loss, e.AccuracyPercent, e.Duration.TotalSeconds)).ToArray(),

@@ -46,6 +46,25 @@ public sealed class SweepJsonTests
         Assert.Null(pending["seconds"]);
     }
 
+    [Fact]
+    public void A_completed_trial_lists_each_layer_with_its_mode_bits_and_separation()
+    {
+        var layers = new[]
+        {
+            new LayerOutcome("conv1.weight", "shift", 5, 500, 0.012, 1880) { Separation = 0.4 },
+            new LayerOutcome("fc1.weight", "recentralized", 5, 400_000, 0.937, 204_128) { Separation = 3.1 },
+        };
+        var completed = SweepSamples.Completed(0, 30, 88);
+        var trial = SweepJson.Trial(completed with { Result = completed.Result! with { Layers = layers } });
+
+        var json = trial["layers"]!.AsArray();
+        Assert.Equal(["conv1.weight", "fc1.weight"], json.Select(l => (string?)l!["name"]));
+        Assert.Equal(["shift", "recentralized"], json.Select(l => (string?)l!["mode"]));
+        Assert.Equal(204_128L, (long?)json[1]!["codedBits"]);
+        Assert.Equal(3.1, (double?)json[1]!["separation"]);
+        Assert.Null(SweepJson.Trial(SweepSamples.Pending(1))["layers"]);
+    }
+
     [Theory]
     [InlineData(TrialState.Pending, "pending")]
     [InlineData(TrialState.Running, "running")]

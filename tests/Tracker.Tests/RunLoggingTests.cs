@@ -129,6 +129,82 @@ public sealed class RunLoggingTests : TrackerTestBase
         AssertInvalid(await PostAsync("runs/set-tag", $$"""{"run_id":"{{run}}","key":"k","value":"v"}"""));
     }
 
+    private static string LargeBatch(string run, int parameters, int tags) =>
+        JsonSerializer.Serialize(new
+        {
+            run_id = run,
+            metrics = new[] { new { key = "cr", value = 9.5, timestamp = 1 } },
+            @params = Enumerable.Range(0, parameters).Select(i => new { key = $"p{i}", value = new string('v', RunLimits.MaxParamValueLength) }),
+            tags = Enumerable.Range(0, tags).Select(i => new { key = $"t{i}", value = new string('v', RunLimits.MaxTagValueLength) }),
+        });
+
+    [Fact]
+    public async Task A_batch_body_over_1_MB_gives_400_and_stores_none_of_it()
+    {
+        var run = await CreateRunAsync();
+        var body = LargeBatch(run, 100, 100);
+        Assert.InRange(body.Length, RunLimits.MaxBatchRequestBytes + 1, 2 * RunLimits.MaxBatchRequestBytes);
+
+        AssertInvalid(await PostAsync("runs/log-batch", body));
+
+        var data = await DataAsync(run);
+        Assert.False(data.TryGetProperty("metrics", out _));
+        Assert.False(data.TryGetProperty("params", out _));
+        Assert.DoesNotContain(Pairs(data, "tags"), t => t.Key == "t0");
+    }
+
+    [Fact]
+    public async Task A_chunked_batch_body_over_1_MB_without_a_length_is_refused_too()
+    {
+        var run = await CreateRunAsync();
+        var bytes = System.Text.Encoding.UTF8.GetBytes(LargeBatch(run, 100, 100));
+        // A stream of unknown length makes HttpClient send the body chunked, without Content-Length.
+        using var content = new StreamContent(new UnknownLengthStream(bytes));
+        content.Headers.ContentType = new("application/json");
+
+        AssertInvalid(await PostContentAsync("runs/log-batch", content));
+
+        Assert.False((await DataAsync(run)).TryGetProperty("params", out _));
+    }
+
+    [Fact]
+    public async Task A_batch_body_just_under_1_MB_is_accepted()
+    {
+        var run = await CreateRunAsync();
+        var body = LargeBatch(run, 100, 70);
+        Assert.InRange(body.Length, 900_000, RunLimits.MaxBatchRequestBytes);
+
+        await PostOkAsync("runs/log-batch", body);
+
+        Assert.Equal(100, (await DataAsync(run)).GetProperty("params").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_metric_identical_to_a_stored_one_is_not_stored_again_so_a_client_may_resend()
+    {
+        var run = await CreateRunAsync();
+        var batch = $$"""
+            {"run_id":"{{run}}","metrics":[
+              {"key":"loss","value":0.5,"timestamp":10,"step":1},
+              {"key":"loss","value":0.5,"timestamp":10,"step":1},
+              {"key":"loss","value":"NaN","timestamp":11,"step":2}]}
+            """;
+        await PostOkAsync("runs/log-batch", batch);
+
+        // The re-send after a crash: the same batch and the same single value again.
+        await PostOkAsync("runs/log-batch", batch);
+        await PostOkAsync("runs/log-metric", $$"""{"run_id":"{{run}}","key":"loss","value":0.5,"timestamp":10,"step":1}""");
+        // Differing in one of value, timestamp or step, it is a new value.
+        await PostOkAsync("runs/log-metric", $$"""{"run_id":"{{run}}","key":"loss","value":0.25,"timestamp":10,"step":1}""");
+        await PostOkAsync("runs/log-metric", $$"""{"run_id":"{{run}}","key":"loss","value":0.5,"timestamp":12,"step":1}""");
+        await PostOkAsync("runs/log-metric", $$"""{"run_id":"{{run}}","key":"loss","value":0.5,"timestamp":10,"step":3}""");
+
+        var history = (await GetOkAsync($"metrics/get-history?run_id={run}&metric_key=loss")).GetProperty("metrics")
+            .EnumerateArray().Select(m => (m.GetProperty("value").ToString(), m.GetProperty("timestamp").GetInt64(), m.GetProperty("step").GetInt64()))
+            .ToList();
+        Assert.Equal([("0.5", 10L, 1L), ("NaN", 11L, 2L), ("0.25", 10L, 1L), ("0.5", 12L, 1L), ("0.5", 10L, 3L)], history);
+    }
+
     public static TheoryData<string> OversizedBatches()
     {
         static string Metrics(int n) => string.Join(",", Enumerable.Range(0, n).Select(i => $$"""{"key":"m{{i}}","value":1,"timestamp":1}"""));

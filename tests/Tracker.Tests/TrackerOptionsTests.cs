@@ -30,4 +30,19 @@ public sealed class TrackerOptionsTests
     [Fact]
     public void The_default_artifact_root_is_the_mlartifacts_folder_beside_the_database() =>
         Assert.Equal("/tmp/x/mlartifacts", FromArgs("--db", "/tmp/x/track.db").ResolveArtifactRoot());
+
+    [Fact]
+    public void The_token_comes_from_the_command_line_or_else_from_FQ_TRACKER_TOKEN()
+    {
+        var fromArgs = TrackerOptions.FromConfiguration(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["FQ_TRACKER_TOKEN"] = "from-env" })
+            .AddCommandLine(["--token", "from-args"]).Build());
+        var fromEnvironment = TrackerOptions.FromConfiguration(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["FQ_TRACKER_TOKEN"] = "from-env" }).Build());
+
+        Assert.Equal("from-args", fromArgs.Token);
+        Assert.Equal("from-env", fromEnvironment.Token);
+        Assert.Null(FromArgs().Token);
+        Assert.Null(FromArgs("--token", " ").Token);
+    }
 }

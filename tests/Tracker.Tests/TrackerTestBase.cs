@@ -16,12 +16,19 @@ public abstract class TrackerTestBase : IAsyncLifetime
     {
         tracker = await TrackerHost.StartAsync(new TrackerOptions
         {
-            DatabasePath = directory.File("mlruns.db"), Urls = "http://127.0.0.1:0",
+            DatabasePath = directory.File("mlruns.db"), Urls = "http://127.0.0.1:0", Token = Token,
         }, Cancel);
         http = new HttpClient { BaseAddress = new Uri(tracker.BaseAddress, "/api/2.0/mlflow/") };
+        if (Token is not null) http.DefaultRequestHeaders.Authorization = new("Bearer", Token);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>The token the tracker requires (and this class's requests bear); null for none.</summary>
+    protected virtual string? Token => null;
+
+    /// <summary>Where the tracker listens.</summary>
+    protected Uri BaseAddress => tracker.BaseAddress;
+
+    public virtual async ValueTask DisposeAsync()
     {
         http.Dispose();
         await tracker.DisposeAsync();
@@ -34,6 +41,13 @@ public abstract class TrackerTestBase : IAsyncLifetime
     protected async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, string json)
     {
         using var response = await http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), Cancel);
+        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>(Cancel));
+    }
+
+    /// <summary>POSTs the given content to an endpoint path.</summary>
+    protected async Task<(HttpStatusCode Status, JsonElement Body)> PostContentAsync(string path, HttpContent content)
+    {
+        using var response = await http.PostAsync(path, content, Cancel);
         return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>(Cancel));
     }
 

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Writes docs/RESULTS.md from real runs. Each part saves its raw output under docs/results-data/ (committed), so
+# `bench/results.sh write` regenerates the document without rerunning anything.
+#   bench/results.sh [all | table | wsep | sweeps | write]...      (default: all)
+# table  - Table 1 of the paper for LeNet-300-100 and LeNet-5 on the full Fashion-MNIST: fq compress at 5 and 7 bits
+#          (both coding modes are in each report). About 25 min on 2 idle cores.
+# wsep   - top-1 against w_sep 1.0..3.5 for 3 seeds (LeNet-5, 6k/2k images): three sweeps. About 10 min.
+# sweeps - examples/quickstart.yaml on the embedded default, then on 1-, 2- and 3-silo Redis clusters on this machine.
+# write  - docs/RESULTS.md and its plots from docs/results-data/.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+data="$root/docs/results-data"
+work="$root/artifacts/results"
+mkdir -p "$data" "$work"
+fq="$root/fq"
+now() { date +%s%N; }
+elapsed() { local ms=$(( ($(now) - $1) / 1000000 )); printf '%d.%03d' $((ms / 1000)) $((ms % 1000)); }
+
+machine() {
+  # The machine the data comes from, for the document's header.
+  local cpu mem
+  cpu="$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
+  mem="$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
+  echo "$(nproc) cores of $cpu, $mem, $(. /etc/os-release && echo "$PRETTY_NAME"), .NET $(dotnet --version), no GPU" > "$data/machine.txt"
+}
+
+table() {
+  mkdir -p "$data/table"
+  # A cache of its own: the baselines are trained here, once per model, and shared by the 5- and 7-bit runs.
+  export XDG_CACHE_HOME="$work/cache"
+  local model bits start
+  for model in lenet-300-100 lenet5; do
+    for bits in 5 7; do
+      echo "results: $model at $bits bits" >&2
+      start=$(now)
+      "$fq" compress --model "$model" --dataset fashion-mnist --bits "$bits" --seed 1 --offline \
+        --out "$work/$model-$bits.fqz" --report "$data/table/$model-$bits.json" </dev/null
+      printf '{"seconds": %s}\n' "$(elapsed "$start")" > "$data/table/$model-$bits.time.json"
+    done
+  done
+}
+
+wsep() {
+  mkdir -p "$data/wsep"
+  local seed spec id
+  for seed in 1 2 3; do
+    spec="$work/wsep-seed$seed.yaml"
+    sed "s/^seed: .*/seed: $seed/; s/^name: .*/name: wsep-seed$seed/" examples/wsep.yaml > "$spec"
+    id="wsep-seed$seed-$(date +%s)"
+    echo "results: w_sep sweep, seed $seed" >&2
+    FQ_HOME="$work/wsep-home" "$fq" sweep launch "$spec" --id "$id" </dev/null >/dev/null
+    FQ_HOME="$work/wsep-home" "$fq" sweep status "$id" --json > "$data/wsep/seed$seed.json"
+  done
+}
+
+sweeps() {
+  mkdir -p "$data/sweeps"
+  local home id start
+  # Embedded: one process, one silo, a fresh state folder (the baseline is trained inside the measured time).
+  home="$work/embedded-home"; rm -rf "$home"
+  id="quickstart-embedded-$(date +%s)"
+  echo "results: quickstart sweep, embedded" >&2
+  start=$(now)
+  FQ_HOME="$home" "$fq" sweep launch examples/quickstart.yaml --id "$id" </dev/null >/dev/null
+  printf '{"seconds": %s, "silos": 1}\n' "$(elapsed "$start")" > "$data/sweeps/embedded.time.json"
+  FQ_HOME="$home" "$fq" sweep status "$id" --json > "$data/sweeps/embedded.json"
+  FQ_HOME="$home" "$fq" pareto "$id" --json > "$data/sweeps/embedded-pareto.json"
+  FQ_HOME="$home" COLUMNS=120 "$fq" pareto "$id" > "$data/sweeps/embedded-pareto.txt"
+  FQ_HOME="$home" "$fq" pareto "$id" --plot "$data/sweeps/embedded-pareto.svg" >/dev/null
+
+  # The same spec on 1, 2 and 3 silo processes over Redis on this machine (a fresh state folder each time).
+  local silos
+  for silos in 1 2 3; do
+    home="$work/cluster$silos-home"; rm -rf "$home"
+    FQ_HOME="$home" infra/cluster.sh start "$silos" --redis-port 6391 --silo-port 11411 --gateway-port 30400 >&2
+    id="quickstart-cluster$silos-$(date +%s)"
+    echo "results: quickstart sweep, $silos-silo cluster" >&2
+    start=$(now)
+    FQ_HOME="$home" "$fq" sweep launch examples/quickstart.yaml --cluster redis://127.0.0.1:6391 --watch --id "$id" </dev/null >/dev/null
+    printf '{"seconds": %s, "silos": %d}\n' "$(elapsed "$start")" "$silos" > "$data/sweeps/cluster$silos.time.json"
+    FQ_HOME="$home" "$fq" sweep status "$id" --cluster redis://127.0.0.1:6391 --json > "$data/sweeps/cluster$silos.json"
+    FQ_HOME="$home" infra/cluster.sh stop >&2
+  done
+}
+
+write() {
+  dotnet run -c Release --project bench/Results -- "$data" "$root/docs"
+}
+
+parts=("$@")
+[[ ${#parts[@]} -eq 0 || "${parts[0]}" == all ]] && parts=(table wsep sweeps write)
+for part in "${parts[@]}"; do
+  case "$part" in
+    table|wsep|sweeps) machine; "$part" ;;
+    write) "$part" ;;
+    *) echo "results.sh: unknown part '$part' (all, table, wsep, sweeps, write)" >&2; exit 2 ;;
+  esac
+done
