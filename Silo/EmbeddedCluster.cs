@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using FocusedQuantization.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -60,9 +61,7 @@ public sealed class EmbeddedCluster : IFqCluster
         if (settings.Mode != SiloMode.Embedded)
             throw new ArgumentException($"An embedded cluster keeps its state locally; these settings name the cluster {settings.Cluster}.",
                 nameof(settings));
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.AddFqSilo(settings, configure);
-        var host = builder.Build();
+        var host = SiloHost.Build(settings, FqTelemetry.ClientServiceName, withDefaults: false, configureSilo: configure);
         try
         {
             await host.StartAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using FocusedQuantization.Grains.Interfaces;
+using FocusedQuantization.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -49,7 +50,10 @@ public static class EmbeddedSession
         {
             var ports = EmbeddedCluster.FreeLoopbackPorts(2);
             var cluster = await EmbeddedCluster.StartAsync(
-                new SiloSettings { StateFolder = folder, SiloPort = ports[0], GatewayPort = ports[1] }, configureSilo, cancellationToken);
+                new SiloSettings
+                {
+                    StateFolder = folder, SiloPort = ports[0], GatewayPort = ports[1], DashboardPort = SiloSettings.DashboardPortFromEnvironment(),
+                }, configureSilo, cancellationToken);
             File.WriteAllText(gatewayPath, ports[1].ToString(CultureInfo.InvariantCulture));
             return new Hosted(cluster, held, gatewayPath);
         }
@@ -74,6 +78,7 @@ public static class EmbeddedSession
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var defaults = new SiloSettings();
+        builder.Services.AddFqTelemetry(FqTelemetry.ClientServiceName);
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FocusedQuantization.Grains.Interfaces;
+using FocusedQuantization.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -49,6 +50,7 @@ public sealed class FqClusterClient : IFqCluster
         var redis = ClusterAddress.Parse(settings.Cluster);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var deadline = Stopwatch.StartNew();
+        builder.Services.AddFqTelemetry(FqTelemetry.ClientServiceName);
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>

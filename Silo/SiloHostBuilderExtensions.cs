@@ -7,9 +7,11 @@ using FocusedQuantization.Grains.Interfaces;
 using FocusedQuantization.Grains.Tracking;
 using FocusedQuantization.Tracking.Outbox;
 using FocusedQuantization.Silo.Sqlite;
+using FocusedQuantization.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Serialization;
 using StackExchange.Redis;
 
@@ -22,9 +24,11 @@ public static class SiloHostBuilderExtensions
     /// Adds an Orleans silo in the mode the settings choose. Embedded: localhost clustering at the given ports (joining
     /// the primary silo if one is named), grain state and reminders in the SQLite file of the state folder. Cluster:
     /// Redis clustering, Redis grain storage and Redis reminders. Both: trace propagation across grain calls, the
-    /// settings' response timeout, the fq grains, and their tracking outbox (<see cref="SiloTracking.OutboxPath"/>)
-    /// delivering to MLFLOW_TRACKING_URI (a later registration of a <see cref="TrackingTarget"/> replaces that). The
-    /// host also gets an in-process cluster client, so its own services can call grains.
+    /// settings' response timeout, the fq grains, their tracking outbox (<see cref="SiloTracking.OutboxPath"/>)
+    /// delivering to MLFLOW_TRACKING_URI (a later registration of a <see cref="TrackingTarget"/> replaces that), the
+    /// Orleans dashboard's collectors (served only by a host that <see cref="SiloHost"/> built with a dashboard port)
+    /// and the shared telemetry (<c>AddFqTelemetry</c>). The host also gets an in-process cluster client, so its own
+    /// services can call grains.
     /// </summary>
     /// <param name="builder">The host to add the silo to.</param>
     /// <param name="settings">Ports, mode, ids and state folder.</param>
@@ -36,6 +40,8 @@ public static class SiloHostBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
+        // A no-op when the host already chose its service name (SiloHost, the fq process).
+        builder.Services.AddFqTelemetry(FqTelemetry.SiloServiceName);
         builder.UseOrleans(silo =>
         {
             if (settings.ClusterAddress is { } redis) UseRedis(silo, settings, redis);
@@ -46,6 +52,8 @@ public static class SiloHostBuilderExtensions
                 o.ClusterId = settings.ClusterId;
             });
             silo.AddActivityPropagation();
+            // On every silo, so that the one serving the dashboard (SiloHost) can show the whole cluster.
+            silo.AddDashboard();
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = settings.ResponseTimeout);
             // The host may be another program (fq) whose entry assembly knows nothing of Orleans: name the grains.
             silo.Services.AddSerializer(s => s

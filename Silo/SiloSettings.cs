@@ -48,6 +48,28 @@ public sealed record SiloSettings
     /// </summary>
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Loopback port of this silo's Orleans dashboard (cluster overview, grains, silos), at http://127.0.0.1:PORT/.
+    /// Default: null, no dashboard: it is unauthenticated and shows grain state, and silos sharing a machine would all
+    /// want the same port, so each one that should serve it is given its own.
+    /// </summary>
+    public int? DashboardPort { get; init; }
+
+    /// <summary>Environment variable that gives the embedded silo of the fq process a dashboard port.</summary>
+    public const string DashboardPortVariable = "FQ_DASHBOARD_PORT";
+
+    /// <summary>The port in FQ_DASHBOARD_PORT, or null when it is unset or blank.</summary>
+    /// <exception cref="ArgumentException">It is set but not a port number.</exception>
+    public static int? DashboardPortFromEnvironment()
+    {
+        var text = NonBlank(Environment.GetEnvironmentVariable(DashboardPortVariable));
+        if (text is null) return null;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            throw new ArgumentException($"{DashboardPortVariable} must be a port number between 1 and 65535; got '{text}'. Unset it for no dashboard.",
+                DashboardPortVariable);
+        return port;
+    }
+
     /// <summary>Embedded without <see cref="Cluster"/>, Redis-based otherwise.</summary>
     public SiloMode Mode => Cluster is null ? SiloMode.Embedded : SiloMode.Cluster;
 
@@ -57,7 +79,7 @@ public sealed record SiloSettings
 
     /// <summary>
     /// Reads the settings from configuration, so from the command line: --cluster, --silo-port, --gateway-port,
-    /// --primary-silo-port, --service-id, --cluster-id, --state; anything not given keeps its default.
+    /// --primary-silo-port, --service-id, --cluster-id, --state, --dashboard-port; anything not given keeps its default.
     /// </summary>
     /// <exception cref="ArgumentException">A value is not a usable port, id or address; the message names the setting.</exception>
     public static SiloSettings FromConfiguration(IConfiguration configuration)
@@ -73,6 +95,7 @@ public sealed record SiloSettings
             ClusterId = NonBlank(configuration["cluster-id"]) ?? defaults.ClusterId,
             Cluster = NonBlank(configuration["cluster"]),
             StateFolder = NonBlank(configuration["state"]),
+            DashboardPort = Port(configuration, "dashboard-port"),
         };
         settings.Validate();
         return settings;
@@ -85,6 +108,12 @@ public sealed record SiloSettings
         CheckPort(SiloPort, nameof(SiloPort), "--silo-port");
         CheckPort(GatewayPort, nameof(GatewayPort), "--gateway-port");
         if (PrimarySiloPort is { } primary) CheckPort(primary, nameof(PrimarySiloPort), "--primary-silo-port");
+        if (DashboardPort is { } dashboard)
+        {
+            CheckPort(dashboard, nameof(DashboardPort), "--dashboard-port");
+            if (dashboard == SiloPort || dashboard == GatewayPort)
+                throw new ArgumentException($"--dashboard-port is {dashboard}, which the silo already uses for Orleans traffic; pick another port.", nameof(DashboardPort));
+        }
         if (SiloPort == GatewayPort)
             throw new ArgumentException($"--silo-port and --gateway-port are both {SiloPort}; they must differ.", nameof(GatewayPort));
         if (string.IsNullOrWhiteSpace(ServiceId)) throw new ArgumentException("The service id must not be blank.", nameof(ServiceId));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FocusedQuantization.Silo;
+using FocusedQuantization.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,13 +27,17 @@ public static class SiloCommand
         {
             Description = $"State folder (SQLite file of an embedded silo, checkpoints). Default: ${FqStateFolder.EnvironmentVariable} if set, else ./{FqStateFolder.DefaultFolder}.",
         };
+        var dashboardPort = new Option<int?>("--dashboard-port")
+        {
+            Description = "Serve the Orleans dashboard (silos, grains, calls) at http://127.0.0.1:PORT/. Default: no dashboard.",
+        };
         var command = new Command("silo",
             "Run a silo until Ctrl-C or SIGTERM; prints 'silo ADDRESS ready' once it serves calls. With --cluster it joins a "
             + "Redis-based cluster (Redis clustering, grain storage and reminders). Without it, it runs embedded on this machine: "
             + "localhost clustering on the given ports, grain state and reminders in the state folder's SQLite file, so a "
             + "restarted silo picks up where it stopped.")
         {
-            cluster, siloPort, gatewayPort, primaryPort, state,
+            cluster, siloPort, gatewayPort, primaryPort, state, dashboardPort,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -43,6 +48,7 @@ public static class SiloCommand
                 GatewayPort = parse.GetValue(gatewayPort),
                 PrimarySiloPort = parse.GetValue(primaryPort),
                 StateFolder = parse.GetValue(state),
+                DashboardPort = parse.GetValue(dashboardPort),
             };
             return await RunAsync(settings, cancellationToken);
         });
@@ -51,16 +57,14 @@ public static class SiloCommand
 
     private static async Task<int> RunAsync(SiloSettings settings, CancellationToken cancellationToken)
     {
-        // No args: the host must not read fq's own command line as configuration.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         // Orleans logs a lot at Information; a silo's log should show trouble unless asked for more.
-        builder.Logging.SetMinimumLevel(Environment.GetEnvironmentVariable("FQ_DEBUG") == "1" ? LogLevel.Information : LogLevel.Warning);
-        builder.AddFqSilo(settings);
-        using var host = builder.Build();
+        using var host = SiloHost.Build(settings, FqTelemetry.SiloServiceName, withDefaults: true,
+            builder => builder.Logging.SetMinimumLevel(Environment.GetEnvironmentVariable("FQ_DEBUG") == "1" ? LogLevel.Information : LogLevel.Warning));
         await host.StartAsync(cancellationToken);
         var address = host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
         var where = settings.Mode == SiloMode.Cluster ? $"cluster {settings.ClusterAddress}" : $"embedded, state in {FqStateFolder.Resolve(settings.StateFolder)}";
-        Console.WriteLine($"silo {address} ready ({where})");
+        var dashboard = settings.DashboardPort is { } port ? $", dashboard http://127.0.0.1:{port}/" : "";
+        Console.WriteLine($"silo {address} ready ({where}{dashboard})");
         Console.Out.Flush();
         // Returns on Ctrl-C, SIGTERM or the token, after stopping the silo gracefully.
         await host.WaitForShutdownAsync(cancellationToken);

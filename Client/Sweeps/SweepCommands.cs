@@ -1,8 +1,10 @@
 using System.CommandLine;
+using System.Diagnostics;
 using FocusedQuantization.Client.Cli;
 using FocusedQuantization.Client.Rendering;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+using FocusedQuantization.Telemetry;
 using Spectre.Console;
 
 namespace FocusedQuantization.Client.Sweeps;
@@ -39,7 +41,7 @@ public static class SweepCommands
             await using var connection = await ClusterConnection.OpenAsync(parse.GetValue(cluster), cancellationToken);
             var sweepId = parse.GetValue(id) ?? SweepIds.New(sweepSpec.Name);
             var sweep = connection.Grains.GetGrain<ISweepGrain>(sweepId);
-            var status = await sweep.Launch(sweepSpec);
+            var status = await LaunchTracedAsync(sweep, sweepId, sweepSpec);
             AnsiConsole.MarkupLineInterpolated($"Sweep [bold]{sweepId}[/] accepted: {status.Trials.Count} trials, concurrency {sweepSpec.Concurrency}.");
             if (await connection.TrackingAddressAsync() is { } tracking) Console.WriteLine($"Tracking: {tracking.AbsoluteUri}");
             if (connection.IsEmbedded || parse.GetValue(watch))
@@ -51,6 +53,27 @@ public static class SweepCommands
             return status.State is SweepState.Failed ? ExitCodes.Failure : ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Launches inside the fq.launch span, the root of the sweep's trace: the sweep keeps its context and runs every trial
+    /// under it. Watching is left outside, or every status poll would join the trace.
+    /// </summary>
+    private static async Task<SweepStatus> LaunchTracedAsync(ISweepGrain sweep, string sweepId, SweepSpec spec)
+    {
+        using var span = FqTelemetry.Source.StartActivity(FqSpans.Launch, ActivityKind.Client);
+        span?.SetTag(FqTags.SweepId, sweepId).SetTag(FqTags.Model, spec.Model);
+        try
+        {
+            var status = await sweep.Launch(spec);
+            span?.SetTag(FqTags.Trials, status.Trials.Count);
+            return status;
+        }
+        catch (Exception ex)
+        {
+            span.RecordFailure(ex);
+            throw;
+        }
     }
 
     private static Command Watch()

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using FocusedQuantization.Compression.Models;
 using FocusedQuantization.Compression.Pipeline;
 using FocusedQuantization.Compression.Stages;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
+using FocusedQuantization.Telemetry;
 using Microsoft.Extensions.Options;
 using StageLayerSearchRequest = FocusedQuantization.Compression.Stages.LayerSearchRequest;
 using SweepLayerSearchRequest = FocusedQuantization.Grains.Interfaces.Sweeps.LayerSearchRequest;
@@ -18,7 +20,7 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
 
     /// <summary>Trains (or finds) the dense baseline and its test accuracy.</summary>
     public Task<CheckpointRef> EnsureBaselineAsync(BaselineRequest request, string silo, CancellationToken cancellationToken) =>
-        workers.RunAsync(token =>
+        Traced(FqSpans.Baseline, span => span?.SetTag(FqTags.Model, request.Model), () => workers.RunAsync(token =>
         {
             var spec = Baseline(request);
             var existed = _store.Exists(StageNames.Manifest(spec.Id));
@@ -26,33 +28,36 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
             if (!existed) counters.BaselineTrained();
             var evaluation = BaselineStage.Evaluation(spec, _store, token);
             return new CheckpointRef(id, evaluation.Top1Percent, evaluation.Top5Percent, silo);
-        }, cancellationToken);
+        }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Top1, answer.Top1));
 
     /// <summary>Prunes (or finds) a checkpoint of the baseline, masks included.</summary>
     public Task<CheckpointRef> EnsurePrunedAsync(PruneRequest request, string silo, CancellationToken cancellationToken) =>
-        workers.RunAsync(token =>
-        {
-            var spec = Prune(request);
-            var existed = _store.Exists(StageNames.Manifest(spec.Id));
-            var id = PruneStage.Ensure(spec, _store, null, token);
-            if (!existed) counters.CheckpointPruned();
-            var evaluation = PruneStage.Evaluation(spec, _store, token);
-            return new CheckpointRef(id, evaluation.Top1Percent, evaluation.Top5Percent, silo);
-        }, cancellationToken);
+        Traced(FqSpans.Prune, span => span?.SetTag(FqTags.Model, request.Baseline.Model).SetTag(FqTags.Sparsity, request.TargetSparsity),
+            () => workers.RunAsync(token =>
+            {
+                var spec = Prune(request);
+                var existed = _store.Exists(StageNames.Manifest(spec.Id));
+                var id = PruneStage.Ensure(spec, _store, null, token);
+                if (!existed) counters.CheckpointPruned();
+                var evaluation = PruneStage.Evaluation(spec, _store, token);
+                return new CheckpointRef(id, evaluation.Top1Percent, evaluation.Top5Percent, silo);
+            }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Top1, answer.Top1));
 
     /// <summary>One layer's rate-distortion points over the candidate widths.</summary>
     public Task<LayerSearchAnswer> SearchLayerAsync(SweepLayerSearchRequest request, string silo, CancellationToken cancellationToken) =>
-        workers.RunAsync(token =>
-        {
-            var result = LayerSearch.Run(new StageLayerSearchRequest(
-                request.PrunedCheckpointId, request.Layer, request.CandidateBits.ToArray(), request.WSep, request.OverflowRate,
-                CodingModes.Parse(request.Coding), request.Seed, EvaluationLimit: request.Training.TestLimit is { } n ? Math.Min(n, StageLayerSearchRequest.DefaultEvaluationLimit) : null,
-                DataDirectory: request.Training.DataDirectory), _store, token);
-            counters.LayerSearched();
-            return new LayerSearchAnswer(result.Layer, result.Weights, result.Separation,
-                result.Points.Select(p => new LayerPoint(p.Bits, p.Mode.ToString().ToLowerInvariant(), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
-                silo);
-        }, cancellationToken);
+        Traced(FqSpans.LayerSearch, span => span?.SetTag(FqTags.Layer, request.Layer).SetTag(FqTags.Bits, request.CandidateBits.ToArray()),
+            () => workers.RunAsync(token =>
+            {
+                var result = LayerSearch.Run(new StageLayerSearchRequest(
+                    request.PrunedCheckpointId, request.Layer, request.CandidateBits.ToArray(), request.WSep, request.OverflowRate,
+                    CodingModes.Parse(request.Coding), request.Seed, EvaluationLimit: request.Training.TestLimit is { } n ? Math.Min(n, StageLayerSearchRequest.DefaultEvaluationLimit) : null,
+                    DataDirectory: request.Training.DataDirectory), _store, token);
+                counters.LayerSearched();
+                FqMetrics.LayerSearches.Add(1);
+                return new LayerSearchAnswer(result.Layer, result.Weights, result.Separation,
+                    result.Points.Select(p => new LayerPoint(p.Bits, p.Mode.ToString().ToLowerInvariant(), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
+                    silo);
+            }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Mode, string.Join(",", answer.Points.Select(p => p.Mode).Distinct())));
 
     /// <summary>The quantizable layers of a model, in order.</summary>
     public IReadOnlyList<string> LayerNames(string model, string dataset, TrainingSpec training)
@@ -74,6 +79,7 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
     public Task<TrialResult> RunTrialAsync(
         string trialId, TrialConfig config, CheckpointRef baseline, CheckpointRef pruned, IReadOnlyDictionary<string, int> bits,
         IReadOnlyList<LayerSearchAnswer> answers, Action<string, double> progress, CancellationToken cancellationToken) =>
+        // Activity.Current (the trial's span) flows into the worker through the ExecutionContext that Task.Run captures.
         workers.RunAsync(token =>
         {
             var spec = new TrialSpec(
@@ -81,7 +87,22 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
                 config.Bits, bits, config.WSep, config.OverflowRate, config.ScheduleScale, config.FineTuneLearningRate,
                 CodingModes.Parse(config.Coding), config.Seed);
             var output = Path.Combine(options.Value.ModelFolder, trialId.Replace('/', '_') + ".fqz");
-            var report = TrialStage.Run(spec, _store, output, new ActionProgress(p => progress(p.Stage, p.Fraction)), token);
+            using var spans = new TrialStageSpans();
+            CompressionReport report;
+            try
+            {
+                report = TrialStage.Run(spec, _store, output, new ActionProgress(p =>
+                {
+                    spans.Enter(p.Stage);
+                    progress(p.Stage, p.Fraction);
+                }), token);
+            }
+            catch (Exception ex)
+            {
+                spans.Fail(ex);
+                throw;
+            }
+            spans.Finish(report, DatasetCache.Shared.Get(spec.Prune.Baseline.TrainData).Count, DatasetCache.Shared.Get(spec.Prune.Baseline.TestData).Count);
             counters.TrialRun();
             return new TrialResult(
                 report.CompressionRatio, report.Top1Compressed, report.Top5Compressed, report.Sparsity, report.CompressedBytes, report.DenseBytes,
@@ -92,6 +113,26 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
                 FineTuneEpochs = report.FineTuneEpochs.Select(e => new EpochOutcome(e.Epoch, e.Loss, e.AccuracyPercent, e.Duration.TotalSeconds)).ToArray(),
             };
         }, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> inside a span named <paramref name="name"/>, timing it as a stage; failures mark the span.</summary>
+    private static async Task<T> Traced<T>(string name, Action<Activity?> describe, Func<Task<T>> work, Action<Activity?, T> describeAnswer)
+    {
+        using var span = FqTelemetry.Source.StartActivity(name);
+        describe(span);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var answer = await work();
+            describeAnswer(span, answer);
+            FqMetrics.RecordStage(name["fq.".Length..], clock.Elapsed);
+            return answer;
+        }
+        catch (Exception ex)
+        {
+            span.RecordFailure(ex);
+            throw;
+        }
+    }
 
     private static BaselineSpec Baseline(BaselineRequest request) => new(
         request.Model, request.Dataset, request.Training.BaselineEpochs, request.Training.LearningRate, request.Training.BatchSize,

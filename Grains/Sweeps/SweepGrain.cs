@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Orleans.Runtime;
 using FocusedQuantization.Grains.Interfaces;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Grains.Tracking;
+using FocusedQuantization.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace FocusedQuantization.Grains.Sweeps;
@@ -34,7 +36,20 @@ public sealed class SweepGrain(
     {
         if (state.State.Spec is not null) return Status();
 
-        var configs = SweepPlan.Expand(spec);
+        using var span = FqTelemetry.Source.StartActivity(FqSpans.Sweep);
+        span?.SetTag(FqTags.SweepId, SweepId);
+        IReadOnlyList<TrialConfig> configs;
+        try
+        {
+            configs = SweepPlan.Expand(spec);
+        }
+        catch (Exception ex)
+        {
+            span.RecordFailure(ex);
+            throw;
+        }
+        span?.SetTag(FqTags.Trials, configs.Count).SetTag(FqTags.Model, spec.Model);
+        state.State.TraceParent = FqTraceContext.Capture(span ?? Activity.Current);
         state.State.Spec = spec;
         state.State.State = SweepState.Running;
         state.State.CreatedAt = DateTimeOffset.UtcNow;
@@ -147,7 +162,7 @@ public sealed class SweepGrain(
         {
             try
             {
-                await GrainFactory.GetGrain<ITrialGrain>(trial.TrialId).Start(SweepId, trial.Config);
+                await StartTrialAsync(trial);
             }
             catch (Exception ex)
             {
@@ -180,12 +195,26 @@ public sealed class SweepGrain(
         if (forceSave || toStart.Count > 0 || state.State.State != SweepState.Running) await SaveAsync();
         foreach (var trial in toStart) Tracking.TrialStarted(Status(), trial.TrialId);
         foreach (var trial in toStart)
-            await GrainFactory.GetGrain<ITrialGrain>(trial.TrialId).Start(SweepId, trial.Config);
+            await StartTrialAsync(trial);
         if (state.State.State != SweepState.Running)
         {
             Tracking.SweepEnded(Status(), await GetPareto(null));
             await StopDrivingAsync();
             await GrainFactory.GetGrain<ISweepRegistryGrain>(0).Update(Summary());
+        }
+    }
+
+    /// <summary>Starts (or re-ensures) a trial, handing it the sweep's trace context: a timer tick carries none.</summary>
+    private async Task StartTrialAsync(TrialStatus trial)
+    {
+        if (state.State.TraceParent is { } traceParent) RequestContext.Set(FqTraceContext.RequestContextKey, traceParent);
+        try
+        {
+            await GrainFactory.GetGrain<ITrialGrain>(trial.TrialId).Start(SweepId, trial.Config);
+        }
+        finally
+        {
+            RequestContext.Remove(FqTraceContext.RequestContextKey);
         }
     }
 

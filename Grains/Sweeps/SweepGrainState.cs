@@ -11,4 +11,7 @@ public sealed class SweepGrainState
     [Id(2)] public List<TrialStatus> Trials { get; set; } = [];
     [Id(3)] public DateTimeOffset CreatedAt { get; set; }
     [Id(4)] public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>W3C traceparent of the sweep's span: trials started later (timer ticks, after restarts) start under it.</summary>
+    [Id(5)] public string? TraceParent { get; set; }
 }

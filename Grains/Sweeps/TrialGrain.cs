@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Orleans.Placement;
 using FocusedQuantization.Grains.Execution;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
+using FocusedQuantization.Telemetry;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
@@ -40,7 +42,9 @@ public sealed class TrialGrain(
         state.State.Attempts++;
         state.State.Silo = SiloName;
         _cancellation = new CancellationTokenSource();
-        _work = RunAsync(sweepId, config, _cancellation.Token);
+        // The sweep hands over its span's context: its timer-driven calls carry none, and a resumed trial must rejoin it.
+        var traceParent = RequestContext.Get(FqTraceContext.RequestContextKey) as string ?? FqTraceContext.Capture(Activity.Current);
+        _work = RunAsync(sweepId, config, traceParent, _cancellation.Token);
         return Task.CompletedTask;
     }
 
@@ -62,12 +66,13 @@ public sealed class TrialGrain(
         if (_work is { } work) await work.ContinueWith(_ => { }, TaskScheduler.Current);
     }
 
-    private async Task RunAsync(string sweepId, TrialConfig config, CancellationToken cancellationToken)
+    private async Task RunAsync(string sweepId, TrialConfig config, string? traceParent, CancellationToken cancellationToken)
     {
         // Leave Start's turn first: the rest runs as later turns of this activation.
         await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.ForceYielding);
         var sweep = GrainFactory.GetGrain<ISweepGrain>(sweepId);
         var trialId = this.GetPrimaryKeyString();
+        using var span = TrialSpan.Start(traceParent, sweepId, trialId, config);
         void Progress(string stage, double fraction) => sweep.ReportProgress(trialId, stage, fraction, SiloName).Ignore();
         try
         {
@@ -96,6 +101,7 @@ public sealed class TrialGrain(
                 (stage, fraction) => Progress(stage, fraction), cancellationToken);
             state.State.Result = result;
             state.State.State = TrialState.Completed;
+            span.Completed(result);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -108,17 +114,20 @@ public sealed class TrialGrain(
             // failure: it stays Running, and the sweep's next tick starts it again here; the requests are idempotent
             // and their finished parts are kept, so the retry lands on a live silo and redoes only what was lost.
             logger.LogWarning(ex, "Trial {TrialId} lost a silo it depended on; it resumes on the sweep's next tick", trialId);
+            span.Failed(ex, counts: false);
             return;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidDataException or FileNotFoundException)
         {
             logger.LogWarning(ex, "Trial {TrialId} failed on bad input", trialId);
+            span.Failed(ex);
             state.State.State = TrialState.Failed;
             state.State.Error = ex.Message;
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Trial {TrialId} failed", trialId);
+            span.Failed(ex);
             state.State.State = TrialState.Failed;
             state.State.Error = ex.Message;
         }

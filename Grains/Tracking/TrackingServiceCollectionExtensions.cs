@@ -8,12 +8,14 @@ public static class TrackingServiceCollectionExtensions
 {
     /// <summary>
     /// Adds this silo's outbox (one per silo process, on <paramref name="options"/>' file) delivering to
-    /// <paramref name="target"/>, and makes the sweep grains log through it. Without this call they log nothing.
+    /// <paramref name="target"/>, publishes its depth as a gauge, and makes the sweep grains log through it. Without
+    /// this call they log nothing.
     /// </summary>
     public static IServiceCollection AddFqTracking(this IServiceCollection services, OutboxOptions options, TrackingTarget target)
     {
         services.AddTrackingOutbox(options, target);
         services.AddSingleton<ISweepTracking, OutboxSweepTracking>();
+        services.AddHostedService<OutboxDepthGauge>();
         return services;
     }
 }

@@ -40,12 +40,36 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
-    /// <summary>Starts <paramref name="fileName"/>; <paramref name="isReadyLine"/> recognises the line that says it is ready.</summary>
-    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, Func<string, bool> isReadyLine)
+    /// <summary>
+    /// Starts <paramref name="fileName"/>; <paramref name="isReadyLine"/> recognises the line that says it is ready;
+    /// <paramref name="environment"/> variables are set (or, with a null value, removed) for the process only.
+    /// </summary>
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, Func<string, bool> isReadyLine,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(fileName);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) start.Environment.Remove(key);
+            else start.Environment[key] = value;
+        }
         return new ChildProcess(name, start, isReadyLine);
+    }
+
+    /// <summary>Waits for the process to exit and returns its exit code; fails with its output if it takes too long.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} did not exit within {timeout.TotalSeconds:F0} s. Its output:\n{Output}");
+        }
+        return _process.ExitCode;
     }
 
     /// <summary>Waits for the ready line and returns it; fails with the process's output if it exits or takes too long.</summary>

@@ -18,7 +18,14 @@ public static class FqTool
     }
 
     /// <summary>Starts `fq silo` with <paramref name="arguments"/> and treats its "silo ... ready" line as ready.</summary>
-    public static ChildProcess StartSilo(string name, params string[] arguments) =>
+    public static ChildProcess StartSilo(string name, params string[] arguments) => StartSilo(name, null, arguments);
+
+    /// <summary>Starts `fq silo` with <paramref name="arguments"/> and extra <paramref name="environment"/> variables.</summary>
+    public static ChildProcess StartSilo(string name, IReadOnlyDictionary<string, string?>? environment, params string[] arguments) =>
         ChildProcess.Start(name, "dotnet", [DllPath, "silo", .. arguments],
-            line => line.StartsWith("silo ", StringComparison.Ordinal) && line.Contains(" ready", StringComparison.Ordinal));
+            line => line.StartsWith("silo ", StringComparison.Ordinal) && line.Contains(" ready", StringComparison.Ordinal), environment);
+
+    /// <summary>Starts any fq command; it is never "ready" (wait for its exit).</summary>
+    public static ChildProcess Start(string name, IReadOnlyDictionary<string, string?>? environment, params string[] arguments) =>
+        ChildProcess.Start(name, "dotnet", [DllPath, .. arguments], _ => false, environment);
 }
