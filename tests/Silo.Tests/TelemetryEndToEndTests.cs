@@ -2,13 +2,17 @@ using System.Diagnostics;
 using System.Globalization;
 using FocusedQuantization.Silo.Tests.Support;
 using FocusedQuantization.Telemetry;
+using TrackerHost = FocusedQuantization.Tracker.TrackerHost;
+using TrackerOptions = FocusedQuantization.Tracker.TrackerOptions;
+using FocusedQuantization.Tracking;
 
 namespace FocusedQuantization.Silo.Tests;
 
 /// <summary>
 /// Telemetry end to end, all real processes: the Aspire dashboard, two `fq silo` processes on Redis and an `fq sweep
 /// launch` process, all exporting over OTLP. The dashboard ends up holding one trace that runs from the launch through
-/// the sweep, its trials and their layer searches, with spans from both silos.
+/// the sweep, its trials and their layer searches, with spans from both silos; and the tracker the silos log to (run
+/// in this process) holds the sweep's parent run and one finished child run per trial with its metrics.
 /// </summary>
 public sealed class TelemetryEndToEndTests : IDisposable
 {
@@ -31,17 +35,19 @@ public sealed class TelemetryEndToEndTests : IDisposable
     private readonly List<ChildProcess> _processes = [];
     private AspireDashboard? _dashboard;
     private RedisServer? _redis;
+    private TrackerHost? _tracker;
 
     public void Dispose()
     {
         foreach (var process in _processes) process.Dispose();
         _redis?.Dispose();
         _dashboard?.Dispose();
+        _tracker?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _folder.Dispose();
     }
 
     [Fact]
-    public async Task One_trace_runs_from_the_launch_through_the_sweep_trials_and_layer_searches_on_both_silos()
+    public async Task One_trace_runs_from_the_launch_through_the_sweep_trials_and_layer_searches_on_both_silos_and_the_tracker_has_the_runs()
     {
         Assert.SkipUnless(RedisServer.IsInstalled, $"{RedisServer.Binary} is missing: install Debian's redis-server (.ci/run does).");
         Assert.SkipUnless(File.Exists(AspireDashboard.BinaryPath), $"The Aspire dashboard is not restored at '{AspireDashboard.BinaryPath}'.");
@@ -50,12 +56,14 @@ public sealed class TelemetryEndToEndTests : IDisposable
         var dashboardStart = AspireDashboard.StartAsync();
         _redis = await RedisServer.StartAsync(_folder.Path);
         _dashboard = await dashboardStart;
+        _tracker = await TrackerHost.StartAsync(new TrackerOptions { DatabasePath = Path.Combine(_folder.Path, "tracker.db"), Urls = "http://127.0.0.1:0" }, ct);
         var state = Directory.CreateDirectory(Path.Combine(_folder.Path, "state")).FullName;
         var environment = new Dictionary<string, string?>
         {
             [FqTelemetryOptions.OtlpEndpointVariable] = _dashboard.OtlpEndpoint,
             [FqTelemetryOptions.ServiceNameVariable] = null,
             ["FQ_HOME"] = state,
+            [MlflowTrackingSettings.UriVariable] = _tracker.BaseAddress.ToString(),
             // The batch exporter sends every 5 s by default; the test would mostly wait for it.
             ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
         };
@@ -100,10 +108,57 @@ public sealed class TelemetryEndToEndTests : IDisposable
         // Work from both silo processes (service.instance.id is MACHINE/PID), and from the launching process.
         var instances = trace.Where(s => s.Service == FqTelemetry.SiloServiceName).Select(s => s.Instance).Distinct().ToArray();
         Assert.Equal(siloPids.Order(), instances.Select(i => i[(i.LastIndexOf('/') + 1)..]).Order());
+
+        // The tracker: the silos' outboxes deliver on their own; the sweep's parent run and a finished child per trial.
+        using var http = MlflowClientFactory.CreateHttpClient(new MlflowTrackingSettings(_tracker.BaseAddress), MlflowRetryOptions.None);
+        var runs = MlflowClientFactory.CreateRunsApi(http);
+        var experiments = MlflowClientFactory.CreateExperimentsApi(http);
+        IReadOnlyList<MlflowRun> logged = [];
+        while (logged.Count(r => r.Info.Status == MlflowRunStatus.Finished) < 3)
+        {
+            if (clock.Elapsed > SweepTimeout)
+                throw new TimeoutException($"The tracker did not get the sweep's 3 finished runs within {SweepTimeout}; it has {logged.Count} runs.");
+            await Task.Delay(500, ct);
+            var experiment = await TryExperimentAsync(experiments, "fq/traced", ct);
+            logged = experiment is null ? [] : (await runs.SearchRunsAsync(new SearchRunsRequest([experiment.ExperimentId]), ct)).Runs ?? [];
+        }
+        var parent = Assert.Single(logged, r => Tag(r, "fq.kind") == "sweep");
+        Assert.Equal("sweep/traced", Tag(parent, "fq.key"));
+        var children = logged.Where(r => Tag(r, "fq.kind") == "trial").ToArray();
+        Assert.Equal(["traced/0000", "traced/0001"], children.Select(c => c.Info.RunName).Order());
+        Assert.All(children, c =>
+        {
+            Assert.Equal(parent.Info.RunId, Tag(c, "mlflow.parentRunId"));
+            Assert.Equal(MlflowRunStatus.Finished, c.Info.Status);
+            Assert.True(Metric(c, "cr") > 1);
+            Assert.InRange(Metric(c, "top1") ?? -1, 0, 100);
+            Assert.False(string.IsNullOrEmpty(Tag(c, "fq.silo")));
+        });
+        // The trace's trial spans and the tracker's child runs report the same compression ratios.
+        Assert.Equal(
+            trials.Select(t => Math.Round(double.Parse(t.Attributes[FqTags.CompressionRatio], CultureInfo.InvariantCulture), 3)).Order(),
+            children.Select(c => Math.Round(Metric(c, "cr")!.Value, 3)).Order());
+
         TestContext.Current.SendDiagnosticMessage(
             $"cluster and dashboard up in {upAfter.TotalSeconds:F0} s, trace complete at {total.TotalSeconds:F0} s: {trace.Length} spans, "
             + string.Join(", ", trace.GroupBy(s => s.Name).Select(g => $"{g.Key} x{g.Count()}")));
     }
+
+    private static async Task<MlflowExperiment?> TryExperimentAsync(IMlflowExperimentsApi experiments, string name, CancellationToken ct)
+    {
+        try
+        {
+            return (await experiments.GetExperimentByNameAsync(name, ct)).Experiment;
+        }
+        catch (ResourceDoesNotExistException)
+        {
+            return null; // not created yet: the outbox delivers on its own schedule
+        }
+    }
+
+    private static string? Tag(MlflowRun run, string key) => run.Data?.Tags?.SingleOrDefault(t => t.Key == key)?.Value;
+
+    private static double? Metric(MlflowRun run, string key) => run.Data?.Metrics?.SingleOrDefault(m => m.Key == key)?.Value;
 
     private ChildProcess StartSilo(string name, int siloPort, int gatewayPort, string state, IReadOnlyDictionary<string, string?> environment)
     {
