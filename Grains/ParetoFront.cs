@@ -21,24 +21,39 @@ public static class ParetoFront
     public static IReadOnlyList<ParetoPoint> Compute(IEnumerable<ParetoPoint> points)
     {
         ArgumentNullException.ThrowIfNull(points);
-        var sorted = points.ToList();
-        foreach (var point in sorted) Validate(point);
-        sorted.Sort(BestFirst);
+        var all = points.ToArray();
+        foreach (var point in all) Validate(point);
+
+        // Sort plain keys (top-1 descending) with an index array: a primitive sort is several times faster than a
+        // comparison delegate over records, which matters for a sweep's 100,000-trial Pareto query.
+        var keys = new double[all.Length];
+        var order = new int[all.Length];
+        for (var i = 0; i < all.Length; i++)
+        {
+            keys[i] = -all[i].Top1;
+            order[i] = i;
+        }
+        Array.Sort(keys, order);
 
         var front = new List<ParetoPoint>();
         // Largest compression ratio among points with a strictly higher top-1 than the current group.
         var bestRatioAbove = double.NegativeInfinity;
         var start = 0;
-        while (start < sorted.Count)
+        while (start < all.Length)
         {
             var end = start;
-            while (end < sorted.Count && sorted[end].Top1 == sorted[start].Top1) end++;
-            // The group is sorted by ratio descending, so its first point holds the group's largest ratio; only the
-            // points equal to it survive the group, and only if no more accurate point reaches that ratio.
-            var groupBest = sorted[start].CompressionRatio;
+            var groupBest = double.NegativeInfinity;
+            for (; end < all.Length && keys[end] == keys[start]; end++)
+                groupBest = Math.Max(groupBest, all[order[end]].CompressionRatio);
+            // Only the points of the group at its largest ratio survive it, and only if no more accurate point
+            // reaches that ratio; equal points are kept, in id order.
             if (groupBest > bestRatioAbove)
             {
-                for (var i = start; i < end && sorted[i].CompressionRatio == groupBest; i++) front.Add(sorted[i]);
+                var survivors = new List<ParetoPoint>();
+                for (var i = start; i < end; i++)
+                    if (all[order[i]].CompressionRatio == groupBest) survivors.Add(all[order[i]]);
+                survivors.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+                front.AddRange(survivors);
                 bestRatioAbove = groupBest;
             }
             start = end;
@@ -72,14 +87,6 @@ public static class ParetoFront
             left = point.CompressionRatio;
         }
         return area;
-    }
-
-    private static int BestFirst(ParetoPoint a, ParetoPoint b)
-    {
-        var byTop1 = b.Top1.CompareTo(a.Top1);
-        if (byTop1 != 0) return byTop1;
-        var byRatio = b.CompressionRatio.CompareTo(a.CompressionRatio);
-        return byRatio != 0 ? byRatio : string.CompareOrdinal(a.Id, b.Id);
     }
 
     private static void Validate(ParetoPoint point)
