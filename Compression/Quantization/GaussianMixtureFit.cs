@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.Intrinsics;
 
 namespace FocusedQuantization.Compression.Quantization;
@@ -40,6 +41,57 @@ public static class GaussianMixtureFit
         if (!mask.IsEmpty && mask.Length != values.Length)
             throw new ArgumentException(
                 $"The mask has {mask.Length} entries but there are {values.Length} values.", nameof(mask));
+        // The included values, in order, gathered once without branches: in a pruned layer they are a small share,
+        // and every later pass then runs over them alone. Same values in the same order, so the same sums.
+        var buffer = ArrayPool<float>.Shared.Rent(Math.Max(values.Length, 1));
+        try
+        {
+            var n = 0;
+            if (mask.IsEmpty)
+            {
+                for (var i = 0; i < values.Length; i++)
+                {
+                    buffer[n] = values[i];
+                    n += values[i] != 0f ? 1 : 0;
+                }
+            }
+            else
+            {
+                for (var i = 0; i < values.Length; i++)
+                {
+                    buffer[n] = values[i];
+                    n += values[i] != 0f & mask[i] ? 1 : 0;
+                }
+            }
+            var included = buffer.AsSpan(0, n);
+            if (!double.IsFinite(Sum(included))) ThrowFirstNonFinite(values, mask);
+            return FitIncluded(included, options, out includedVariance);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>A sum that is finite exactly when every value is (floats this small cannot overflow a double).</summary>
+    private static double Sum(ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        foreach (var x in values) sum += x;
+        return sum;
+    }
+
+    private static void ThrowFirstNonFinite(ReadOnlySpan<float> values, ReadOnlySpan<bool> mask)
+    {
+        for (var i = 0; i < values.Length; i++)
+            if (Included(values, mask, i) && !float.IsFinite(values[i]))
+                throw new ArgumentException($"Value {i} is {values[i]}; weights must be finite.", nameof(values));
+    }
+
+    /// <summary>The fit of values that are all included (nonzero, kept).</summary>
+    private static GaussianMixture FitIncluded(ReadOnlySpan<float> values, MixtureOptions options, out double includedVariance)
+    {
+        ReadOnlySpan<bool> mask = default;
 
         // Pass 1: overall and per-sign sums, taken about zero (the center is not known yet).
         long count = 0, negativeCount = 0;
@@ -68,7 +120,7 @@ public static class GaussianMixtureFit
         includedVariance = variance;
         if (variance <= 0) return new GaussianMixture(center, 0, center, 0, 0.5, 0.5, 0, 0);
         if (count > options.MaxSampleSize)
-            return Fit(StratifiedSample(values, mask, count, options.MaxSampleSize), default, options, out _);
+            return FitIncluded(StratifiedSample(values, mask, count, options.MaxSampleSize), options, out _);
         var floor = options.VarianceFloorRatio * variance;
 
         var positiveCount = count - negativeCount;

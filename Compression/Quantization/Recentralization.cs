@@ -72,9 +72,23 @@ public static class Recentralization
         RequireSameLength(weights.Length, mask.Length, nameof(mask));
         RequireSameLength(weights.Length, assignments.Length, nameof(assignments));
         var posterior = new Posterior(mixture);
+        // Pruned weights are mostly exact zeros: the last pruned value's answer is kept and reused while it repeats.
+        var lastPruned = float.NaN;
+        var lastPrunedPositive = false;
         for (var i = 0; i < weights.Length; i++)
         {
-            var positive = mask[i] ? random.NextDouble() < posterior.Positive(weights[i]) : posterior.MoreLikelyPositive(weights[i]);
+            var x = weights[i];
+            bool positive;
+            if (mask[i]) positive = random.NextDouble() < posterior.Positive(x);
+            else
+            {
+                if (x != lastPruned)
+                {
+                    lastPruned = x;
+                    lastPrunedPositive = posterior.MoreLikelyPositive(x);
+                }
+                positive = lastPrunedPositive;
+            }
             assignments[i] = positive ? MixtureComponent.Positive : MixtureComponent.Negative;
         }
     }

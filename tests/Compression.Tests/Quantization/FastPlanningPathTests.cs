@@ -127,6 +127,7 @@ public class FastPlanningPathTests
     {
         var weights = Samples.Mixture(20_000, 0.45, -0.03, 0.008, 0.05, 0.01, seed: 8);
         var mask = weights.Select((_, i) => i % 3 == 0).ToArray();
+        for (var i = 1; i < weights.Length; i += 6) weights[i] = 0f; // runs of repeated pruned values, as in a pruned layer
 
         var plan = LayerPlanner.Plan(weights, mask, new QuantizationOptions(), QuantizationMode.Recentralized, 1f);
 
