@@ -120,7 +120,9 @@ public sealed class CanonicalHuffmanCode
                     var run = Math.Min(Math.Min(BitOperations.LeadingZeroCount(window), valid), symbols.Length - i);
                     if (run > 0)
                     {
-                        symbols.Slice(i, run).Fill(runSymbol);
+                        // Runs in a sparse layer are mostly a few symbols long, too short to pay for Fill's call.
+                        if (run > 16) symbols.Slice(i, run).Fill(runSymbol);
+                        else for (var k = i; k < i + run; k++) symbols[k] = runSymbol;
                         i += run;
                         window = run == 64 ? 0 : window << run;
                         valid -= run;
