@@ -10,7 +10,7 @@ internal static class Reasons
         ". Missed in this run: the processor time above is what the plan costs; on 2 free cores the parallel plan takes "
         + "about half of it, but on this shared VM (see the load average) the 2 threads got about one core's share. The "
         + "time is the few passes over all 23.5 M weights (gathering the kept ones, sampled assignments, bias histogram), "
-        + "each now one branch-free or cached pass; the EM itself is bounded by the 65,536-weight sample"
+        + "each now one branch-free or cached pass; the EM itself is bounded by the 65,536-weight sample";
 
     public const string ArithmeticDecode =
         ". Structurally slower: each symbol is 1 to 7 adaptive binary decisions, each depending on the previous one "
