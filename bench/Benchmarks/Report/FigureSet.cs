@@ -30,7 +30,7 @@ internal static class FigureSet
         figures.Add(new Figure("1. Layer plan", "Plan every layer of a ResNet-50-sized set (53 convs, 23.5 M weights, 82.7 % sparse)",
             $"{parallel:F2} s", "< 1 s", parallel < 1,
             $"LayerPlanner.PlanAll over {Environment.ProcessorCount} cores; one layer after another: {sequential:F2} s, "
-            + $"which costs {planCpu.TotalSeconds:F2} s of processor time (best of 3; hardly moved by the load)"
+            + $"which costs {planCpu.TotalSeconds:F2} s of processor time (best of 3 sequential runs after the benchmarks, all threads counted)"
             + (parallel < 1 ? "" : Reasons.ResNetPlan)));
 
         // 2. Shift quantization, one core.

@@ -65,8 +65,8 @@ internal static class ReportCommand
     }
 
     /// <summary>
-    /// Processor time of one sequential plan of the ResNet-50-sized set: unlike wall time it hardly moves with the
-    /// load of a shared machine, so it tells what the plan costs when the cores are free.
+    /// Processor time of one sequential plan of the ResNet-50-sized set: what the plan costs, whatever share of the
+    /// cores the other users of a shared machine leave it.
     /// </summary>
     private static TimeSpan PlanCpuTime()
     {
