@@ -41,8 +41,9 @@ public struct AdaptiveBitModel
     {
         if (_observations == 0) _probabilityOfOne = One / 2;
         var target = bit == 0 ? 0 : One;
-        var divisor = Math.Min(_observations + 2, RateLimit);
-        _probabilityOfOne += (target - _probabilityOfOne) / divisor;
+        var delta = target - _probabilityOfOne;
+        // Once saturated the divisor is the constant RateLimit, which the JIT turns into shifts instead of a division.
+        _probabilityOfOne += _observations + 2 >= RateLimit ? delta / RateLimit : delta / (_observations + 2);
         if (_observations < RateLimit) _observations++;
     }
 }

@@ -24,10 +24,15 @@ public sealed class BitWriter
     {
         if ((uint)count > 32) throw new ArgumentOutOfRangeException(nameof(count), count, "A write takes 0 to 32 bits.");
         EnsureCapacity(_bitCount + count);
-        for (var i = count - 1; i >= 0; i--)
+        // A byte's worth at a time (at most 5 steps), not a bit at a time; bytes past the end are still zero.
+        while (count > 0)
         {
-            if (((value >> i) & 1) != 0) _buffer[_bitCount >> 3] |= (byte)(0x80 >> (int)(_bitCount & 7));
-            _bitCount++;
+            var free = 8 - (int)(_bitCount & 7);
+            var take = Math.Min(free, count);
+            var bits = (value >> (count - take)) & ((1u << take) - 1);
+            _buffer[_bitCount >> 3] |= (byte)(bits << (free - take));
+            _bitCount += take;
+            count -= take;
         }
     }
 

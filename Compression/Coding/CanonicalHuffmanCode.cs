@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Numerics;
+
 namespace FocusedQuantization.Compression.Coding;
 
 /// <summary>
@@ -83,6 +86,104 @@ public sealed class CanonicalHuffmanCode
             code = (code << 1) | (uint)reader.ReadBit();
             var offset = code - _firstCode[l];
             if (offset < (uint)_countOfLength[l]) return _sortedSymbols[_firstIndex[l] + (int)offset];
+        }
+        throw new InvalidDataException("A Huffman code in the stream matches no symbol of its table: the data is corrupt.");
+    }
+
+    /// <summary>
+    /// Reads <paramref name="symbols"/>.Length symbols from the start of <paramref name="data"/>: the same symbols and
+    /// the same errors as calling <see cref="Decode"/> for each on a <see cref="BitReader"/> over <paramref name="data"/>,
+    /// but table-driven: a 64-bit window of the stream is refilled once per several symbols and each code of up to
+    /// 11 bits is found by one table lookup (longer codes by the canonical first-code search on the window).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bits match no code or run out: the data is corrupt or truncated.</exception>
+    public void DecodeAll(ReadOnlyMemory<byte> data, Span<int> symbols)
+    {
+        var bytes = data.Span;
+        var lookup = _lookup ??= BuildLookup();
+        // In a sparse layer the pruned zero has the 1-bit code "0" (canonical codes start at all zeros).
+        var runSymbol = _maxLength > 0 && _lengths[_sortedSymbols[0]] == 1 ? _sortedSymbols[0] : -1;
+        long position = 0;
+        var i = 0;
+        // A window read at bit p holds at least 57 valid bits (p mod 8 <= 7), always more than the longest code.
+        long fastEnd = ((long)bytes.Length - 8) * 8;
+        while (i < symbols.Length && position <= fastEnd)
+        {
+            var shift = (int)(position & 7);
+            var window = BinaryPrimitives.ReadUInt64BigEndian(bytes[(int)(position >> 3)..]) << shift;
+            var valid = 64 - shift;
+            while (valid >= _maxLength && i < symbols.Length)
+            {
+                if (runSymbol >= 0)
+                {
+                    // Each leading 0 bit is the whole 1-bit code "0": a run of the most frequent symbol at once.
+                    var run = Math.Min(Math.Min(BitOperations.LeadingZeroCount(window), valid), symbols.Length - i);
+                    if (run > 0)
+                    {
+                        // Runs in a sparse layer are mostly a few symbols long, too short to pay for Fill's call.
+                        if (run > 16) symbols.Slice(i, run).Fill(runSymbol);
+                        else for (var k = i; k < i + run; k++) symbols[k] = runSymbol;
+                        i += run;
+                        window = run == 64 ? 0 : window << run;
+                        valid -= run;
+                        position += run;
+                        continue;
+                    }
+                }
+                var entry = lookup[(int)(window >> (64 - LookupBits))];
+                int length;
+                if (entry != 0)
+                {
+                    symbols[i++] = entry >> 8;
+                    length = entry & 0xFF;
+                }
+                else
+                {
+                    symbols[i++] = DecodeLong(window, out length);
+                }
+                window <<= length;
+                valid -= length;
+                position += length;
+            }
+        }
+        if (i == symbols.Length) return;
+        // The last bytes: the bit-by-bit decoder, so that running out of data fails exactly as it always has.
+        var reader = new BitReader(data[(int)(position >> 3)..]);
+        reader.Read((int)(position & 7));
+        for (; i < symbols.Length; i++) symbols[i] = Decode(reader);
+    }
+
+    private const int LookupBits = 11;
+
+    // Per 11-bit prefix: (symbol << 8) | length for a code of at most 11 bits that starts it, 0 when the prefix starts a
+    // longer code or none. Built on first use; a race builds two equal tables, either of which is fine.
+    private int[]? _lookup;
+
+    private int[] BuildLookup()
+    {
+        var lookup = new int[1 << LookupBits];
+        foreach (var s in _sortedSymbols)
+        {
+            int l = _lengths[s];
+            if (l > LookupBits) continue;
+            var first = (int)(_codes[s] << (LookupBits - l));
+            lookup.AsSpan(first, 1 << (LookupBits - l)).Fill((s << 8) | l);
+        }
+        return lookup;
+    }
+
+    /// <summary>A code longer than the lookup: the canonical search on the window's leading bits.</summary>
+    private int DecodeLong(ulong window, out int length)
+    {
+        for (var l = LookupBits + 1; l <= _maxLength; l++)
+        {
+            var code = (uint)(window >> (64 - l));
+            var offset = code - _firstCode[l];
+            if (offset < (uint)_countOfLength[l])
+            {
+                length = l;
+                return _sortedSymbols[_firstIndex[l] + (int)offset];
+            }
         }
         throw new InvalidDataException("A Huffman code in the stream matches no symbol of its table: the data is corrupt.");
     }

@@ -30,9 +30,8 @@ public static class HuffmanCoder
             throw new InvalidDataException($"A Huffman payload of {payload.Length} bytes cannot hold {count} symbols: the data is corrupt or truncated.");
         if (count > 0 && code.CodeLengths.IndexOfAnyExcept((byte)0) < 0)
             throw new InvalidDataException("A Huffman table without codes precedes a nonempty stream: the data is corrupt.");
-        var reader = new BitReader(payload);
         var symbols = new int[count];
-        for (var i = 0; i < symbols.Length; i++) symbols[i] = code.Decode(reader);
+        code.DecodeAll(payload, symbols);
         return symbols;
     }
 }

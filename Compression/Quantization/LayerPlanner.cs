@@ -10,6 +10,37 @@ public static class LayerPlanner
     public static LayerPlan Plan(ReadOnlySpan<float> weights, ReadOnlySpan<bool> mask, QuantizationOptions options) =>
         Plan(weights, mask, options, mode: null, alpha: 1f);
 
+    /// <summary>Layer i of <see cref="PlanAll"/> is planned with the seed options.Seed + LayerSeedStride * i, so that layers draw independently.</summary>
+    public const int LayerSeedStride = 7919;
+
+    /// <summary>
+    /// Plans every layer of a model (alpha = 1, the separation choosing each mode), layer i with the seed
+    /// options.Seed + <see cref="LayerSeedStride"/> * i, in parallel over layers. The plans are exactly those that
+    /// <see cref="Plan(ReadOnlySpan{float}, ReadOnlySpan{bool}, QuantizationOptions)"/> gives one layer at a time.
+    /// </summary>
+    /// <param name="layers">The layers' weights and masks.</param>
+    /// <param name="options">Bit width, w_sep, overflow rate, base seed, mixture settings.</param>
+    /// <param name="maxDegreeOfParallelism">Most layers planned at once; -1 (default) = one per core.</param>
+    public static LayerPlan[] PlanAll(IReadOnlyList<LayerWeights> layers, QuantizationOptions options, int maxDegreeOfParallelism = -1)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(options);
+        if (maxDegreeOfParallelism is 0 or < -1)
+            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism,
+                $"maxDegreeOfParallelism must be -1 (one per core) or positive, got {maxDegreeOfParallelism}.");
+        var plans = new LayerPlan[layers.Count];
+        // Biggest layers first, handed out one at a time: layer sizes differ by 250x in a ResNet, and a layer left
+        // for the end would otherwise keep one core busy while the others idle.
+        var order = Enumerable.Range(0, layers.Count).OrderByDescending(i => layers[i].Weights.Length).ToArray();
+        var partitioner = System.Collections.Concurrent.Partitioner.Create(order, loadBalance: true);
+        Parallel.ForEach(partitioner, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, i =>
+        {
+            var layer = layers[i];
+            plans[i] = Plan(layer.Weights.Span, layer.Mask.Span, options with { Seed = options.Seed + LayerSeedStride * i });
+        });
+        return plans;
+    }
+
     /// <summary>
     /// Plans a layer. The mixture is fitted to the kept nonzero weights. Recentralized mode (when the separation
     /// reaches w_sep, or when forced) rounds the means to powers of two, ties sigma, samples each kept weight's
@@ -35,8 +66,8 @@ public static class LayerPlanner
         if (!float.IsFinite(alpha))
             throw new ArgumentOutOfRangeException(nameof(alpha), alpha, $"Alpha must be finite, got {alpha}.");
 
-        var mixture = GaussianMixtureFit.Fit(weights, mask, options.Mixture);
-        var variance = KeptVariance(weights, mask);
+        // The fit's variance of the included (kept, nonzero) weights is the separation's denominator.
+        var mixture = GaussianMixtureFit.Fit(weights, mask, options.Mixture, out var variance);
         var separation = Recentralization.Separation(mixture, variance);
         var chosen = mode ?? Recentralization.ChooseMode(separation, options.SeparationThreshold);
         var sigma = Recentralization.TiedSigma(mixture);
@@ -73,24 +104,5 @@ public static class LayerPlanner
             parameters = new LayerQuantization(QuantizationMode.Shift, options.Bits, bias, 0f, 0f, 0f, alpha);
         }
         return new LayerPlan(parameters, mixture, variance, separation, assignments, options);
-    }
-
-    /// <summary>Population variance of the kept nonzero weights (0 when there are none).</summary>
-    private static double KeptVariance(ReadOnlySpan<float> weights, ReadOnlySpan<bool> mask)
-    {
-        long count = 0;
-        double sum = 0;
-        for (var i = 0; i < weights.Length; i++)
-            if (mask[i] && weights[i] != 0f) { count++; sum += weights[i]; }
-        if (count == 0) return 0;
-        var mean = sum / count;
-        double squares = 0;
-        for (var i = 0; i < weights.Length; i++)
-        {
-            if (!mask[i] || weights[i] == 0f) continue;
-            var d = weights[i] - mean;
-            squares += d * d;
-        }
-        return squares / count;
     }
 }

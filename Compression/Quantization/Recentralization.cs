@@ -72,10 +72,23 @@ public static class Recentralization
         RequireSameLength(weights.Length, mask.Length, nameof(mask));
         RequireSameLength(weights.Length, assignments.Length, nameof(assignments));
         var posterior = new Posterior(mixture);
+        // Pruned weights are mostly exact zeros: the last pruned value's answer is kept and reused while it repeats.
+        var lastPruned = float.NaN;
+        var lastPrunedPositive = false;
         for (var i = 0; i < weights.Length; i++)
         {
-            var p = posterior.Positive(weights[i]);
-            var positive = mask[i] ? random.NextDouble() < p : p >= 0.5;
+            var x = weights[i];
+            bool positive;
+            if (mask[i]) positive = random.NextDouble() < posterior.Positive(x);
+            else
+            {
+                if (x != lastPruned)
+                {
+                    lastPruned = x;
+                    lastPrunedPositive = posterior.MoreLikelyPositive(x);
+                }
+                positive = lastPrunedPositive;
+            }
             assignments[i] = positive ? MixtureComponent.Positive : MixtureComponent.Negative;
         }
     }
@@ -110,12 +123,30 @@ public static class Recentralization
         public double Positive(double x)
         {
             if (!_regular) return _mixture.PositiveResponsibility(x);
-            var dn = x - _muNegative;
-            var dp = x - _muPositive;
-            var logOdds = _logRatio + _halfPrecisionNegative * dn * dn - _halfPrecisionPositive * dp * dp;
+            var logOdds = LogOdds(x);
             if (logOdds >= 0) return 1.0 / (1.0 + Math.Exp(-logOdds));
             var odds = Math.Exp(logOdds);
             return odds / (1.0 + odds);
+        }
+
+        /// <summary>
+        /// Positive(x) &gt;= 0.5, mostly without an exp: a clearly negative log-odds gives odds/(1 + odds) &lt; 0.5,
+        /// and only log-odds within rounding of 0 (where exp may round the odds to 1) take the exact path. Pruned
+        /// weights, most of a layer, need nothing more.
+        /// </summary>
+        public bool MoreLikelyPositive(double x)
+        {
+            if (!_regular) return _mixture.PositiveResponsibility(x) >= 0.5;
+            var logOdds = LogOdds(x);
+            if (logOdds >= 0) return true;
+            return logOdds > -1e-9 && Positive(x) >= 0.5;
+        }
+
+        private double LogOdds(double x)
+        {
+            var dn = x - _muNegative;
+            var dp = x - _muPositive;
+            return _logRatio + _halfPrecisionNegative * dn * dn - _halfPrecisionPositive * dp * dp;
         }
     }
 }

@@ -39,7 +39,7 @@ public sealed class FocusedFineTuner : ITrainingHooks
     }
 
     /// <summary>Layer i is planned with the seed options.Seed + LayerSeedStride * i, so that layers draw independently.</summary>
-    public const int LayerSeedStride = 7919;
+    public const int LayerSeedStride = LayerPlanner.LayerSeedStride;
 
     /// <summary>The epochs this fine-tuner expects the trainer to run, with their learning rates.</summary>
     public IReadOnlyList<FineTuneEpoch> Epochs => _epochs;

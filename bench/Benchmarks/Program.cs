@@ -1,4 +1,16 @@
 using BenchmarkDotNet.Running;
+using FocusedQuantization.Benchmarks.Report;
 
-// Every public benchmark class in this assembly is picked up; choose with --filter, e.g. --filter '*Linear*'.
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+namespace FocusedQuantization.Benchmarks;
+
+/// <summary>Entry point: "report ..." runs every figure and writes docs/BENCHMARKS.md; anything else goes to BenchmarkDotNet.</summary>
+internal static class EntryPoint
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args is ["report", .. var rest]) return await ReportCommand.RunAsync(rest);
+        // Every public benchmark class in this assembly is picked up; choose with --filter, e.g. --filter '*Linear*'.
+        BenchmarkSwitcher.FromAssembly(typeof(EntryPoint).Assembly).Run(args);
+        return 0;
+    }
+}
