@@ -123,20 +123,33 @@ public sealed class SqliteRunStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await RequireActiveAsync(transaction, runId, cancellationToken);
-        foreach (var metric in metrics)
+        if (metrics.Count > 0)
         {
             // SQLite stores NaN as NULL, so NULL reads back as NaN (and IS matches NULL with NULL). A value identical
             // to a stored one (key, value, timestamp, step) is skipped, as MLflow's SQL store does, so that a client
-            // may re-send after a crash without doubling its history.
-            await ExecuteAsync(transaction,
-                """
+            // may re-send after a crash without doubling its history. One prepared command serves the whole batch.
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
                 INSERT INTO metrics (run_id, key, value, timestamp, step)
                 SELECT $run, $key, $value, $timestamp, $step
                 WHERE NOT EXISTS (SELECT 1 FROM metrics WHERE run_id = $run AND key = $key AND timestamp = $timestamp
                                                         AND step = $step AND value IS $value)
-                """,
-                cancellationToken, ("$run", runId), ("$key", metric.Key),
-                ("$value", double.IsNaN(metric.Value) ? null : metric.Value), ("$timestamp", metric.Timestamp), ("$step", metric.Step));
+                """;
+            insert.Parameters.AddWithValue("$run", runId);
+            var key = insert.Parameters.Add("$key", SqliteType.Text);
+            var value = insert.Parameters.Add("$value", SqliteType.Real);
+            var timestamp = insert.Parameters.Add("$timestamp", SqliteType.Integer);
+            var step = insert.Parameters.Add("$step", SqliteType.Integer);
+            insert.Prepare();
+            foreach (var metric in metrics)
+            {
+                key.Value = metric.Key;
+                value.Value = double.IsNaN(metric.Value) ? DBNull.Value : metric.Value;
+                timestamp.Value = metric.Timestamp;
+                step.Value = metric.Step;
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
         foreach (var param in parameters)
         {
@@ -334,7 +347,9 @@ public sealed class SqliteRunStore
                 value REAL,
                 timestamp INTEGER NOT NULL,
                 step INTEGER NOT NULL);
-            CREATE INDEX IF NOT EXISTS metrics_by_run_key ON metrics (run_id, key);
+            -- (run, key) lookups use its prefix; the step and timestamp make the duplicate check of a logged metric a seek.
+            DROP INDEX IF EXISTS metrics_by_run_key;
+            CREATE INDEX IF NOT EXISTS metrics_by_run_key_step ON metrics (run_id, key, step, timestamp);
             CREATE TABLE IF NOT EXISTS params (
                 run_id TEXT NOT NULL REFERENCES runs (run_id),
                 key TEXT NOT NULL,

@@ -60,28 +60,40 @@ internal sealed class OutboxStore : IDisposable
     public long CountPending() =>
         Scalar("SELECT COUNT(*) FROM operations WHERE delivered_at IS NULL AND refused_at IS NULL;");
 
-    /// <summary>The oldest operation not yet delivered nor refused, with how many times it was sent before.</summary>
-    public PendingOperation? NextPending()
+    /// <summary>The oldest operations (at most <paramref name="limit"/>) not yet delivered nor refused, in order, each with how many times it was sent before.</summary>
+    public IReadOnlyList<PendingOperation> NextPending(int limit)
     {
         lock (_lock)
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT seq, payload, attempts FROM operations WHERE delivered_at IS NULL AND refused_at IS NULL ORDER BY seq LIMIT 1;";
+            command.CommandText = "SELECT seq, payload, attempts FROM operations WHERE delivered_at IS NULL AND refused_at IS NULL ORDER BY seq LIMIT $limit;";
+            command.Parameters.AddWithValue("$limit", limit);
             using var reader = command.ExecuteReader();
-            if (!reader.Read()) return null;
-            var operation = JsonSerializer.Deserialize<TrackingOperation>(reader.GetString(1), Json)
-                            ?? throw new InvalidDataException($"Outbox operation {reader.GetInt64(0)} is empty.");
-            return new PendingOperation(reader.GetInt64(0), operation, reader.GetInt32(2));
+            var pending = new List<PendingOperation>();
+            while (reader.Read())
+            {
+                var operation = JsonSerializer.Deserialize<TrackingOperation>(reader.GetString(1), Json)
+                                ?? throw new InvalidDataException($"Outbox operation {reader.GetInt64(0)} is empty.");
+                pending.Add(new PendingOperation(reader.GetInt64(0), operation, reader.GetInt32(2)));
+            }
+            return pending;
         }
     }
 
-    /// <summary>Counts an attempt before it is made, so that after a crash a re-send knows it may be a duplicate.</summary>
-    public void CountAttempt(long seq) => Execute("UPDATE operations SET attempts = attempts + 1 WHERE seq = $seq;", ("$seq", seq));
+    /// <summary>Counts an attempt for every pending operation from <paramref name="first"/> to <paramref name="last"/>.</summary>
+    public void CountAttempts(long first, long last) =>
+        Execute("UPDATE operations SET attempts = attempts + 1 WHERE seq BETWEEN $first AND $last AND delivered_at IS NULL AND refused_at IS NULL;",
+            ("$first", first), ("$last", last));
 
-    public void MarkDelivered(long seq) => Execute("UPDATE operations SET delivered_at = $now WHERE seq = $seq;", ("$seq", seq), ("$now", Now()));
+    /// <summary>Marks every pending operation from <paramref name="first"/> to <paramref name="last"/> delivered, in one write.</summary>
+    public void MarkDelivered(long first, long last) =>
+        Execute("UPDATE operations SET delivered_at = $now WHERE seq BETWEEN $first AND $last AND delivered_at IS NULL AND refused_at IS NULL;",
+            ("$first", first), ("$last", last), ("$now", Now()));
 
-    public void MarkRefused(long seq, string error) =>
-        Execute("UPDATE operations SET refused_at = $now, error = $error WHERE seq = $seq;", ("$seq", seq), ("$now", Now()), ("$error", error));
+    /// <summary>Marks every pending operation from <paramref name="first"/> to <paramref name="last"/> refused for good.</summary>
+    public void MarkRefused(long first, long last, string error) =>
+        Execute("UPDATE operations SET refused_at = $now, error = $error WHERE seq BETWEEN $first AND $last AND delivered_at IS NULL AND refused_at IS NULL;",
+            ("$first", first), ("$last", last), ("$now", Now()), ("$error", error));
 
     public IReadOnlyList<DeadLetter> Refused()
     {

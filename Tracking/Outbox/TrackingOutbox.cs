@@ -14,6 +14,9 @@ namespace FocusedQuantization.Tracking.Outbox;
 /// </summary>
 public sealed class TrackingOutbox : IHostedService, IAsyncDisposable
 {
+    // How many pending operations one send looks at for batches to merge, and the most metrics a merged send carries.
+    private const int MergeWindow = 64;
+    private static readonly int MaxMergedMetrics = new LogBatchLimits().MaxMetrics;
     private readonly OutboxStore _store;
     private readonly OutboxOptions _options;
     private readonly TrackingTarget _target;
@@ -155,7 +158,7 @@ public sealed class TrackingOutbox : IHostedService, IAsyncDisposable
         var backoff = _options.InitialBackoff;
         while (!stopping.IsCancellationRequested)
         {
-            var next = _store.NextPending();
+            var next = NextDelivery();
             if (next is null)
             {
                 Signal();
@@ -164,10 +167,10 @@ public sealed class TrackingOutbox : IHostedService, IAsyncDisposable
             }
             try
             {
-                _store.CountAttempt(next.Sequence);
-                await delivery.DeliverAsync(next, stopping).ConfigureAwait(false);
-                _store.MarkDelivered(next.Sequence);
-                Interlocked.Decrement(ref _pending);
+                _store.CountAttempts(next.Sequence, next.LastSequence);
+                await delivery.DeliverAsync(next.Pending, stopping).ConfigureAwait(false);
+                _store.MarkDelivered(next.Sequence, next.LastSequence);
+                Interlocked.Add(ref _pending, -next.Count);
                 backoff = _options.InitialBackoff;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -187,12 +190,50 @@ public sealed class TrackingOutbox : IHostedService, IAsyncDisposable
             catch (Exception ex)
             {
                 _logger.LogWarning("The tracker refused {Operation} for run {RunKey} for good; it stays in {Outbox} as a dead letter and " +
-                    "delivery goes on: {Error}", next.Operation.GetType().Name, next.Operation.RunKey, DatabasePath, ex.Message);
-                _store.MarkRefused(next.Sequence, ex.Message);
-                Interlocked.Decrement(ref _pending);
+                    "delivery goes on: {Error}", next.Pending.Operation.GetType().Name, next.Pending.Operation.RunKey, DatabasePath, ex.Message);
+                _store.MarkRefused(next.Sequence, next.LastSequence, ex.Message);
+                Interlocked.Add(ref _pending, -next.Count);
             }
             Signal();
         }
+    }
+
+    /// <summary>
+    /// The next thing to send: the oldest pending operation, merged with the metric-only batches for the same run that
+    /// directly follow it (up to one MLflow request's worth of metrics). A sweep queues many small batches; one request
+    /// for a run of them instead of one each is what keeps delivery far ahead of logging. Order is kept, and the merged
+    /// operations are marked together.
+    /// </summary>
+    private Delivery? NextDelivery()
+    {
+        var pending = _store.NextPending(MergeWindow);
+        if (pending.Count == 0) return null;
+        var first = pending[0];
+        if (first.Operation is not LogBatchOperation batch) return new Delivery(first, first.Sequence, 1);
+
+        var metrics = new List<MlflowMetric>(batch.Metrics);
+        var last = first;
+        var attempts = first.Attempts;
+        var count = 1;
+        foreach (var next in pending.Skip(1))
+        {
+            if (next.Operation is not LogBatchOperation { Params.Count: 0, Tags.Count: 0 } more
+                || more.RunKey != batch.RunKey
+                || metrics.Count + more.Metrics.Count > MaxMergedMetrics) break;
+            metrics.AddRange(more.Metrics);
+            attempts = Math.Max(attempts, next.Attempts);
+            last = next;
+            count++;
+        }
+        return count == 1
+            ? new Delivery(first, first.Sequence, 1)
+            : new Delivery(new PendingOperation(first.Sequence, batch with { Metrics = metrics }, attempts), last.Sequence, count);
+    }
+
+    /// <summary>What one send covers: the (possibly merged) operation and the outbox rows it stands for.</summary>
+    private sealed record Delivery(PendingOperation Pending, long LastSequence, int Count)
+    {
+        public long Sequence => Pending.Sequence;
     }
 
     /// <summary>Network trouble, timeouts, 5xx, 429 and 408, or a run another outbox has still to create.</summary>

@@ -79,11 +79,13 @@ internal static class FigureSet
 
         // 6. Tracker.
         var tracker = typeof(TrackerThroughputBenchmark);
+        var viaOutbox = r.PerSecond(tracker, "through the outbox, 20 x 50");
         var batch = r.PerSecond(tracker, "log-batch of 1,000");
-        figures.Add(new Figure("6. Tracker", "Metrics/s through log-batch into the embedded tracker (real HTTP, SQLite)",
-            $"{batch.ToString("N0", CultureInfo.InvariantCulture)}/s", ">= 20,000/s", batch >= 20_000,
-            $"one log-metric call per metric: {r.PerSecond(tracker, "log-metric, one call each").ToString("N0", CultureInfo.InvariantCulture)}/s"
-            + (batch >= 20_000 ? "" : Reasons.Tracker)));
+        figures.Add(new Figure("6. Tracker", "Metrics/s through the outbox into the embedded tracker (SQLite outbox, real HTTP, SQLite store)",
+            $"{viaOutbox.ToString("N0", CultureInfo.InvariantCulture)}/s", ">= 20,000/s", viaOutbox >= 20_000,
+            $"20 operations of 50 metrics enqueued, then drained; straight log-batch of 1,000: {batch.ToString("N0", CultureInfo.InvariantCulture)}/s; "
+            + $"one log-metric call per metric: {r.PerSecond(tracker, "log-metric, one call each").ToString("N0", CultureInfo.InvariantCulture)}/s"
+            + (viaOutbox >= 20_000 ? "" : Reasons.Tracker)));
         return figures;
     }
 

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using FocusedQuantization.Tracking;
+using FocusedQuantization.Tracking.Outbox;
 using TrackerHost = FocusedQuantization.Tracker.TrackerHost;
 using TrackerOptions = FocusedQuantization.Tracker.TrackerOptions;
 
@@ -7,18 +8,22 @@ namespace FocusedQuantization.Benchmarks.Tracking;
 
 /// <summary>
 /// Metrics logged into the embedded tracker (in process, real HTTP on a loopback port, SQLite) through the Refit
-/// client: batches of 1,000 through runs/log-batch against one runs/log-metric call per metric (the baseline).
-/// One operation = one metric. Every value has its own step, so none is a duplicate the tracker could skip.
+/// client: batches of 1,000 through runs/log-batch against one runs/log-metric call per metric (the baseline); and the
+/// path the grains use, through the SQLite outbox (20 operations of 50 metrics, about one trial outcome each, enqueued
+/// and then drained). One operation = one metric. Every value has its own step, so none is a duplicate the tracker
+/// could skip.
 /// </summary>
 public class TrackerThroughputBenchmark
 {
-    private const int BatchSize = 1_000, SingleCalls = 100;
+    private const int BatchSize = 1_000, SingleCalls = 100, OutboxOperations = 20;
+    private const string OutboxRun = "bench/outbox";
     private string home = null!;
     private TrackerHost host = null!;
     private HttpClient http = null!;
     private IMlflowRunsApi runs = null!;
     private string runId = null!;
     private long step;
+    private TrackingOutbox outbox = null!;
 
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
@@ -36,11 +41,19 @@ public class TrackerThroughputBenchmark
         var experiments = MlflowClientFactory.CreateExperimentsApi(http);
         var experiment = await experiments.CreateExperimentAsync(new CreateExperimentRequest("bench"));
         runId = (await runs.CreateRunAsync(new CreateRunRequest(experiment.ExperimentId, "throughput"))).Run.Info.RunId;
+
+        outbox = new TrackingOutbox(new OutboxOptions { DatabasePath = Path.Combine(home, "outbox.db") },
+            TrackingTarget.Fixed(new MlflowTrackingSettings(host.BaseAddress)));
+        await outbox.StartAsync(CancellationToken.None);
+        outbox.Enqueue(new CreateRunOperation(OutboxRun, "bench", "through the outbox", 1_700_000_000_000, []));
+        if (!await outbox.DrainAsync(TimeSpan.FromSeconds(30))) throw new InvalidOperationException("The outbox did not create its run.");
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
+        outbox.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+        outbox.DisposeAsync().AsTask().GetAwaiter().GetResult();
         http.Dispose();
         host.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Directory.Delete(home, recursive: true);
@@ -62,6 +75,19 @@ public class TrackerThroughputBenchmark
         var metrics = new MlflowMetric[BatchSize];
         for (var i = 0; i < metrics.Length; i++) metrics[i] = NextMetric();
         return SendAsync(metrics);
+    }
+
+    [Benchmark(Description = "through the outbox, 20 x 50", OperationsPerInvoke = BatchSize)]
+    public async Task ThroughOutbox()
+    {
+        const int perOperation = BatchSize / OutboxOperations;
+        for (var o = 0; o < OutboxOperations; o++)
+        {
+            var metrics = new MlflowMetric[perOperation];
+            for (var i = 0; i < metrics.Length; i++) metrics[i] = NextMetric();
+            outbox.Enqueue(new LogBatchOperation(OutboxRun, "bench", metrics, [], []));
+        }
+        if (!await outbox.DrainAsync(TimeSpan.FromSeconds(60))) throw new InvalidOperationException("The outbox did not drain within 60 s.");
     }
 
     /// <summary>

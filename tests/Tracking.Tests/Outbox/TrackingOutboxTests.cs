@@ -50,6 +50,35 @@ public sealed class TrackingOutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Many_small_batches_of_interleaved_runs_are_sent_merged_and_still_arrive_once_in_order()
+    {
+        var outbox = await _fixture.OpenOutboxAsync("merged.db");
+        outbox.Enqueue(CreateRun("trial/m1"));
+        outbox.Enqueue(CreateRun("trial/m2"));
+        // 60 batches of 30 metrics for m1 (more than one request's 1,000 when merged), with m2's batches and one batch
+        // carrying a param in between, which end a merge; enqueued while the tracker is down, so they pile up.
+        var step = 0;
+        for (var b = 0; b < 60; b++)
+        {
+            outbox.Enqueue(new LogBatchOperation("trial/m1", Experiment,
+                Enumerable.Range(0, 30).Select(_ => new MlflowMetric("loss", step, 1_700_000_000_000 + step, step++)).ToArray(), [], []));
+            if (b % 25 == 24) outbox.Enqueue(new LogBatchOperation("trial/m2", Experiment, [new MlflowMetric("loss", b, 1_700_000_000_000, b)], [], []));
+            if (b == 40) outbox.Enqueue(new LogBatchOperation("trial/m1", Experiment, [], [new MlflowParam("bits", "5")], []));
+        }
+        await _fixture.StartTrackerAsync();
+        Assert.True(await outbox.DrainAsync(Drain));
+
+        Assert.Empty(outbox.DeadLetters());
+        var ct = TestContext.Current.CancellationToken;
+        var m1 = await _fixture.SingleRunAsync(Experiment, "trial/m1");
+        var history = (await _fixture.Runs.GetMetricHistoryAsync(m1.Info.RunId, "loss", cancellationToken: ct)).Metrics!;
+        Assert.Equal(Enumerable.Range(0, 1800).Select(i => (long)i), history.Select(m => m.Step));
+        Assert.Equal("5", m1.Data!.Params!.Single(p => p.Key == "bits").Value);
+        var m2 = await _fixture.SingleRunAsync(Experiment, "trial/m2");
+        Assert.Equal([24L, 49], (await _fixture.Runs.GetMetricHistoryAsync(m2.Info.RunId, "loss", cancellationToken: ct)).Metrics!.Select(m => m.Step));
+    }
+
+    [Fact]
     public async Task Operations_resent_after_a_crash_between_sending_and_marking_arrive_only_once()
     {
         await _fixture.StartTrackerAsync();
