@@ -56,7 +56,7 @@ internal static class FigureSet
             figures.Add(new Figure("3. Entropy coding", $"{name}: decode (encode)",
                 $"{Rate(decode)}B/s ({Rate(encode)}B/s)", "decode >= 200 MB/s", decode >= 200e6,
                 $"{bitsPerSymbol:F3} bits/symbol; Deflate decode {Rate(r.PerSecond(coding, "Deflate decode"))}B/s at {bits.Deflate:F3} bits/symbol"
-                + (decode >= 200e6 ? "" : mode == "arithmetic" ? Reasons.ArithmeticDecode : Reasons.Load)));
+                + (decode >= 200e6 ? "" : mode == "arithmetic" ? Reasons.ArithmeticDecode : Reasons.HuffmanDecode)));
         }
 
         // 4. Shift-only inference.
