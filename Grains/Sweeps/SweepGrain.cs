@@ -193,7 +193,11 @@ public sealed class SweepGrain(
             logger.LogInformation("Sweep {SweepId} finished: {State}", SweepId, state.State.State);
         }
         if (forceSave || toStart.Count > 0 || state.State.State != SweepState.Running) await SaveAsync();
-        foreach (var trial in toStart) Tracking.TrialStarted(Status(), trial.TrialId);
+        if (toStart.Count > 0)
+        {
+            var status = Status();
+            foreach (var trial in toStart) Tracking.TrialStarted(status, trial.TrialId);
+        }
         foreach (var trial in toStart)
             await StartTrialAsync(trial);
         if (state.State.State != SweepState.Running)
