@@ -29,7 +29,14 @@ public sealed class SweepGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Spec is not null && state.State.State == SweepState.Running) await StartDrivingAsync();
+        if (state.State.Spec is not null && state.State.State == SweepState.Running)
+        {
+            // This activation may be on another silo than the one that launched the sweep, whose outbox may not have
+            // delivered the parent run yet; logging it again here (found by its key, not doubled) lets this silo's
+            // outbox deliver the trials' child runs without waiting for that one.
+            Tracking.SweepLaunched(Status());
+            await StartDrivingAsync();
+        }
     }
 
     public async Task<SweepStatus> Launch(SweepSpec spec)
@@ -55,8 +62,10 @@ public sealed class SweepGrain(
         state.State.CreatedAt = DateTimeOffset.UtcNow;
         state.State.Trials = configs.Select((config, index) => new TrialStatus(
             Keys.Trial(SweepId, index), index, TrialState.Pending, null, config, null, 0, null, null, null, null, 0)).ToList();
-        await SaveAsync();
+        // Logged before the state is saved: a launch that fails to save is retried and logged again (found by its key),
+        // while a parent run logged after the save could be lost, and its trials' child runs would wait for it.
         Tracking.SweepLaunched(Status());
+        await SaveAsync();
         await GrainFactory.GetGrain<ISweepRegistryGrain>(0).Register(Summary());
         logger.LogInformation("Sweep {SweepId} ({Name}) launched with {Trials} trials", SweepId, spec.Name, configs.Count);
         await StartDrivingAsync();
