@@ -1,28 +1,17 @@
 namespace FocusedQuantization.Tracking.Tests;
 
-public sealed class MlflowExceptionTests : IDisposable
+public sealed class MlflowExceptionTests : RecordingServerTests
 {
-    private readonly RecordingHttpServer server = new();
-    private readonly HttpClient http;
     private readonly IMlflowRunsApi api;
 
     public MlflowExceptionTests()
     {
-        http = MlflowClientFactory.CreateHttpClient(new MlflowTrackingSettings(server.BaseAddress), MlflowRetryOptions.None);
-        api = MlflowClientFactory.CreateRunsApi(http);
+        api = MlflowClientFactory.CreateRunsApi(Http);
     }
-
-    public void Dispose()
-    {
-        http.Dispose();
-        server.Dispose();
-    }
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private async Task<MlflowException> RefusedWith(int status, string body)
     {
-        var answered = server.AnswerNextAsync(status, body);
+        var answered = Server.AnswerNextAsync(status, body);
         var error = await Assert.ThrowsAnyAsync<MlflowException>(
             () => api.LogParamAsync(new LogParamRequest("r1", "lr", "0.2"), Cancel));
         await answered;

@@ -2,32 +2,21 @@ using System.Text.Json;
 
 namespace FocusedQuantization.Tracking.Tests;
 
-public sealed class MlflowExperimentsApiTests : IDisposable
+public sealed class MlflowExperimentsApiTests : RecordingServerTests
 {
-    private readonly RecordingHttpServer server = new();
-    private readonly HttpClient http;
     private readonly IMlflowExperimentsApi api;
 
+    // A path prefix, as when the server sits behind a reverse proxy, must stay in front of the API path.
     public MlflowExperimentsApiTests()
+        : base(address => new MlflowTrackingSettings(new Uri(address, "prefix/"), token: "tok"))
     {
-        // A path prefix, as when the server sits behind a reverse proxy, must stay in front of the API path.
-        var settings = new MlflowTrackingSettings(new Uri(server.BaseAddress, "prefix/"), token: "tok");
-        http = MlflowClientFactory.CreateHttpClient(settings, MlflowRetryOptions.None);
-        api = MlflowClientFactory.CreateExperimentsApi(http);
+        api = MlflowClientFactory.CreateExperimentsApi(Http);
     }
-
-    public void Dispose()
-    {
-        http.Dispose();
-        server.Dispose();
-    }
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Create_posts_snake_case_json_to_the_create_path_and_reads_the_id()
     {
-        var answered = server.AnswerNextAsync(200, """{"experiment_id":"17"}""");
+        var answered = Server.AnswerNextAsync(200, """{"experiment_id":"17"}""");
 
         var response = await api.CreateExperimentAsync(
             new CreateExperimentRequest("sweep a", "s3://bucket/a", [new ExperimentTag("owner", "me")]), Cancel);
@@ -49,7 +38,7 @@ public sealed class MlflowExperimentsApiTests : IDisposable
     [Fact]
     public async Task Create_leaves_out_the_fields_that_are_not_given()
     {
-        var answered = server.AnswerNextAsync(200, """{"experiment_id":"1"}""");
+        var answered = Server.AnswerNextAsync(200, """{"experiment_id":"1"}""");
 
         await api.CreateExperimentAsync(new CreateExperimentRequest("bare"), Cancel);
         var request = await answered;
@@ -61,7 +50,7 @@ public sealed class MlflowExperimentsApiTests : IDisposable
     [Fact]
     public async Task Get_by_name_sends_the_name_as_a_query_parameter_and_reads_times_sent_as_strings_or_numbers()
     {
-        var answered = server.AnswerNextAsync(200, """
+        var answered = Server.AnswerNextAsync(200, """
             {"experiment":{"experiment_id":"3","name":"a b","artifact_location":"/art/3","lifecycle_stage":"active",
              "last_update_time":1700000000123,"creation_time":"1700000000000","tags":[{"key":"k","value":"v"}],
              "workspace":"ignored"}}
@@ -80,7 +69,7 @@ public sealed class MlflowExperimentsApiTests : IDisposable
     [Fact]
     public async Task A_refused_call_raises_the_typed_exception_carrying_the_mlflow_error()
     {
-        var answered = server.AnswerNextAsync(404,
+        var answered = Server.AnswerNextAsync(404,
             """{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Could not find experiment with name 'x'"}""");
 
         var error = await Assert.ThrowsAsync<ResourceDoesNotExistException>(() => api.GetExperimentByNameAsync("x", Cancel));
@@ -93,7 +82,7 @@ public sealed class MlflowExperimentsApiTests : IDisposable
     [Fact]
     public async Task A_refusal_without_an_mlflow_body_has_no_mlflow_error()
     {
-        var answered = server.AnswerNextAsync(502, "\"bad gateway\"");
+        var answered = Server.AnswerNextAsync(502, "\"bad gateway\"");
 
         var error = await Assert.ThrowsAsync<MlflowException>(() => api.GetExperimentByNameAsync("x", Cancel));
         await answered;
@@ -106,7 +95,7 @@ public sealed class MlflowExperimentsApiTests : IDisposable
     [Fact]
     public async Task Get_sends_the_experiment_id_in_the_query()
     {
-        var answered = server.AnswerNextAsync(200, """{"experiment":{"experiment_id":"4","name":"n","lifecycle_stage":"deleted"}}""");
+        var answered = Server.AnswerNextAsync(200, """{"experiment":{"experiment_id":"4","name":"n","lifecycle_stage":"deleted"}}""");
 
         var experiment = (await api.GetExperimentAsync("4", Cancel)).Experiment;
         var request = await answered;
@@ -118,7 +107,7 @@ public sealed class MlflowExperimentsApiTests : IDisposable
     [Fact]
     public async Task Search_posts_paging_filter_order_and_view_type_and_reads_the_page()
     {
-        var answered = server.AnswerNextAsync(200, """
+        var answered = Server.AnswerNextAsync(200, """
             {"experiments":[{"experiment_id":"1","name":"a"},{"experiment_id":"2","name":"b"}],"next_page_token":"nx"}
             """);
 

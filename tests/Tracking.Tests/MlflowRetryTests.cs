@@ -1,31 +1,21 @@
 namespace FocusedQuantization.Tracking.Tests;
 
-public sealed class MlflowRetryTests : IDisposable
+public sealed class MlflowRetryTests : RecordingServerTests
 {
-    private readonly RecordingHttpServer server = new();
-    private readonly HttpClient http;
+    private static readonly MlflowRetryOptions Retry = new() { MaxRetryAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(1), UseJitter = false };
     private readonly IMlflowRunsApi api;
 
     public MlflowRetryTests()
+        : base(address => new MlflowTrackingSettings(address, token: "t"), Retry)
     {
-        var retry = new MlflowRetryOptions { MaxRetryAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(1), UseJitter = false };
-        http = MlflowClientFactory.CreateHttpClient(new MlflowTrackingSettings(server.BaseAddress, token: "t"), retry);
-        api = MlflowClientFactory.CreateRunsApi(http);
+        api = MlflowClientFactory.CreateRunsApi(Http);
     }
-
-    public void Dispose()
-    {
-        http.Dispose();
-        server.Dispose();
-    }
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     /// <summary>Answers the next requests in turn with the given statuses.</summary>
     private Task<RecordedRequest[]> AnswerInTurn(params (int Status, string Body)[] answers) => Task.Run(async () =>
     {
         var requests = new List<RecordedRequest>();
-        foreach (var (status, body) in answers) requests.Add(await server.AnswerNextAsync(status, body));
+        foreach (var (status, body) in answers) requests.Add(await Server.AnswerNextAsync(status, body));
         return requests.ToArray();
     });
 
@@ -61,12 +51,12 @@ public sealed class MlflowRetryTests : IDisposable
     [Fact]
     public async Task A_client_error_is_not_retried()
     {
-        var refused = server.AnswerNextAsync(400, """{"error_code":"INVALID_PARAMETER_VALUE","message":"changed"}""");
+        var refused = Server.AnswerNextAsync(400, """{"error_code":"INVALID_PARAMETER_VALUE","message":"changed"}""");
         await Assert.ThrowsAsync<InvalidParameterValueException>(() => api.LogParamAsync(new LogParamRequest("r1", "lr", "0.2"), Cancel));
         await refused;
 
         // Had the 400 been retried, the retry would be the next request the server sees instead of this one.
-        var next = server.AnswerNextAsync(200, "{}");
+        var next = Server.AnswerNextAsync(200, "{}");
         await api.SetTagAsync(new SetTagRequest("r1", "k", "v"), Cancel);
 
         Assert.Equal("/api/2.0/mlflow/runs/set-tag", (await next).PathAndQuery);
@@ -79,8 +69,8 @@ public sealed class MlflowRetryTests : IDisposable
         var failOnce = new FailingOnceHandler { InnerHandler = new SocketsHttpHandler() };
         using var client = new HttpClient(
             new Microsoft.Extensions.Http.Resilience.ResilienceHandler(MlflowClientFactory.CreateRetryPipeline(retry)) { InnerHandler = failOnce })
-        { BaseAddress = server.BaseAddress };
-        var answered = server.AnswerNextAsync(200, "{}");
+        { BaseAddress = Server.BaseAddress };
+        var answered = Server.AnswerNextAsync(200, "{}");
 
         await MlflowClientFactory.CreateRunsApi(client).DeleteRunAsync(new DeleteRunRequest("r9"), Cancel);
 

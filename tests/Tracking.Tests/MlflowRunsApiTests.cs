@@ -2,25 +2,14 @@ using System.Text.Json;
 
 namespace FocusedQuantization.Tracking.Tests;
 
-public sealed class MlflowRunsApiTests : IDisposable
+public sealed class MlflowRunsApiTests : RecordingServerTests
 {
-    private readonly RecordingHttpServer server = new();
-    private readonly HttpClient http;
     private readonly IMlflowRunsApi api;
 
     public MlflowRunsApiTests()
     {
-        http = MlflowClientFactory.CreateHttpClient(new MlflowTrackingSettings(server.BaseAddress), MlflowRetryOptions.None);
-        api = MlflowClientFactory.CreateRunsApi(http);
+        api = MlflowClientFactory.CreateRunsApi(Http);
     }
-
-    public void Dispose()
-    {
-        http.Dispose();
-        server.Dispose();
-    }
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private const string RunJson = """
         {"run":{"info":{"run_id":"r1","run_uuid":"r1","run_name":"trial 1","experiment_id":"2","status":"RUNNING",
@@ -47,7 +36,7 @@ public sealed class MlflowRunsApiTests : IDisposable
     [Fact]
     public async Task Create_posts_the_experiment_name_start_and_tags_and_reads_the_run()
     {
-        var answered = server.AnswerNextAsync(200, RunJson);
+        var answered = Server.AnswerNextAsync(200, RunJson);
 
         var response = await api.CreateRunAsync(
             new CreateRunRequest("2", "trial 1", 1700000000000, [new MlflowRunTag("mlflow.parentRunId", "p")]), Cancel);
@@ -65,7 +54,7 @@ public sealed class MlflowRunsApiTests : IDisposable
     [Fact]
     public async Task Update_sends_the_status_as_its_upper_case_name_and_reads_the_run_info()
     {
-        var answered = server.AnswerNextAsync(200, """
+        var answered = Server.AnswerNextAsync(200, """
             {"run_info":{"run_id":"r1","run_name":"n","experiment_id":"2","status":"FINISHED","start_time":1,
              "end_time":9,"artifact_uri":"/a","lifecycle_stage":"active"}}
             """);
@@ -81,7 +70,7 @@ public sealed class MlflowRunsApiTests : IDisposable
     [Fact]
     public async Task Get_sends_the_run_id_in_the_query_and_reads_a_nan_metric()
     {
-        var answered = server.AnswerNextAsync(200, RunJson);
+        var answered = Server.AnswerNextAsync(200, RunJson);
 
         var response = await api.GetRunAsync("r 1", Cancel);
         var request = await answered;
@@ -93,7 +82,7 @@ public sealed class MlflowRunsApiTests : IDisposable
     [Fact]
     public async Task Search_posts_filter_order_paging_and_view_type_and_reads_the_page()
     {
-        var answered = server.AnswerNextAsync(200, $$"""{"runs":[{{RunJson[(RunJson.IndexOf(':') + 1)..^1]}}],"next_page_token":"t2"}""");
+        var answered = Server.AnswerNextAsync(200, $$"""{"runs":[{{RunJson[(RunJson.IndexOf(':') + 1)..^1]}}],"next_page_token":"t2"}""");
 
         var response = await api.SearchRunsAsync(new SearchRunsRequest(
             ["1", "2"], "tags.sweep_id = 'x'", MlflowViewType.ActiveOnly, 50, ["metrics.top1 DESC"], "t1"), Cancel);
@@ -110,7 +99,7 @@ public sealed class MlflowRunsApiTests : IDisposable
     [Fact]
     public async Task An_empty_search_answer_is_the_last_page_without_runs()
     {
-        var answered = server.AnswerNextAsync(200, "{}");
+        var answered = Server.AnswerNextAsync(200, "{}");
 
         var response = await api.SearchRunsAsync(new SearchRunsRequest(["1"]), Cancel);
         var request = await answered;
@@ -123,7 +112,7 @@ public sealed class MlflowRunsApiTests : IDisposable
     [Fact]
     public async Task Delete_posts_the_run_id_and_accepts_an_empty_answer()
     {
-        var answered = server.AnswerNextAsync(200, "{}");
+        var answered = Server.AnswerNextAsync(200, "{}");
 
         await api.DeleteRunAsync(new DeleteRunRequest("r1"), Cancel);
         var request = await answered;
@@ -139,7 +128,7 @@ public sealed class MlflowRunsApiTests : IDisposable
     [InlineData(double.NegativeInfinity, "\"-Infinity\"")]
     public async Task Log_metric_posts_the_value_with_non_finite_values_as_proto_json_strings(double value, string json)
     {
-        var answered = server.AnswerNextAsync(200, "{}");
+        var answered = Server.AnswerNextAsync(200, "{}");
 
         await api.LogMetricAsync(new LogMetricRequest("r1", "loss", value, 1700000000000, 3), Cancel);
         var request = await answered;
@@ -151,9 +140,9 @@ public sealed class MlflowRunsApiTests : IDisposable
     [Fact]
     public async Task Log_param_and_set_tag_post_key_and_value_to_their_paths()
     {
-        var param = server.AnswerNextAsync(200, "{}");
+        var param = Server.AnswerNextAsync(200, "{}");
         await api.LogParamAsync(new LogParamRequest("r1", "lr", "0.1"), Cancel);
-        var tag = server.AnswerNextAsync(200, "{}");
+        var tag = Server.AnswerNextAsync(200, "{}");
         await api.SetTagAsync(new SetTagRequest("r1", "fq.pareto", "true"), Cancel);
 
         Assert.Equal(("/api/2.0/mlflow/runs/log-parameter", """{"run_id":"r1","key":"lr","value":"0.1"}"""),
@@ -165,7 +154,7 @@ public sealed class MlflowRunsApiTests : IDisposable
     [Fact]
     public async Task Log_batch_posts_metrics_params_and_tags_in_order()
     {
-        var answered = server.AnswerNextAsync(200, "{}");
+        var answered = Server.AnswerNextAsync(200, "{}");
 
         await api.LogBatchAsync(new LogBatchRequest("r1",
             [new MlflowMetric("a", 1, 10, 0), new MlflowMetric("a", 2, 11, 1)],
@@ -181,11 +170,11 @@ public sealed class MlflowRunsApiTests : IDisposable
     [Fact]
     public async Task Metric_history_sends_paging_only_when_asked_and_reads_the_values()
     {
-        var all = server.AnswerNextAsync(200, """
+        var all = Server.AnswerNextAsync(200, """
             {"metrics":[{"key":"loss","value":"Infinity","timestamp":"7","step":1},{"key":"loss","value":0.5,"timestamp":8,"step":2}]}
             """);
         var history = await api.GetMetricHistoryAsync("r1", "loss", cancellationToken: Cancel);
-        var paged = server.AnswerNextAsync(200, """{"metrics":[],"next_page_token":"n"}""");
+        var paged = Server.AnswerNextAsync(200, """{"metrics":[],"next_page_token":"n"}""");
         var page = await api.GetMetricHistoryAsync("r1", "loss", 10, "p", Cancel);
 
         Assert.Equal([new MlflowMetric("loss", double.PositiveInfinity, 7, 1), new MlflowMetric("loss", 0.5, 8, 2)],
@@ -202,7 +191,7 @@ public sealed class MlflowRunsApiTests : IDisposable
     {
         var answered = Task.Run(async () => new[]
         {
-            await server.AnswerNextAsync(200, "{}"), await server.AnswerNextAsync(200, "{}"),
+            await Server.AnswerNextAsync(200, "{}"), await Server.AnswerNextAsync(200, "{}"),
         });
 
         var sent = await api.LogBatchInPartsAsync(new LogBatchRequest("r1",
