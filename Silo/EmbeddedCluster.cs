@@ -62,15 +62,7 @@ public sealed class EmbeddedCluster : IFqCluster
             throw new ArgumentException($"An embedded cluster keeps its state locally; these settings name the cluster {settings.Cluster}.",
                 nameof(settings));
         var host = SiloHost.Build(settings, FqTelemetry.ClientServiceName, withDefaults: false, configureSilo: configure);
-        try
-        {
-            await host.StartAsync(cancellationToken);
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
+        await HostStart.StartOrDisposeAsync(host, cancellationToken);
         return new EmbeddedCluster(host, FqStateFolder.Resolve(settings.StateFolder));
     }
 

@@ -99,15 +99,7 @@ public static class EmbeddedSession
             });
         });
         var host = builder.Build();
-        try
-        {
-            await host.StartAsync(cancellationToken);
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
+        await HostStart.StartOrDisposeAsync(host, cancellationToken);
         return new Joined(host, $"embedded silo of another fq process (state in {folder}, gateway {port})");
     }
 

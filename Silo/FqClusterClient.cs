@@ -71,15 +71,7 @@ public sealed class FqClusterClient : IFqCluster
             configure?.Invoke(client);
         });
         var host = builder.Build();
-        try
-        {
-            await host.StartAsync(cancellationToken);
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
+        await HostStart.StartOrDisposeAsync(host, cancellationToken);
         return new FqClusterClient(host, redis.ToString());
     }
 
