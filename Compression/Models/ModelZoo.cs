@@ -87,10 +87,14 @@ public static class ModelZoo
                     if (child.get_parameter("bias") is { } bias) FillUniform(bias, bound, generator);
                     break;
                 case BatchNorm1d or BatchNorm2d or BatchNorm3d:
-                    child.get_parameter("weight")?.fill_(1);
-                    child.get_parameter("bias")?.fill_(0);
+                    // Scalars held by using: a temporary one can be freed by its finalizer during the call.
+                    using (var one = 1.ToScalar())
+                    {
+                        child.get_parameter("weight")?.fill_(one);
+                        child.get_buffer("running_var")?.fill_(one);
+                    }
+                    child.get_parameter("bias")?.zero_();
                     child.get_buffer("running_mean")?.zero_();
-                    child.get_buffer("running_var")?.fill_(1);
                     child.get_buffer("num_batches_tracked")?.zero_();
                     break;
             }
@@ -101,7 +105,9 @@ public static class ModelZoo
     {
         using var scope = torch.NewDisposeScope();
         var unit = torch.rand(target.shape, dtype: target.dtype, generator: generator);
-        target.copy_(unit.mul_(2 * bound).sub_(bound));
+        using var width = (2 * bound).ToScalar();
+        using var offset = bound.ToScalar();
+        target.copy_(unit.mul_(width).sub_(offset));
     }
 
     /// <summary>Names of the quantizable parameters (convolution and linear weights), in the order of named_parameters.</summary>

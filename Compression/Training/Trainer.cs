@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FocusedQuantization.Compression.Data;
+using FocusedQuantization.Compression.Training.Optimization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,7 +14,7 @@ namespace FocusedQuantization.Compression.Training;
 public sealed class Trainer : IDisposable
 {
     private static readonly ITrainingHooks NoHooks = new NullHooks();
-    private readonly optim.Optimizer optimizer;
+    private readonly IParameterOptimizer optimizer;
     private readonly Generator generator;
     private DatasetTensors? tensors;
     private double learningRate;
@@ -28,8 +29,8 @@ public sealed class Trainer : IDisposable
         Model = model;
         optimizer = Options.Optimizer switch
         {
-            OptimizerKind.Sgd => optim.SGD(model.parameters(), Options.LearningRate, Options.Momentum, 0, Options.WeightDecay, Options.Nesterov),
-            OptimizerKind.Adam => optim.Adam(model.parameters(), Options.LearningRate, weight_decay: Options.WeightDecay),
+            OptimizerKind.Sgd => new SgdOptimizer(model.parameters(), Options.LearningRate, Options.Momentum, Options.WeightDecay, Options.Nesterov),
+            OptimizerKind.Adam => new AdamOptimizer(model.parameters(), Options.LearningRate, weightDecay: Options.WeightDecay),
             _ => throw new ArgumentException($"Unknown optimizer {Options.Optimizer}."),
         };
         generator = new Generator(unchecked((ulong)Options.Seed));
@@ -60,7 +61,7 @@ public sealed class Trainer : IDisposable
             if (!(value > 0) || double.IsInfinity(value))
                 throw new ArgumentException($"Learning rate must be positive and finite, got {value}.", nameof(value));
             learningRate = value;
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = value;
+            optimizer.LearningRate = value;
         }
     }
 
@@ -113,13 +114,13 @@ public sealed class Trainer : IDisposable
                 var images = set.Images.index_select(0, indices);
                 var labels = set.Labels.index_select(0, indices);
 
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 hooks.BeforeForward(Step);
                 var logits = Model.forward(images);
                 var loss = nn.functional.cross_entropy(logits, labels);
                 loss.backward();
                 hooks.BeforeOptimizerStep(Step);
-                optimizer.step();
+                optimizer.Step();
                 hooks.AfterOptimizerStep(Step);
                 Step++;
 

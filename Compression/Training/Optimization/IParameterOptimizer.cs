@@ -1,0 +1,14 @@
+namespace FocusedQuantization.Compression.Training.Optimization;
+
+/// <summary>Updates a model's parameters from their gradients, one step at a time.</summary>
+public interface IParameterOptimizer : IDisposable
+{
+    /// <summary>The learning rate of the next step.</summary>
+    double LearningRate { get; set; }
+
+    /// <summary>Clears every parameter's gradient.</summary>
+    void ZeroGrad();
+
+    /// <summary>Applies one update from the current gradients (parameters without a gradient are left as they are).</summary>
+    void Step();
+}
