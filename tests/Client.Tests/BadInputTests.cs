@@ -76,6 +76,10 @@ public sealed class BadInputTests : IDisposable
     [InlineData("space: { sparsity: [], bits: [5] }", "space.sparsity")]
     [InlineData("space: { sparsity: [0.9], w_sep: [two] }", "space.w_sep")]
     [InlineData("model: vgg-99\nspace: { sparsity: [0.9] }", "model")]
+    [InlineData("space:\n  ? &s [*s]\n  : 1", "bad.yaml:2:5: space: a key must be a plain name")]
+    [InlineData("space:\n  sparsity: *x", "bad.yaml:2:13: space.sparsity: alias *x is not defined")]
+    [InlineData("model: lenet5\nspace:\n\tsparsity: 0.9", "bad.yaml:3:1: YAML syntax error: a tab indents 'sparsity: 0.9'")]
+    [InlineData("training: { data_dir: /nonexistent/fq-data }\nspace: { sparsity: [0.9] }", "training.data_dir: /nonexistent/fq-data does not exist")]
     public async Task A_bad_sweep_spec_is_refused_before_anything_runs_naming_the_file_and_the_key(string yaml, string key)
     {
         var spec = Path.Combine(_folder, "bad.yaml");
@@ -86,6 +90,24 @@ public sealed class BadInputTests : IDisposable
         AssertBadInput(result, key);
         Assert.Contains("bad.yaml", result.Error);
         Assert.False(File.Exists(Path.Combine(_folder, "silo.db")), "a silo was started for a spec that was refused");
+    }
+
+    [Fact]
+    public async Task Specs_that_overflowed_the_stack_or_ran_for_minutes_are_refused_at_once()
+    {
+        var deep = Path.Combine(_folder, "deep.yaml");
+        await File.WriteAllTextAsync(deep, "bits: " + string.Concat(Enumerable.Repeat("{a: ", 20_000)) + "1" + new string('}', 20_000) + "\n", TestContext.Current.CancellationToken);
+        var bomb = Path.Combine(_folder, "bomb.yaml");
+        var levels = Enumerable.Range(1, 11).Select(level => $"  l{level}: &l{level} [{string.Join(", ", Enumerable.Repeat($"*l{level - 1}", 9))}]");
+        await File.WriteAllLinesAsync(bomb, ["bomb:", "  l0: &l0 [lol]", .. levels, "space:", "  ? *l11", "  : 1"], TestContext.Current.CancellationToken);
+
+        var deepResult = await FqProcess.RunAsync(_folder, TimeSpan.FromMinutes(1), "sweep", "launch", deep);
+        var bombResult = await FqProcess.RunAsync(_folder, TimeSpan.FromMinutes(1), "sweep", "launch", bomb);
+
+        AssertBadInput(deepResult, "deep.yaml:1:131: bits.a.a.a");
+        Assert.Contains("nested more than 32 levels deep", deepResult.Error);
+        AssertBadInput(bombResult, "bomb.yaml:6:37: bomb.l4[5]: aliases here expand to more than 10,000 values");
+        Assert.Single(bombResult.Error.Trim().Split('\n'));
     }
 
     [Fact]

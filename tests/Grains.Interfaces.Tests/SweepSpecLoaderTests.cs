@@ -148,6 +148,7 @@ public sealed class SweepSpecLoaderTests
         try
         {
             var path = Path.Combine(folder, "s.yaml");
+            Directory.CreateDirectory(Path.Combine(folder, "data", "fm"));
             System.IO.File.WriteAllText(path, "training: { data_dir: data/fm }\n" + Minimal);
 
             Assert.Equal(Path.Combine(folder, "data", "fm"), SweepSpecLoader.Load(path).Training.DataDirectory);

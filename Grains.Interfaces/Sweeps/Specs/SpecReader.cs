@@ -24,12 +24,12 @@ internal sealed class SpecReader(string source)
         foreach (var (keyNode, value) in mapping.Children)
         {
             var name = keyNode is YamlScalarNode { Value: { } text } ? text : null;
-            var child = Join(path, name ?? "?");
+            var child = Join(path, name is null ? "?" : Clip(name));
             if (name is null) throw Error(keyNode, child, "a key must be a plain name");
             if (!allowed.Contains(name))
             {
                 var hint = KeySuggestion.Nearest(name, allowed) is { } nearest ? $"did you mean '{nearest}'? " : "";
-                throw Error(keyNode, child, $"unknown key '{name}'; {hint}valid keys here: {string.Join(", ", allowed)}");
+                throw Error(keyNode, child, $"unknown key '{Clip(name)}'; {hint}valid keys here: {string.Join(", ", allowed)}");
             }
             entries[name] = (keyNode, value);
             Locations.Add(child, (int)keyNode.Start.Line, (int)keyNode.Start.Column);
@@ -53,10 +53,10 @@ internal sealed class SpecReader(string source)
         var text = scalar.Value?.Trim() ?? "";
         if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
-            return value is >= int.MinValue and <= int.MaxValue ? (int)value : throw Error(node, path, $"{text} is too large");
+            return value is >= int.MinValue and <= int.MaxValue ? (int)value : throw Error(node, path, $"{Clip(text)} is too large");
         }
         throw Error(node, path, double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
-            ? $"expected a whole number, got {text}"
+            ? $"expected a whole number, got {Clip(text)}"
             : $"expected a whole number, got {Describe(node)}");
     }
 
@@ -69,7 +69,7 @@ internal sealed class SpecReader(string source)
         var text = scalar.Value?.Trim() ?? "";
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             throw Error(node, path, $"expected a number, got {Describe(node)}");
-        return double.IsFinite(value) ? value : throw Error(node, path, $"expected a finite number, got {text}");
+        return double.IsFinite(value) ? value : throw Error(node, path, $"expected a finite number, got {Clip(text)}");
     }
 
     public double? OptionalDouble(YamlNode? node, string path) =>
@@ -168,13 +168,22 @@ internal sealed class SpecReader(string source)
         YamlSequenceNode => "a list",
         YamlMappingNode => "a mapping",
         YamlScalarNode scalar when IsNull(scalar) => "nothing",
-        YamlScalarNode scalar => $"'{scalar.Value}'",
+        YamlScalarNode scalar => $"'{Clip(scalar.Value ?? "")}'",
         _ => "an alias",
     };
 
     public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 
-    private static string Display(string path) => path.Length == 0 ? "(top level)" : path;
+    public static string Display(string path) => path.Length == 0 ? "(top level)" : path;
+
+    /// <summary>Text from the file cut to <paramref name="max"/> characters, so that a message stays a line however long the value.</summary>
+    public static string Clip(string text, int max = 60)
+    {
+        if (text.Length <= max) return text;
+        // Never half a surrogate pair.
+        var cut = char.IsHighSurrogate(text[max - 4]) ? max - 4 : max - 3;
+        return string.Concat(text.AsSpan(0, cut), "...");
+    }
 
     private static string Invariant(double value) => value.ToString("G", CultureInfo.InvariantCulture);
 }

@@ -24,6 +24,12 @@ public static class SweepSpecDefaults
     /// <summary>Objectives: maximize cr, maximize top1.</summary>
     public static IReadOnlyList<ObjectiveSpec> Objectives { get; } = [new("cr", true), new("top1", true)];
 
+    /// <summary>
+    /// Longest sweep name: 497 characters. The tracker's experiment is "fq/" + name (TrackingNames.Experiment), and
+    /// MLflow refuses experiment names over 500 characters.
+    /// </summary>
+    public const int MaxNameLength = 500 - 3;
+
     /// <summary>Largest number of trials a spec may ask for (grid size or random budget): 10,000.</summary>
     public const int MaxTrials = 10_000;
 

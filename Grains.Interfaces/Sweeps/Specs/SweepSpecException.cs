@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
 
 /// <summary>
@@ -35,6 +38,38 @@ public sealed class SweepSpecException : ArgumentException
     private static string Compose(string source, string? key, string problem, int? line, int? column)
     {
         var where = line is { } l ? column is { } c ? $"{source}:{l}:{c}" : $"{source}:{l}" : source;
-        return key is null ? $"{where}: {problem}" : $"{where}: {key}: {problem}";
+        return OneLine(key is null ? $"{where}: {problem}" : $"{where}: {key}: {problem}");
     }
+
+    /// <summary>
+    /// Keys and values quoted from the file may hold line breaks, control or bidi characters and lone surrogates;
+    /// escaped, the message stays one line on the terminal, reads as written and encodes as UTF-8.
+    /// </summary>
+    private static string OneLine(string message)
+    {
+        var builder = new StringBuilder(message.Length + 16);
+        for (var i = 0; i < message.Length; i++)
+        {
+            var ch = message[i];
+            if (char.IsHighSurrogate(ch) && i + 1 < message.Length && char.IsLowSurrogate(message[i + 1]))
+            {
+                builder.Append(ch).Append(message[++i]);
+                continue;
+            }
+            if (!Unprintable(ch) && !char.IsSurrogate(ch)) builder.Append(ch);
+            else builder.Append(ch switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ => $"\\u{(int)ch:X4}",
+            });
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>Control characters, line and paragraph separators and format characters (bidi overrides among them).</summary>
+    private static bool Unprintable(char ch) =>
+        char.IsControl(ch)
+        || char.GetUnicodeCategory(ch) is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Format;
 }

@@ -17,6 +17,15 @@ public static class SweepSpecLoader
     private static readonly string[] SpaceKeys = ["sparsity", "prune_alpha", "bits", "w_sep", "overflow_rate", "schedule_scale", "fine_tune_lr", "coding"];
     private static readonly string[] BitsKeys = ["policy", "values", "candidates", "budget_bits_per_weight"];
 
+    /// <summary>Largest spec read, in bytes of the file or characters of the text: 1,000,000 (the examples are under 2,000).</summary>
+    public const int MaxFileBytes = 1_000_000;
+
+    /// <summary>Deepest nesting of lists and mappings: 32 (a spec needs 4). YamlDotNet builds nodes recursively.</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>Most values that aliases may stand for, counted as if expanded: 10,000.</summary>
+    public const int MaxAliasNodes = 10_000;
+
     /// <summary>
     /// Reads and validates the spec at <paramref name="path"/>; a relative training.data_dir is taken relative to the
     /// spec's folder. A missing file is a <see cref="FileNotFoundException"/>.
@@ -25,20 +34,26 @@ public static class SweepSpecLoader
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"Sweep spec {path} does not exist.", path);
-        var spec = Parse(File.ReadAllText(path), path);
-        if (spec.Training.DataDirectory is { } dir && !Path.IsPathRooted(dir))
-        {
-            var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-            spec = spec with { Training = spec.Training with { DataDirectory = Path.GetFullPath(Path.Combine(folder, dir)) } };
-        }
-        return spec;
+        // Measured before reading, so that a huge file is never read whole.
+        var length = new FileInfo(path).Length;
+        if (length > MaxFileBytes)
+            throw new SweepSpecException(path, null, $"the file is {length:N0} bytes long; a spec may have at most {MaxFileBytes:N0}");
+        return Read(File.ReadAllText(path), path, Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
-    /// <summary>Reads and validates spec text; <paramref name="sourceName"/> names it in messages and gives the default name.</summary>
+    /// <summary>
+    /// Reads and validates spec text; <paramref name="sourceName"/> names it in messages and gives the default name. A
+    /// relative training.data_dir is taken relative to the current directory.
+    /// </summary>
     public static SweepSpec Parse(string text, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentException.ThrowIfNullOrWhiteSpace(sourceName);
+        return Read(text, sourceName, Directory.GetCurrentDirectory());
+    }
+
+    private static SweepSpec Read(string text, string sourceName, string folder)
+    {
         var root = ReadRoot(text, sourceName);
         var reader = new SpecReader(sourceName);
         var top = reader.Mapping(root, "", TopKeys);
@@ -54,17 +69,26 @@ public static class SweepSpecLoader
                 : null,
             Concurrency: reader.OptionalInt(top.Get("concurrency"), "concurrency") ?? SweepSpecDefaults.Concurrency,
             Strategy: Strategy(reader, top.Get("strategy")),
-            Training: Training(reader, top.Get("training")),
+            Training: Training(reader, top.Get("training"), folder),
             Space: Space(reader, top.Get("space"), sourceName));
         return SweepSpecValidator.Validate(spec, sourceName, reader.Locations);
     }
 
     private static YamlNode ReadRoot(string text, string source)
     {
+        if (text.Length > MaxFileBytes)
+            throw new SweepSpecException(source, null, $"the spec is {text.Length:N0} characters long; a spec may have at most {MaxFileBytes:N0}");
+        // The guard sees every event before the YamlStream builds on it, so depth and aliases are refused before they cost.
+        var guard = new SpecYamlGuard(text, source);
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(guard);
+        }
+        catch (YamlException e) when (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && TabIndent(text, guard.LastLine) is { } tab)
+        {
+            // YamlDotNet places a tab in the indentation at the start of the enclosing mapping (often 1:1); this is the tab.
+            throw TabError(source, tab, e);
         }
         catch (YamlException e)
         {
@@ -73,17 +97,39 @@ public static class SweepSpecLoader
         }
         catch (InvalidOperationException e)
         {
-            // YamlDotNet's scanner fails this way, without a position, on a flow list or mapping left open at the end.
-            var open = UnclosedBracket(text);
-            throw new SweepSpecException(source, null,
-                open is { } at ? $"YAML syntax error: '{at.Bracket}' is never closed" : "YAML syntax error: the file ends inside an unfinished value",
-                open?.Line, open?.Column, e);
+            // YamlDotNet's scanner fails this way, without a position, on a flow list or mapping left open at the end,
+            // and on a tab indenting a line inside one.
+            if (UnclosedBracket(text) is { } open)
+                throw new SweepSpecException(source, null, $"YAML syntax error: '{open.Bracket}' is never closed", open.Line, open.Column, e);
+            if (TabIndent(text, guard.LastLine) is { } tab) throw TabError(source, tab, e);
+            throw new SweepSpecException(source, null, "YAML syntax error: the file ends inside an unfinished value", inner: e);
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode scalar && SpecReader.IsNull(scalar))
             throw new SweepSpecException(source, null, "the spec is empty; see examples/quickstart.yaml for a start");
         if (stream.Documents.Count > 1)
             throw new SweepSpecException(source, null, $"the file holds {stream.Documents.Count} YAML documents; a spec is one");
         return stream.Documents[0].RootNode;
+    }
+
+    private static SweepSpecException TabError(string source, (int Line, int Column, string Text) tab, Exception inner) =>
+        new(source, null, $"YAML syntax error: a tab indents '{SpecReader.Clip(tab.Text)}'; indent with spaces only", tab.Line, tab.Column, inner);
+
+    /// <summary>The first tab in a line's indentation, from line <paramref name="fromLine"/> on or else anywhere, with the text it indents.</summary>
+    private static (int Line, int Column, string Text)? TabIndent(string text, long fromLine)
+    {
+        var lines = text.Split('\n');
+        (int, int, string)? first = null;
+        for (var l = 0; l < lines.Length; l++)
+        {
+            var line = lines[l].TrimEnd('\r');
+            var indent = line.Length - line.TrimStart(' ', '\t').Length;
+            var tab = line.IndexOf('\t', 0, indent);
+            if (tab < 0) continue;
+            var found = (l + 1, tab + 1, line[indent..]);
+            if (l + 1 >= fromLine) return found;
+            first ??= found;
+        }
+        return first;
     }
 
     /// <summary>The first [ or { still open at the end of the text, outside quotes and comments.</summary>
@@ -129,7 +175,7 @@ public static class SweepSpecLoader
         if (top.Get("model") is not { } node) return SweepSpecDefaults.Model;
         var name = reader.String(node, "model");
         return SweepVocabulary.Model(name) ?? throw reader.Error(node, "model",
-            $"unknown model '{name}'; valid models: {string.Join(", ", SweepVocabulary.Models)}");
+            $"unknown model '{SpecReader.Clip(name)}'; valid models: {string.Join(", ", SweepVocabulary.Models)}");
     }
 
     private static string Dataset(SpecReader reader, SpecMapping top)
@@ -137,7 +183,7 @@ public static class SweepSpecLoader
         if (top.Get("dataset") is not { } node) return SweepSpecDefaults.Dataset;
         var name = reader.String(node, "dataset");
         return SweepVocabulary.Dataset(name) ?? throw reader.Error(node, "dataset",
-            $"unknown data set '{name}'; valid data sets: {string.Join(", ", SweepVocabulary.Datasets)}");
+            $"unknown data set '{SpecReader.Clip(name)}'; valid data sets: {string.Join(", ", SweepVocabulary.Datasets)}");
     }
 
     private static List<ObjectiveSpec> Objectives(SpecReader reader, YamlNode? node)
@@ -157,9 +203,9 @@ public static class SweepSpecLoader
                 _ => null,
             } : null;
             if (maximize is null)
-                throw reader.Error(element, path, $"expected 'maximize METRIC' or 'minimize METRIC', got '{texts[i]}'");
+                throw reader.Error(element, path, $"expected 'maximize METRIC' or 'minimize METRIC', got '{SpecReader.Clip(texts[i])}'");
             var metric = SweepVocabulary.Metric(words[1]) ?? throw reader.Error(element, path,
-                $"unknown metric '{words[1]}'; valid metrics: {string.Join(", ", SweepVocabulary.Metrics)}");
+                $"unknown metric '{SpecReader.Clip(words[1])}'; valid metrics: {string.Join(", ", SweepVocabulary.Metrics)}");
             objectives.Add(new ObjectiveSpec(metric, maximize.Value));
         }
         return objectives;
@@ -181,10 +227,10 @@ public static class SweepSpecLoader
     {
         var kind = reader.String(node, "strategy.kind").ToLowerInvariant();
         return SweepVocabulary.Strategies.Contains(kind) ? kind : throw reader.Error(node, "strategy.kind",
-            $"unknown strategy kind '{kind}'; valid kinds: {string.Join(", ", SweepVocabulary.Strategies)}");
+            $"unknown strategy kind '{SpecReader.Clip(kind)}'; valid kinds: {string.Join(", ", SweepVocabulary.Strategies)}");
     }
 
-    private static TrainingSpec Training(SpecReader reader, YamlNode? node)
+    private static TrainingSpec Training(SpecReader reader, YamlNode? node, string folder)
     {
         var defaults = SweepSpecDefaults.Training;
         if (node is null) return defaults;
@@ -196,7 +242,24 @@ public static class SweepSpecLoader
             reader.OptionalDouble(map.Get("learning_rate"), "training.learning_rate") ?? defaults.LearningRate,
             Limit(reader, map.Get("train_limit"), "training.train_limit"),
             Limit(reader, map.Get("test_limit"), "training.test_limit"),
-            reader.OptionalString(map.Get("data_dir"), "training.data_dir"));
+            DataDirectory(reader, map.Get("data_dir"), folder));
+    }
+
+    /// <summary>
+    /// training.data_dir made absolute against <paramref name="folder"/>. It must be an existing folder: the data set is
+    /// otherwise looked for in the usual places, and a run would train on another copy without a word.
+    /// </summary>
+    private static string? DataDirectory(SpecReader reader, YamlNode? node, string folder)
+    {
+        if (reader.OptionalString(node, "training.data_dir") is not { } dir) return null;
+        const string Want = "give the folder that holds the data set's files, or leave data_dir out to search the usual places";
+        if (dir.Length == 0) throw reader.Error(node, "training.data_dir", $"data_dir is empty; {Want}");
+        if (dir.Contains('\0')) throw reader.Error(node, "training.data_dir", $"data_dir holds a NUL character, which no path may hold; {Want}");
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(folder, dir)));
+        if (Directory.Exists(full)) return full;
+        throw reader.Error(node, "training.data_dir", File.Exists(full)
+            ? $"{SpecReader.Clip(full, 200)} is a file, not a folder; {Want}"
+            : $"{SpecReader.Clip(full, 200)} does not exist; {Want}");
     }
 
     /// <summary>An image count, or 'all' / nothing for every image.</summary>
@@ -232,7 +295,7 @@ public static class SweepSpecLoader
             {
                 var path = node is YamlSequenceNode ? $"space.coding[{i}]" : "space.coding";
                 throw reader.Error(node is YamlSequenceNode sequence ? sequence.Children[i] : node, path,
-                    $"unknown coding mode '{names[i]}'; valid modes: {string.Join(", ", SweepVocabulary.CodingModes)}");
+                    $"unknown coding mode '{SpecReader.Clip(names[i])}'; valid modes: {string.Join(", ", SweepVocabulary.CodingModes)}");
             }
         }
         return names;
@@ -260,7 +323,7 @@ public static class SweepSpecLoader
                 return new BitsSpace("per-layer", reader.Ints(candidates, "space.bits.candidates"), reader.Doubles(budgets, "space.bits.budget_bits_per_weight"));
             default:
                 throw reader.Error(map.Get("policy"), "space.bits.policy",
-                    $"unknown bits policy '{policy}'; valid policies: {string.Join(", ", SweepVocabulary.BitsPolicies)}");
+                    $"unknown bits policy '{SpecReader.Clip(policy)}'; valid policies: {string.Join(", ", SweepVocabulary.BitsPolicies)}");
         }
     }
 }

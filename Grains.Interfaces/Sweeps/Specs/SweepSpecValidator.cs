@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
@@ -29,6 +30,7 @@ public static class SweepSpecValidator
         }
 
         if (string.IsNullOrWhiteSpace(spec.Name)) Fail("name", "a sweep needs a non-empty name");
+        else Check("name", NameProblem(spec.Name));
         if (SweepVocabulary.Model(spec.Model ?? "") is null)
             Fail("model", $"unknown model '{spec.Model}'; valid models: {string.Join(", ", SweepVocabulary.Models)}");
         if (SweepVocabulary.Dataset(spec.Dataset ?? "") is null)
@@ -177,6 +179,23 @@ public static class SweepSpecValidator
                 fail($"{path}[{i}]", $"the value {Show(values[i])} appears twice; each value makes its own trials, so give it once");
         }
     }
+
+    /// <summary>
+    /// The name becomes the tracker's experiment ("fq/" + name) and run name, and heads status tables: it must fit
+    /// MLflow's limit and stay one line that reads as written.
+    /// </summary>
+    private static string? NameProblem(string name)
+    {
+        if (name.Length > SweepSpecDefaults.MaxNameLength)
+            return $"the name is {name.Length} characters long; at most {SweepSpecDefaults.MaxNameLength} are allowed (the tracking experiment is 'fq/' + name, and MLflow takes at most 500)";
+        var bad = name.AsSpan().IndexOfAny(NotInNames);
+        return bad < 0 ? null : $"the name holds the character U+{(int)name[bad]:X4} at position {bad + 1}; use printable characters on one line";
+    }
+
+    // Control characters, line and paragraph separators and the bidi controls: each would make the name print other than it is.
+    private static readonly SearchValues<char> NotInNames = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7f, 0x21)).Select(c => (char)c),
+         '\u2028', '\u2029', '\u061c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069']);
 
     private static string? Open(double value, double low, double high, string name) =>
         value > low && value < high ? null : $"{name} must be in ({F(low)}, {F(high)}), got {F(value)}";
