@@ -43,11 +43,8 @@ public static class ExperimentEndpoints
         var tags = new List<ExperimentTag>();
         foreach (var tag in body?.Tags ?? [])
         {
-            if (tag is null || string.IsNullOrEmpty(tag.Key))
-                throw MlflowException.InvalidParameterValue("Every tag needs a non-empty 'key'.");
-            if (tag.Value is null)
-                throw MlflowException.InvalidParameterValue($"Tag '{tag.Key}' has no 'value'.");
-            tags.Add(tag);
+            if (tag is null) throw MlflowException.InvalidParameterValue("A tag is null.");
+            tags.Add(RunLimits.ExperimentTag(tag.Key, tag.Value));
         }
         var location = string.IsNullOrWhiteSpace(body?.ArtifactLocation) ? null : body.ArtifactLocation;
         var id = await store.CreateAsync(name, location, tags, cancellationToken);

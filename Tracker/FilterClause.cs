@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace FocusedQuantization.Tracker;
 
@@ -19,8 +18,8 @@ public sealed record FilterClause(string Entity, string Key, string Operator, st
     {
         "=" => actual == Value,
         "!=" => actual != Value,
-        "LIKE" => LikeRegex(RegexOptions.None).IsMatch(actual),
-        "ILIKE" => LikeRegex(RegexOptions.IgnoreCase).IsMatch(actual),
+        "LIKE" => LikePattern.IsMatch(actual, Value, ignoreCase: false),
+        "ILIKE" => LikePattern.IsMatch(actual, Value, ignoreCase: true),
         _ => false,
     };
 
@@ -35,16 +34,4 @@ public sealed record FilterClause(string Entity, string Key, string Operator, st
         ">=" => a >= Number,
         _ => false,
     };
-
-    private Regex LikeRegex(RegexOptions options)
-    {
-        // SQL LIKE: % is any run of characters, _ is one character, everything else is literal.
-        var pattern = "^" + string.Concat(Value.Select(c => c switch
-        {
-            '%' => ".*",
-            '_' => ".",
-            _ => Regex.Escape(c.ToString()),
-        })) + "$";
-        return new Regex(pattern, options | RegexOptions.Singleline | RegexOptions.CultureInvariant);
-    }
 }

@@ -32,6 +32,14 @@ public sealed class MlflowException(string errorCode, int statusCode, string mes
     public static MlflowException EndpointNotFound(string message) =>
         new("ENDPOINT_NOT_FOUND", StatusCodes.Status404NotFound, message);
 
+    /// <summary>
+    /// The request body is larger than the server reads (HTTP 413). MLflow has no code of its own for this; it refuses
+    /// an oversized log-batch with INVALID_PARAMETER_VALUE, and RESOURCE_EXHAUSTED would mean 429, which clients retry,
+    /// whereas sending the same body again can only fail again.
+    /// </summary>
+    public static MlflowException BodyTooLarge(string message) =>
+        new("INVALID_PARAMETER_VALUE", StatusCodes.Status413PayloadTooLarge, message);
+
     /// <summary>The error as MLflow's JSON body, {error_code, message}.</summary>
     public IResult ToResult() => Results.Json(new ErrorResponse(ErrorCode, Message), statusCode: StatusCode);
 }

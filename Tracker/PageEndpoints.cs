@@ -27,7 +27,8 @@ public static class PageEndpoints
 
     private static IResult Serve(HttpContext context, string file)
     {
-        if (!Files.TryGetValue(file, out var bytes)) return Results.NotFound();
+        if (!Files.TryGetValue(file, out var bytes))
+            return MlflowException.EndpointNotFound($"The page has no file '{file}'.").ToResult();
         var headers = context.Response.Headers;
         // The page only talks to this tracker; nothing inline and nothing from elsewhere may run.
         headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'";

@@ -26,7 +26,7 @@ public static class RunEndpoints
         var tags = (body.Tags ?? []).Select(t => t is null
             ? throw MlflowException.InvalidParameterValue("A tag is null.")
             : RunLimits.Tag(t.Key, t.Value)).ToList();
-        var run = await store.CreateAsync(experimentId, body.RunName, body.StartTime, body.UserId, tags, token);
+        var run = await store.CreateAsync(experimentId, RunLimits.RunName(body.RunName), body.StartTime, body.UserId, tags, token);
         return Results.Json(new RunResponse(run));
     }
 
@@ -42,7 +42,7 @@ public static class RunEndpoints
         var body = await RequestBody.ReadAsync<UpdateRunRequest>(request, "runs/update", token);
         var runId = RequestBody.Required(body.RunId ?? body.RunUuid, "run_id");
         var status = body.Status is null ? null : RunStatus.Parse(body.Status);
-        var info = await store.UpdateAsync(runId, status, body.EndTime, body.RunName, token);
+        var info = await store.UpdateAsync(runId, status, body.EndTime, RunLimits.RunName(body.RunName), token);
         return Results.Json(new UpdateRunResponse(info));
     }
 

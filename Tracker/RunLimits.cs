@@ -9,8 +9,15 @@ public static class RunLimits
     /// <summary>Longest param value (current MLflow servers).</summary>
     public const int MaxParamValueLength = 6000;
 
-    /// <summary>Longest tag value.</summary>
-    public const int MaxTagValueLength = 5000;
+    /// <summary>Longest run tag value (current MLflow servers; before 2.x it was 5000). A run name counts as one, being
+    /// stored as the mlflow.runName tag.</summary>
+    public const int MaxTagValueLength = 8000;
+
+    /// <summary>Longest experiment tag key.</summary>
+    public const int MaxExperimentTagKeyLength = 250;
+
+    /// <summary>Longest experiment tag value; MLflow keeps this lower than a run tag's.</summary>
+    public const int MaxExperimentTagValueLength = 5000;
 
     /// <summary>Most metrics in one log-batch.</summary>
     public const int MaxBatchMetrics = 1000;
@@ -27,16 +34,16 @@ public static class RunLimits
     /// <summary>Longest log-batch request body, in bytes (MLflow's 1 MB).</summary>
     public const int MaxBatchRequestBytes = 1_000_000;
 
-    /// <summary>Checks a metric, param or tag key and returns it.</summary>
+    /// <summary>Checks a metric, param or tag key (at most <paramref name="maxLength"/> characters) and returns it.</summary>
     /// <exception cref="MlflowException">INVALID_PARAMETER_VALUE when missing, too long, with characters outside
     /// letters, digits, _ - . / and space, or not a normalised path (leading or doubled /, . or .. parts).</exception>
-    public static string Key(string? key, string kind)
+    public static string Key(string? key, string kind, int maxLength = MaxKeyLength)
     {
         if (string.IsNullOrEmpty(key))
             throw MlflowException.InvalidParameterValue($"Missing value for required parameter 'key' of a {kind}.");
-        if (key.Length > MaxKeyLength)
+        if (key.Length > maxLength)
             throw MlflowException.InvalidParameterValue(
-                $"The {kind} key '{key[..20]}...' is {key.Length} characters long; at most {MaxKeyLength} are allowed.");
+                $"The {kind} key '{key[..20]}...' is {key.Length} characters long; at most {maxLength} are allowed.");
         if (!key.All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or '.' or '/' or ' '))
             throw MlflowException.InvalidParameterValue(
                 $"Invalid {kind} key '{key}': only letters, digits, underscores, dashes, periods, slashes and spaces are allowed.");
@@ -70,6 +77,27 @@ public static class RunLimits
     {
         var checkedKey = Key(key, "tag");
         return new RunTag(checkedKey, Value(value, checkedKey, "tag", MaxTagValueLength));
+    }
+
+    /// <summary>A checked experiment tag.</summary>
+    public static ExperimentTag ExperimentTag(string? key, string? value)
+    {
+        var checkedKey = Key(key, "experiment tag", MaxExperimentTagKeyLength);
+        return new ExperimentTag(checkedKey, Value(value, checkedKey, "experiment tag", MaxExperimentTagValueLength));
+    }
+
+    /// <summary>
+    /// A run name checked as the mlflow.runName tag it is also stored as, so that it cannot carry more than the tag
+    /// could; null stays null (no name given).
+    /// </summary>
+    /// <exception cref="MlflowException">INVALID_PARAMETER_VALUE when it is longer than a tag value.</exception>
+    public static string? RunName(string? runName)
+    {
+        if (runName is not null && runName.Length > MaxTagValueLength)
+            throw MlflowException.InvalidParameterValue(
+                $"The run_name is {runName.Length} characters long; at most {MaxTagValueLength} are allowed, as for the " +
+                $"{SqliteRunStore.RunNameTag} tag it is stored as.");
+        return runName;
     }
 
     /// <summary>A checked metric value; the step defaults to 0.</summary>

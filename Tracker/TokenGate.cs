@@ -3,7 +3,7 @@ using System.Text;
 
 namespace FocusedQuantization.Tracker;
 
-/// <summary>Lets through only /api requests that bear the tracker's token as "Authorization: Bearer TOKEN".</summary>
+/// <summary>Lets through only /api and /ajax-api requests that bear the tracker's token as "Authorization: Bearer TOKEN".</summary>
 public sealed class TokenGate
 {
     private const string Scheme = "Bearer ";
@@ -27,12 +27,13 @@ public sealed class TokenGate
         return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), expected);
     }
 
-    /// <summary>Middleware: answers 401 UNAUTHENTICATED, MLflow-shaped, to an /api request without the token.</summary>
+    /// <summary>Middleware: answers 401 UNAUTHENTICATED, MLflow-shaped, to an API request without the token.</summary>
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        if (!context.Request.Path.StartsWithSegments("/api") || Admits(context.Request))
+        var path = context.Request.Path;
+        if (!(path.StartsWithSegments("/api") || path.StartsWithSegments("/ajax-api")) || Admits(context.Request))
         {
             await next(context);
             return;

@@ -20,6 +20,12 @@ public sealed class MlflowTrackingSettings
     /// <summary>Environment variable holding a bearer token.</summary>
     public const string TokenVariable = "MLFLOW_TRACKING_TOKEN";
 
+    /// <summary>
+    /// Environment variable holding the token fq's own tracker requires (fq tracker, the embedded tracker); sent as the
+    /// bearer token when <see cref="TokenVariable"/> and basic credentials are not set.
+    /// </summary>
+    public const string FqTokenVariable = "FQ_TRACKER_TOKEN";
+
     /// <summary>Environment variable holding the basic-authentication user name.</summary>
     public const string UsernameVariable = "MLFLOW_TRACKING_USERNAME";
 
@@ -86,8 +92,8 @@ public sealed class MlflowTrackingSettings
 
     /// <summary>
     /// Reads the settings from MLFLOW_TRACKING_URI, MLFLOW_TRACKING_TOKEN, MLFLOW_TRACKING_USERNAME,
-    /// MLFLOW_TRACKING_PASSWORD and MLFLOW_TRACKING_INSECURE_TLS. Returns null when no URI is set, which means: use the
-    /// embedded tracker.
+    /// MLFLOW_TRACKING_PASSWORD and MLFLOW_TRACKING_INSECURE_TLS, with FQ_TRACKER_TOKEN as the bearer token when none of
+    /// MLflow's credentials is set. Returns null when no URI is set, which means: use the embedded tracker.
     /// </summary>
     /// <param name="variable">Gives the value of an environment variable, or null when it is not set.</param>
     /// <exception cref="ArgumentException">A variable has a value that cannot be used; the message names it.</exception>
@@ -100,6 +106,7 @@ public sealed class MlflowTrackingSettings
         var password = variable(PasswordVariable);
         var insecureTls = ParseBoolean(variable(InsecureTlsVariable));
 
+        // Without a URI, FQ_TRACKER_TOKEN is for the embedded tracker, so it is no stray credential; MLflow's own are.
         if (Blank(uriText))
         {
             var credential = new[] { (TokenVariable, token), (UsernameVariable, username), (PasswordVariable, password) }
@@ -118,6 +125,9 @@ public sealed class MlflowTrackingSettings
             throw new ArgumentException(
                 $"{UriVariable} '{uriText}' is not an absolute URL; give the server's URL, e.g. http://127.0.0.1:5000.",
                 UriVariable);
+        // The one token set for fq's tracker serves its clients too (a cluster's silos logging to `fq tracker`);
+        // MLflow's own credentials, when set, say better what the server at the URI expects.
+        if (Blank(token) && Blank(username) && Blank(password)) token = variable(FqTokenVariable);
         return new MlflowTrackingSettings(uri, token, username, password, insecureTls);
     }
 

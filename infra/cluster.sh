@@ -7,7 +7,8 @@
 # Silo i (0-based) listens on BASE+i (defaults 11111+i for silos, 30000+i for gateways); every silo shares the
 # state folder $FQ_HOME (default ./.fq), which holds the checkpoint store.
 # Tracking: with MLFLOW_TRACKING_URI set, the silos log there; otherwise one tracker (`fq tracker`) is started on
-# 127.0.0.1:${FQ_TRACKER_PORT:-5055} with $FQ_HOME/tracker.db and the silos are pointed at it.
+# 127.0.0.1:${FQ_TRACKER_PORT:-5055} with $FQ_HOME/tracker.db and the silos are pointed at it. With FQ_TRACKER_TOKEN
+# set, that tracker requires the token and the silos present it (it stays in the environment, out of `ps`).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,7 +20,7 @@ ready_timeout="${FQ_CLUSTER_READY_TIMEOUT:-180}"
 die() { echo "cluster.sh: $*" >&2; exit 2; }
 
 usage() {
-  sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -78,7 +79,11 @@ start() {
   alive "$dir/redis.pid" || { tail -n 20 "$logs/redis.log" >&2; die "redis-server did not start."; }
 
   local tracking_uri="${MLFLOW_TRACKING_URI:-}"
+  local silo_token="${MLFLOW_TRACKING_TOKEN:-}"
   if [[ -z "$tracking_uri" ]]; then
+    # fq tracker reads FQ_TRACKER_TOKEN itself; the silos get it as MLflow's token, so that an unrelated
+    # MLFLOW_TRACKING_TOKEN in this shell is not sent to our tracker instead.
+    silo_token="${FQ_TRACKER_TOKEN:-}"
     setsid nohup dotnet "$dll" tracker --port "$tracker_port" > "$logs/tracker.log" 2>&1 < /dev/null &
     echo $! > "$dir/tracker.pid"
     local tracker_deadline=$((SECONDS + 60))
@@ -95,8 +100,13 @@ start() {
   fi
 
   for ((i = 0; i < count; i++)); do
-    MLFLOW_TRACKING_URI="$tracking_uri" setsid nohup dotnet "$dll" silo --cluster "$cluster" --silo-port $((silo_base + i)) --gateway-port $((gateway_base + i)) \
-      --state "$home" > "$logs/silo-$i.log" 2>&1 < /dev/null &
+    # Exported in a subshell that then becomes the silo: a token on a command line would show in `ps`.
+    (
+      export MLFLOW_TRACKING_URI="$tracking_uri"
+      if [[ -n "$silo_token" ]]; then export MLFLOW_TRACKING_TOKEN="$silo_token"; else unset MLFLOW_TRACKING_TOKEN; fi
+      exec setsid nohup dotnet "$dll" silo --cluster "$cluster" --silo-port $((silo_base + i)) --gateway-port $((gateway_base + i)) \
+        --state "$home" > "$logs/silo-$i.log" 2>&1 < /dev/null
+    ) &
     echo $! > "$dir/silo-$i.pid"
   done
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FocusedQuantization.Client.Tracking;
 using FocusedQuantization.Silo;
+using FocusedQuantization.Tracker;
 
 namespace FocusedQuantization.Client.Cli;
 
@@ -13,23 +14,30 @@ public static class TrackerCommand
         {
             Description = $"Port on 127.0.0.1. Default: ${EmbeddedTracker.PortVariable} if set, else {EmbeddedTracker.DefaultPort}.",
         };
+        var token = new Option<string?>("--token")
+        {
+            Description = $"Require this bearer token (Authorization: Bearer T) on the API; open the page as /?token=T. Default: "
+                + $"${TrackerOptions.TokenVariable} if set, else none. The environment variable keeps it out of the process list.",
+        };
         var command = new Command("tracker",
             $"Serve the MLflow-compatible tracker on ${FqStateFolder.EnvironmentVariable}/{EmbeddedTracker.DatabaseFileName} (where the embedded "
             + "sweeps logged their runs) until Ctrl-C; prints its URL. Point an MLflow client at it with MLFLOW_TRACKING_URI.")
         {
-            port,
+            port, token,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var chosen = parse.GetValue(port) ?? EmbeddedTracker.ConfiguredPort();
+            var given = parse.GetValue(token);
+            var required = string.IsNullOrWhiteSpace(given) ? EmbeddedTracker.ConfiguredToken() : given;
             if (chosen is < 1 or > 65535) throw new ArgumentException($"--port is {chosen}; a port must be between 1 and 65535.");
             var folder = FqStateFolder.Resolve();
             Directory.CreateDirectory(folder);
             var database = Path.Combine(folder, EmbeddedTracker.DatabaseFileName);
-            Tracker.TrackerHost tracker;
+            TrackerHost tracker;
             try
             {
-                tracker = await EmbeddedTracker.StartOnAsync(database, chosen, fallBackToFreePort: false, cancellationToken);
+                tracker = await EmbeddedTracker.StartOnAsync(database, chosen, fallBackToFreePort: false, required, cancellationToken);
             }
             catch (IOException ex)
             {
@@ -37,7 +45,8 @@ public static class TrackerCommand
             }
             await using (tracker)
             {
-                Console.WriteLine($"Tracker: {tracker.BaseAddress.AbsoluteUri} (database {database}); Ctrl-C stops it.");
+                Console.WriteLine($"Tracker: {tracker.BaseAddress.AbsoluteUri} (database {database}"
+                                  + $"{(required is null ? "" : "; its API requires the token")}); Ctrl-C stops it.");
                 Console.Out.Flush();
                 try
                 {

@@ -11,9 +11,10 @@ namespace FocusedQuantization.Client.Tracking;
 /// <summary>
 /// The tracker the embedded fq process runs beside its silo when MLFLOW_TRACKING_URI is not set: on loopback, on
 /// $FQ_HOME/tracker.db. Its URL is written to embedded.tracker in the state folder, where a joining fq process reads it.
-/// Stopping it first gives the silo's outbox a few seconds to deliver what is left.
+/// Stopping it first gives the silo's outbox a few seconds to deliver what is left. With a token (FQ_TRACKER_TOKEN), the
+/// tracker requires it and the outbox presents it.
 /// </summary>
-public sealed class EmbeddedTracker(string stateFolder, IServiceProvider services) : IHostedService
+public sealed class EmbeddedTracker(string stateFolder, IServiceProvider services, string? token = null) : IHostedService
 {
     /// <summary>Environment variable that picks the port: FQ_TRACKER_PORT.</summary>
     public const string PortVariable = "FQ_TRACKER_PORT";
@@ -41,7 +42,7 @@ public sealed class EmbeddedTracker(string stateFolder, IServiceProvider service
     public static void AddTo(ISiloBuilder silo, string stateFolder)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        silo.Services.AddSingleton(sp => new EmbeddedTracker(stateFolder, sp));
+        silo.Services.AddSingleton(sp => new EmbeddedTracker(stateFolder, sp, ConfiguredToken()));
         silo.Services.AddSingleton(sp => sp.GetRequiredService<EmbeddedTracker>().Target);
         silo.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedTracker>());
     }
@@ -71,16 +72,29 @@ public sealed class EmbeddedTracker(string stateFolder, IServiceProvider service
         return port;
     }
 
-    /// <summary>Starts a tracker on <paramref name="port"/>, or on a free port when that one is taken.</summary>
-    public static async Task<TrackerHost> StartOnAsync(string database, int port, bool fallBackToFreePort, CancellationToken cancellationToken)
+    /// <summary>The token the tracker requires: FQ_TRACKER_TOKEN, or null (none) when it is not set or blank.</summary>
+    public static string? ConfiguredToken()
+    {
+        var token = Environment.GetEnvironmentVariable(TrackerOptions.TokenVariable);
+        return string.IsNullOrWhiteSpace(token) ? null : token;
+    }
+
+    /// <summary>
+    /// Starts a tracker on <paramref name="port"/>, or on a free port when that one is taken; with a
+    /// <paramref name="token"/>, its API requires it as the bearer token.
+    /// </summary>
+    public static async Task<TrackerHost> StartOnAsync(
+        string database, int port, bool fallBackToFreePort, string? token, CancellationToken cancellationToken)
     {
         try
         {
-            return await TrackerHost.StartAsync(new TrackerOptions { DatabasePath = database, Urls = $"http://127.0.0.1:{port}" }, cancellationToken);
+            return await TrackerHost.StartAsync(
+                new TrackerOptions { DatabasePath = database, Urls = $"http://127.0.0.1:{port}", Token = token }, cancellationToken);
         }
         catch (IOException) when (fallBackToFreePort)
         {
-            return await TrackerHost.StartAsync(new TrackerOptions { DatabasePath = database, Urls = "http://127.0.0.1:0" }, cancellationToken);
+            return await TrackerHost.StartAsync(
+                new TrackerOptions { DatabasePath = database, Urls = "http://127.0.0.1:0", Token = token }, cancellationToken);
         }
     }
 
@@ -89,9 +103,10 @@ public sealed class EmbeddedTracker(string stateFolder, IServiceProvider service
     {
         try
         {
-            _tracker = await StartOnAsync(Path.Combine(stateFolder, DatabaseFileName), ConfiguredPort(), fallBackToFreePort: true, cancellationToken);
+            _tracker = await StartOnAsync(
+                Path.Combine(stateFolder, DatabaseFileName), ConfiguredPort(), fallBackToFreePort: true, token, cancellationToken);
             File.WriteAllText(Path.Combine(stateFolder, AddressFileName), _tracker.BaseAddress.ToString());
-            Target.Resolve(new MlflowTrackingSettings(_tracker.BaseAddress));
+            Target.Resolve(new MlflowTrackingSettings(_tracker.BaseAddress, token: token));
             _address.TrySetResult(_tracker.BaseAddress);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

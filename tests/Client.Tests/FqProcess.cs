@@ -30,7 +30,10 @@ internal static class FqProcess
     }
 
     /// <summary>Starts fq with redirected output; the caller reads it and disposes the process.</summary>
-    public static Process Start(string? home, params string[] args)
+    public static Process Start(string? home, params string[] args) => Start(home, new Dictionary<string, string?>(), args);
+
+    /// <summary>Starts fq with redirected output and the given variables set (null: removed); the caller reads it and disposes the process.</summary>
+    public static Process Start(string? home, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var tool = Path.Combine(AppContext.BaseDirectory, "fq.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -38,6 +41,11 @@ internal static class FqProcess
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["HOME"] = home ?? Path.GetTempPath();
         if (home is not null) start.Environment["FQ_HOME"] = home;
+        foreach (var (name, value) in environment)
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
         return Process.Start(start)!;
     }
 

@@ -171,7 +171,7 @@ public sealed class RunLoggingTests : TrackerTestBase
     public async Task A_batch_body_just_under_1_MB_is_accepted()
     {
         var run = await CreateRunAsync();
-        var body = LargeBatch(run, 100, 70);
+        var body = LargeBatch(run, 100, 45);
         Assert.InRange(body.Length, 900_000, RunLimits.MaxBatchRequestBytes);
 
         await PostOkAsync("runs/log-batch", body);
@@ -257,7 +257,7 @@ public sealed class RunLoggingTests : TrackerTestBase
             { "runs/log-metric", """{"run_id":"RUN","key":"a/../b","value":1,"timestamp":1}""" },
             { "runs/log-parameter", """{"run_id":"RUN","key":"k"}""" },
             { "runs/log-parameter", $$"""{"run_id":"RUN","key":"k","value":"{{new string('v', 6001)}}"}""" },
-            { "runs/set-tag", $$"""{"run_id":"RUN","key":"k","value":"{{new string('v', 5001)}}"}""" },
+            { "runs/set-tag", $$"""{"run_id":"RUN","key":"k","value":"{{new string('v', 8001)}}"}""" },
             { "runs/set-tag", """{"run_id":"RUN","value":"v"}""" },
             { "runs/log-batch", """{"run_id":"RUN","params":[{"key":"a","value":"1"},{"key":"a","value":"1"}]}""" },
             { "runs/log-batch", """{"run_id":"RUN","metrics":[{"key":"a","value":1}]}""" },
@@ -282,7 +282,7 @@ public sealed class RunLoggingTests : TrackerTestBase
         var key = new string('k', 250);
 
         await PostOkAsync("runs/log-parameter", $$"""{"run_id":"{{run}}","key":"{{key}}","value":"{{new string('v', 6000)}}"}""");
-        await PostOkAsync("runs/set-tag", $$"""{"run_id":"{{run}}","key":"{{key}}","value":"{{new string('v', 5000)}}"}""");
+        await PostOkAsync("runs/set-tag", $$"""{"run_id":"{{run}}","key":"{{key}}","value":"{{new string('v', 8000)}}"}""");
 
         Assert.Equal(6000, Pairs(await DataAsync(run), "params").Single().Value.Length);
     }

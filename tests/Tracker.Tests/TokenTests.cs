@@ -54,8 +54,10 @@ public sealed class TokenTests : IAsyncLifetime
         using var create = await SendAsync(HttpMethod.Post, "/api/2.0/mlflow/experiments/create", authorization, """{"name":"x"}""");
         using var search = await SendAsync(HttpMethod.Get, "/api/2.0/mlflow/experiments/search", authorization);
         using var unknown = await SendAsync(HttpMethod.Get, "/api/2.0/mlflow/no/such/endpoint", authorization);
+        using var ajax = await SendAsync(HttpMethod.Post, "/ajax-api/2.0/mlflow/experiments/create", authorization, """{"name":"y"}""");
+        using var otherVersion = await SendAsync(HttpMethod.Get, "/api/2.1/mlflow/experiments/search", authorization);
 
-        foreach (var response in new[] { create, search, unknown })
+        foreach (var response in new[] { create, search, unknown, ajax, otherVersion })
         {
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
             var body = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
@@ -65,6 +67,8 @@ public sealed class TokenTests : IAsyncLifetime
         }
         using var check = await SendAsync(HttpMethod.Get, "/api/2.0/mlflow/experiments/get-by-name?experiment_name=x", "Bearer " + Token);
         Assert.Equal(HttpStatusCode.NotFound, check.StatusCode);
+        using var checkAjax = await SendAsync(HttpMethod.Get, "/api/2.0/mlflow/experiments/get-by-name?experiment_name=y", "Bearer " + Token);
+        Assert.Equal(HttpStatusCode.NotFound, checkAjax.StatusCode);
     }
 
     [Fact]
@@ -72,8 +76,10 @@ public sealed class TokenTests : IAsyncLifetime
     {
         using var created = await SendAsync(HttpMethod.Post, "/api/2.0/mlflow/experiments/create", "Bearer " + Token, """{"name":"ok"}""");
         using var found = await SendAsync(HttpMethod.Get, "/api/2.0/mlflow/experiments/get-by-name?experiment_name=ok", "bearer " + Token);
+        using var foundAjax = await SendAsync(HttpMethod.Get, "/ajax-api/2.0/mlflow/experiments/get-by-name?experiment_name=ok", "Bearer " + Token);
 
         Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, foundAjax.StatusCode);
         Assert.Equal(HttpStatusCode.OK, found.StatusCode);
         Assert.Equal("ok", (await found.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("experiment").GetProperty("name").GetString());
     }

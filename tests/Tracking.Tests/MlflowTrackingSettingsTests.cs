@@ -41,6 +41,31 @@ public sealed class MlflowTrackingSettingsTests
     }
 
     [Fact]
+    public void FQ_TRACKER_TOKEN_is_sent_as_the_bearer_token_when_MLflow_has_none()
+    {
+        var header = Read(("MLFLOW_TRACKING_URI", "http://127.0.0.1:5055"), ("FQ_TRACKER_TOKEN", "fq-tok"))!.AuthorizationHeader!;
+
+        Assert.Equal("Bearer", header.Scheme);
+        Assert.Equal("fq-tok", header.Parameter);
+    }
+
+    [Fact]
+    public void MLflow_credentials_win_over_FQ_TRACKER_TOKEN_without_a_conflict()
+    {
+        var bearer = Read(("MLFLOW_TRACKING_URI", "https://h"), ("MLFLOW_TRACKING_TOKEN", "mlflow-tok"), ("FQ_TRACKER_TOKEN", "fq-tok"))!;
+        var basic = Read(("MLFLOW_TRACKING_URI", "https://h"), ("MLFLOW_TRACKING_USERNAME", "u"), ("MLFLOW_TRACKING_PASSWORD", "p"),
+            ("FQ_TRACKER_TOKEN", "fq-tok"))!;
+
+        Assert.Equal("mlflow-tok", bearer.AuthorizationHeader!.Parameter);
+        Assert.Equal("Basic", basic.AuthorizationHeader!.Scheme);
+        Assert.Null(basic.Token);
+    }
+
+    [Fact]
+    public void FQ_TRACKER_TOKEN_without_a_uri_is_for_the_embedded_tracker_and_not_refused() =>
+        Assert.Null(Read(("FQ_TRACKER_TOKEN", "fq-tok")));
+
+    [Fact]
     public void A_username_and_password_are_sent_as_a_basic_header()
     {
         var header = Read(("MLFLOW_TRACKING_URI", "https://h"), ("MLFLOW_TRACKING_USERNAME", "ann"),
