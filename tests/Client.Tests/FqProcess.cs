@@ -10,9 +10,12 @@ internal static class FqProcess
     public static Task<Result> RunAsync(params string[] args) => RunAsync(null, TimeSpan.FromMinutes(2), args);
 
     /// <summary>Runs fq to the end with FQ_HOME at <paramref name="home"/> (when given).</summary>
-    public static async Task<Result> RunAsync(string? home, TimeSpan timeout, params string[] args)
+    public static Task<Result> RunAsync(string? home, TimeSpan timeout, params string[] args) => RunAsync(home, null, timeout, args);
+
+    /// <summary>Runs fq to the end with FQ_HOME at <paramref name="home"/> (when given) and further environment variables.</summary>
+    public static async Task<Result> RunAsync(string? home, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, params string[] args)
     {
-        using var process = Start(home, args);
+        using var process = Start(home, environment, args);
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -30,7 +33,10 @@ internal static class FqProcess
     }
 
     /// <summary>Starts fq with redirected output; the caller reads it and disposes the process.</summary>
-    public static Process Start(string? home, params string[] args)
+    public static Process Start(string? home, params string[] args) => Start(home, null, args);
+
+    /// <summary>Starts fq with redirected output and further environment variables; the caller reads it and disposes the process.</summary>
+    public static Process Start(string? home, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var tool = Path.Combine(AppContext.BaseDirectory, "fq.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -38,6 +44,7 @@ internal static class FqProcess
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["HOME"] = home ?? Path.GetTempPath();
         if (home is not null) start.Environment["FQ_HOME"] = home;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         return Process.Start(start)!;
     }
 
