@@ -55,9 +55,7 @@ public sealed class ClusterConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         var outbox = IsEmbedded ? _cluster.Services.GetService<TrackingOutbox>() : null;
-        var tracker = outbox is null ? null
-            : MlflowTrackingSettings.FromEnvironment()?.TrackingUri
-              ?? (_cluster.Services.GetService<EmbeddedTracker>()?.Address is { IsCompletedSuccessfully: true } address ? address.Result : null);
+        var tracker = outbox is null ? null : await TrackingAddressAsync();
         // Stopping drains the outbox for a few seconds (see EmbeddedTracker and OutboxOptions.DrainOnStop).
         await _cluster.DisposeAsync();
         if (outbox is not null && QueuedTracking.Describe(outbox.PendingCount, outbox.DatabasePath, tracker, QueuedTracking.ByNextEmbeddedCommand) is { } line)
