@@ -1,6 +1,9 @@
 using System.CommandLine;
+using FocusedQuantization.Client.Tracking;
 using FocusedQuantization.Silo;
 using FocusedQuantization.Telemetry;
+using FocusedQuantization.Tracking;
+using FocusedQuantization.Tracking.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -69,6 +72,13 @@ public static class SiloCommand
         // Returns on Ctrl-C, SIGTERM or the token, after stopping the silo gracefully.
         await host.WaitForShutdownAsync(cancellationToken);
         Console.WriteLine($"silo {address} stopped");
+        // The host stopped, so its outbox drained what it could: say what is left and who sends it.
+        if (host.Services.GetService<TrackingOutbox>() is { } outbox
+            && QueuedTracking.Describe(outbox.PendingCount, outbox.DatabasePath, MlflowTrackingSettings.FromEnvironment()?.TrackingUri,
+                settings.Mode == SiloMode.Embedded && settings.PrimarySiloPort is null
+                    ? QueuedTracking.ByNextEmbeddedCommand
+                    : QueuedTracking.BySiloOnSamePort(settings.SiloPort)) is { } line)
+            Console.Error.WriteLine(line);
         return ExitCodes.Success;
     }
 }

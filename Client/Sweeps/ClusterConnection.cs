@@ -1,6 +1,8 @@
+using FocusedQuantization.Client.Cli;
 using FocusedQuantization.Client.Tracking;
 using FocusedQuantization.Silo;
 using FocusedQuantization.Tracking;
+using FocusedQuantization.Tracking.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FocusedQuantization.Client.Sweeps;
@@ -25,15 +27,17 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     /// <summary>
     /// Connects to <paramref name="cluster"/> (redis://HOST:PORT), or starts the embedded silo when it is null; the
-    /// embedded silo also starts the embedded tracker unless MLFLOW_TRACKING_URI names one.
+    /// embedded silo also starts the embedded tracker unless MLFLOW_TRACKING_URI names one, and shows fq's warnings on stderr.
     /// </summary>
     public static async Task<ClusterConnection> OpenAsync(string? cluster, CancellationToken cancellationToken)
     {
         var folder = FqStateFolder.Resolve();
-        Action<ISiloBuilder>? configureSilo = MlflowTrackingSettings.FromEnvironment() is null
-            ? silo => EmbeddedTracker.AddTo(silo, folder)
-            : null;
-        return new(await FqCluster.ConnectAsync(cluster, folder, configureSilo, cancellationToken: cancellationToken), folder);
+        var withTracker = MlflowTrackingSettings.FromEnvironment() is null;
+        return new(await FqCluster.ConnectAsync(cluster, folder, silo =>
+        {
+            StderrWarnings.AddTo(silo.Services);
+            if (withTracker) EmbeddedTracker.AddTo(silo, folder);
+        }, cancellationToken: cancellationToken), folder);
     }
 
     /// <summary>
@@ -47,5 +51,14 @@ public sealed class ClusterConnection : IAsyncDisposable
         return EmbeddedTracker.ReadPublished(_stateFolder);
     }
 
-    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
+    /// <summary>Disconnects (stopping a silo hosted here); then says so if its outbox kept operations it could not deliver.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        var outbox = IsEmbedded ? _cluster.Services.GetService<TrackingOutbox>() : null;
+        var tracker = outbox is null ? null : await TrackingAddressAsync();
+        // Stopping drains the outbox for a few seconds (see EmbeddedTracker and OutboxOptions.DrainOnStop).
+        await _cluster.DisposeAsync();
+        if (outbox is not null && QueuedTracking.Describe(outbox.PendingCount, outbox.DatabasePath, tracker, QueuedTracking.ByNextEmbeddedCommand) is { } line)
+            Console.Error.WriteLine(line);
+    }
 }

@@ -14,7 +14,7 @@ public static class BaselineStage
     /// <summary>
     /// Makes sure the baseline is in <paramref name="store"/>, with its evaluation on <see cref="BaselineSpec.TestData"/>,
     /// and returns its id. A baseline already there is not trained again; concurrent calls in one process for the
-    /// same spec train once. Runs synchronously on the caller's thread; cancellation is observed between batches.
+    /// same spec train once; a damaged one is set aside and trained again. Runs synchronously on the caller's thread; cancellation is observed between batches.
     /// </summary>
     public static string Ensure(BaselineSpec spec, CheckpointStore store, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -27,7 +27,7 @@ public static class BaselineStage
         {
             cancellationToken.ThrowIfCancellationRequested();
             torch.set_num_threads(1);
-            using var trained = store.Exists(StageNames.Manifest(id)) ? null : Make(spec, id, store, progress, cancellationToken);
+            using var trained = StageCheckpoint.IsReusable(store, id) ? null : Make(spec, id, store, progress, cancellationToken);
             if (trained is null) progress.Report(new PipelineProgress(PipelineStage.Baseline, 0, $"reusing {id}"));
             var evaluation = StageEvaluations.Ensure(store, id, spec.TestData, () => trained);
             progress.Report(new PipelineProgress(PipelineStage.Baseline, 1, $"top-1 {evaluation.Top1Percent:F2} %"));
@@ -79,16 +79,21 @@ public static class BaselineStage
         }
     }
 
-    /// <summary>Writes a stage checkpoint: the model state first, the manifest last (it marks the checkpoint complete).</summary>
+    /// <summary>
+    /// Writes a stage checkpoint: the model state first, the manifest last (it marks the checkpoint complete), recording
+    /// the size and hash of the state and of <paramref name="writtenBefore"/> (files of the checkpoint already in the store).
+    /// </summary>
     internal static void Save(
         CheckpointStore store, string id, string settings, string kind, string modelName, string dataset, ModelShape shape,
-        nn.Module<Tensor, Tensor> model, string? parent)
+        nn.Module<Tensor, Tensor> model, string? parent, params string[] writtenBefore)
     {
         store.Save(StageNames.Checkpoint(id), stream => Checkpoint.Save(model, stream));
+        // Hashed as they are on disk, so what a later load compares against is what was actually stored.
+        var files = writtenBefore.Prepend(StageNames.Checkpoint(id)).Select(store.Describe).ToArray();
         var named = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var layers = ModelZoo.QuantizableParameters(model);
         var manifest = new CheckpointManifest(
-            id, kind, modelName, dataset, StageCheckpoint.FormatShape(shape), layers, layers.Select(l => (int)named[l].numel()).ToArray(), parent, settings);
+            id, kind, modelName, dataset, StageCheckpoint.FormatShape(shape), layers, layers.Select(l => (int)named[l].numel()).ToArray(), parent, settings, files);
         store.SaveText(StageNames.Manifest(id), JsonSerializer.Serialize(manifest, ReportJson.Options));
     }
 }

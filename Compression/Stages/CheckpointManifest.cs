@@ -3,7 +3,7 @@ namespace FocusedQuantization.Compression.Stages;
 /// <summary>
 /// What a stage's checkpoint holds, stored beside it as <c>{Id}.json</c> and written last, so its presence means the
 /// checkpoint is complete: the model and data set it belongs to, the input shape, the quantizable layers with their
-/// weight counts, and the checkpoint it was made from.
+/// weight counts, the checkpoint it was made from, and the size and hash of each file it consists of.
 /// </summary>
 /// <param name="Id">The checkpoint's id.</param>
 /// <param name="Kind">"baseline" or "pruned".</param>
@@ -14,6 +14,7 @@ namespace FocusedQuantization.Compression.Stages;
 /// <param name="LayerWeights">Weights of each layer, in the same order.</param>
 /// <param name="Parent">The checkpoint this one was made from; null for a baseline.</param>
 /// <param name="Settings">The canonical settings string the id was hashed from.</param>
+/// <param name="Files">The model state and masks files with their sizes and hashes; null in manifests written before they were recorded.</param>
 public sealed record CheckpointManifest(
     string Id,
     string Kind,
@@ -23,4 +24,5 @@ public sealed record CheckpointManifest(
     IReadOnlyList<string> Layers,
     IReadOnlyList<int> LayerWeights,
     string? Parent,
-    string Settings);
+    string Settings,
+    IReadOnlyList<CheckpointFile>? Files = null);

@@ -20,12 +20,20 @@ public sealed class CheckpointStore
 {
     private static readonly ConcurrentDictionary<string, object> Locks = new(StringComparer.Ordinal);
 
+    /// <summary>Name of the folder inside the store where damaged files are moved, one subfolder per occasion.</summary>
+    public const string SetAsideFolder = "corrupt";
+
+    private readonly Action<string> _warn;
+
     /// <summary>Opens (and creates if needed) the store in <paramref name="root"/>.</summary>
-    public CheckpointStore(string root)
+    /// <param name="root">The store's folder.</param>
+    /// <param name="warn">Where warnings go (a damaged checkpoint set aside); default: a line on stderr.</param>
+    public CheckpointStore(string root, Action<string>? warn = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         Root = Path.GetFullPath(root);
         Directory.CreateDirectory(Root);
+        _warn = warn ?? (message => Console.Error.WriteLine($"fq: warning: {message}"));
     }
 
     /// <summary>The store's folder, as a full path.</summary>
@@ -76,6 +84,53 @@ public sealed class CheckpointStore
     {
         using var reader = new StreamReader(Open(name));
         return reader.ReadToEnd();
+    }
+
+    /// <summary>The size and SHA-256 of <paramref name="name"/> as it is now in the store.</summary>
+    public CheckpointFile Describe(string name)
+    {
+        using var stream = Open(name);
+        return new CheckpointFile(name, stream.Length, Convert.ToHexStringLower(SHA256.HashData(stream)));
+    }
+
+    /// <summary>Null when <paramref name="expected"/> is in the store with that size and hash; else what differs.</summary>
+    public string? Mismatch(CheckpointFile expected)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        var path = PathOf(expected.Name);
+        if (!File.Exists(path)) return $"{expected.Name} is missing";
+        var length = new FileInfo(path).Length;
+        // The size first: a truncated file, the usual damage, is found without reading it.
+        if (length != expected.Bytes) return $"{expected.Name} has {length:N0} bytes where its manifest recorded {expected.Bytes:N0}";
+        return Describe(expected.Name).Sha256 == expected.Sha256 ? null : $"the content of {expected.Name} does not match the SHA-256 its manifest recorded";
+    }
+
+    /// <summary>
+    /// Moves every file of <paramref name="id"/> (named "ID.something") into a new folder under <see cref="SetAsideFolder"/>,
+    /// manifest first so that no reader takes the rest for complete, and warns, naming <paramref name="problem"/> and the
+    /// folder. The files are kept for inspection; the stage that makes the checkpoint makes it again.
+    /// </summary>
+    /// <returns>The folder the files went to.</returns>
+    public string SetAside(string id, string problem)
+    {
+        CheckName(id);
+        var folder = Path.Combine(Root, SetAsideFolder, $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{id}");
+        for (var n = 2; Directory.Exists(folder); n++) folder = Path.Combine(Root, SetAsideFolder, $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{id}-{n}");
+        Directory.CreateDirectory(folder);
+        var files = Directory.GetFiles(Root, $"{id}.*").OrderBy(f => Path.GetFileName(f) == StageNames.Manifest(id) ? 0 : 1);
+        foreach (var file in files)
+        {
+            try
+            {
+                File.Move(file, Path.Combine(folder, Path.GetFileName(file)));
+            }
+            catch (FileNotFoundException)
+            {
+                // Another process on this store set it aside at the same time.
+            }
+        }
+        _warn($"checkpoint {id} in {Root} is damaged ({problem.TrimEnd('.')}); its files were moved to {folder} and it is made again");
+        return folder;
     }
 
     /// <summary>

@@ -14,7 +14,8 @@ public static class PruneStage
     /// <summary>
     /// Makes sure the pruned checkpoint of <paramref name="spec"/> (weights, masks, evaluation) is in
     /// <paramref name="store"/>, making its baseline first if needed, and returns its id. A checkpoint already there
-    /// is not made again; concurrent calls in one process for the same spec prune once.
+    /// is not made again; concurrent calls in one process for the same spec prune once; a damaged one is set aside and
+    /// made again.
     /// </summary>
     public static string Ensure(PruneSpec spec, CheckpointStore store, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -23,12 +24,12 @@ public static class PruneStage
         spec.Validate();
         progress ??= new Progress<PipelineProgress>();
         var id = spec.Id;
-        if (!store.Exists(StageNames.Manifest(id))) BaselineStage.Ensure(spec.Baseline, store, progress, cancellationToken);
+        if (!StageCheckpoint.IsReusable(store, id)) BaselineStage.Ensure(spec.Baseline, store, progress, cancellationToken);
         return store.WithLock(id, () =>
         {
             cancellationToken.ThrowIfCancellationRequested();
             torch.set_num_threads(1);
-            using var pruned = store.Exists(StageNames.Manifest(id)) ? null : Make(spec, id, store, progress, cancellationToken);
+            using var pruned = StageCheckpoint.IsReusable(store, id) ? null : Make(spec, id, store, progress, cancellationToken);
             if (pruned is null) progress.Report(new PipelineProgress(PipelineStage.Prune, 0, $"reusing {id}"));
             var evaluation = StageEvaluations.Ensure(store, id, spec.Baseline.TestData, () => pruned);
             progress.Report(new PipelineProgress(PipelineStage.Prune, 1, $"top-1 {evaluation.Top1Percent:F2} %"));
@@ -77,7 +78,7 @@ public static class PruneStage
             store.Save(StageNames.Masks(id), stream => MaskFile.Write(stream, masks));
             var manifest = baselineCheckpoint.Manifest;
             BaselineStage.Save(store, id, spec.Canonical, "pruned", manifest.Model, manifest.Dataset,
-                StageCheckpoint.ParseShape(manifest.Shape), model, parent: baseline.Id);
+                StageCheckpoint.ParseShape(manifest.Shape), model, parent: baseline.Id, StageNames.Masks(id));
             return model;
         }
         catch

@@ -44,10 +44,14 @@ public sealed class StageCheckpoint : IDisposable
         }
     }
 
-    /// <summary>Loads checkpoint <paramref name="id"/> into a new model (and its masks, when it has them).</summary>
+    /// <summary>
+    /// Loads checkpoint <paramref name="id"/> into a new model (and its masks, when it has them), after checking its files
+    /// against the sizes and hashes the manifest recorded; <see cref="InvalidDataException"/> says what is damaged.
+    /// </summary>
     public static StageCheckpoint Load(CheckpointStore store, string id)
     {
         var manifest = ReadManifest(store, id);
+        if (FilesProblem(store, id, manifest) is { } problem) throw new InvalidDataException($"Checkpoint '{id}' in {store.Root} is damaged: {problem}.");
         var model = ModelZoo.Create(manifest.Model, ParseShape(manifest.Shape), seed: 0);
         try
         {
@@ -68,6 +72,51 @@ public sealed class StageCheckpoint : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Whether checkpoint <paramref name="id"/> is in the store, whole, and can be used as it is. A damaged one (a manifest
+    /// that does not parse, a file missing, truncated or changed) is set aside (<see cref="CheckpointStore.SetAside"/>)
+    /// and false returned, so the caller makes it again rather than failing on it every time.
+    /// </summary>
+    public static bool IsReusable(CheckpointStore store, string id)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (!store.Exists(StageNames.Manifest(id))) return false;
+        string? problem;
+        try
+        {
+            problem = Problem(store, id);
+        }
+        catch (FileNotFoundException)
+        {
+            // Set aside meanwhile by another caller on this store: it is not there to be reused.
+            return false;
+        }
+        if (problem is null) return true;
+        store.SetAside(id, problem);
+        return false;
+    }
+
+    /// <summary>What is wrong with a checkpoint whose manifest is there, or null when nothing is.</summary>
+    private static string? Problem(CheckpointStore store, string id)
+    {
+        try
+        {
+            var manifest = ReadManifest(store, id);
+            if (manifest.Files is not null) return FilesProblem(store, id, manifest);
+            // Written before files were recorded: loading it whole is what a truncated state file fails.
+            using var loaded = Load(store, id);
+            return null;
+        }
+        catch (InvalidDataException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static string? FilesProblem(CheckpointStore store, string id, CheckpointManifest manifest) =>
+        manifest.Id != id ? $"its manifest names checkpoint '{manifest.Id}'"
+        : manifest.Files?.Select(store.Mismatch).FirstOrDefault(m => m is not null);
 
     /// <summary>"channels,height,width,classes" of a model shape.</summary>
     public static string FormatShape(ModelShape shape) => ModelState.FormatShape(shape);

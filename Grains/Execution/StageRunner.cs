@@ -4,6 +4,7 @@ using FocusedQuantization.Compression.Pipeline;
 using FocusedQuantization.Compression.Stages;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Telemetry;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StageLayerSearchRequest = FocusedQuantization.Compression.Stages.LayerSearchRequest;
 using SweepLayerSearchRequest = FocusedQuantization.Grains.Interfaces.Sweeps.LayerSearchRequest;
@@ -14,9 +15,11 @@ namespace FocusedQuantization.Grains.Execution;
 /// The one place where grain requests become Compression stages: maps the wire records to stage specs, runs the CPU
 /// work in the silo's worker pool, and maps the answers back. Checkpoints live in the store under the state folder.
 /// </summary>
-public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool workers, StageCounters counters) : IStageRunner
+public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool workers, StageCounters counters, ILogger<StageRunner> logger)
+    : IStageRunner
 {
-    private readonly CheckpointStore _store = new(options.Value.CheckpointFolder);
+    // A damaged checkpoint set aside is worth a warning in the silo's log: it costs a retraining.
+    private readonly CheckpointStore _store = new(options.Value.CheckpointFolder, warning => logger.LogWarning("{Warning}", warning));
 
     /// <summary>Trains (or finds) the dense baseline and its test accuracy.</summary>
     public Task<CheckpointRef> EnsureBaselineAsync(BaselineRequest request, string silo, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 
@@ -33,15 +34,16 @@ public sealed class SqliteGrainStorage : IGrainStorage
     /// <param name="options">The file and the serializer.</param>
     /// <param name="defaultSerializer">Used when <paramref name="options"/> names no serializer.</param>
     /// <param name="activators">Makes the empty state a grain sees before anything was written.</param>
+    /// <param name="logger">Where a warning about an empty file found in place of the database goes.</param>
     public SqliteGrainStorage(string name, string serviceId, SqliteGrainStorageOptions options,
-        IGrainStorageSerializer defaultSerializer, IActivatorProvider activators)
+        IGrainStorageSerializer defaultSerializer, IActivatorProvider activators, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.DatabasePath))
             throw new ArgumentException($"Grain storage '{name}': the SQLite database path is empty.", nameof(options));
         _name = name;
         _serviceId = serviceId;
-        _database = new SqliteDatabase(options.DatabasePath, Schema);
+        _database = new SqliteDatabase(options.DatabasePath, Schema, logger);
         _serializer = options.GrainStorageSerializer ?? defaultSerializer;
         _activators = activators;
     }

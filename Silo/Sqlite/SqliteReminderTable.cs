@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace FocusedQuantization.Silo.Sqlite;
 
@@ -30,13 +31,14 @@ public sealed class SqliteReminderTable : IReminderTable
     /// <summary>Creates the table's accessor; the file and its table are created on first use.</summary>
     /// <param name="serviceId">Scopes every row, so services sharing a file never see each other's reminders.</param>
     /// <param name="options">The file.</param>
-    public SqliteReminderTable(string serviceId, SqliteReminderTableOptions options)
+    /// <param name="logger">Where a warning about an empty file found in place of the database goes.</param>
+    public SqliteReminderTable(string serviceId, SqliteReminderTableOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.DatabasePath))
             throw new ArgumentException("The SQLite reminder table's database path is empty.", nameof(options));
         _serviceId = serviceId;
-        _database = new SqliteDatabase(options.DatabasePath, Schema);
+        _database = new SqliteDatabase(options.DatabasePath, Schema, logger);
     }
 
     /// <summary>Full path of the database file.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Providers;
@@ -27,7 +28,8 @@ public static class SqliteSiloBuilderExtensions
             services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
             services.GetRequiredService<IOptionsMonitor<SqliteGrainStorageOptions>>().Get(providerName),
             services.GetRequiredService<IGrainStorageSerializer>(),
-            services.GetRequiredService<IActivatorProvider>()));
+            services.GetRequiredService<IActivatorProvider>(),
+            DatabaseLogger(services)));
         return builder;
     }
 
@@ -40,7 +42,11 @@ public static class SqliteSiloBuilderExtensions
         builder.Services.AddOptions<SqliteReminderTableOptions>().Configure(configure);
         builder.Services.AddSingleton<IReminderTable>(services => new SqliteReminderTable(
             services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
-            services.GetRequiredService<IOptions<SqliteReminderTableOptions>>().Value));
+            services.GetRequiredService<IOptions<SqliteReminderTableOptions>>().Value,
+            DatabaseLogger(services)));
         return builder;
     }
+
+    // One category for both users of the file, whichever opens it first and finds it empty.
+    private static ILogger? DatabaseLogger(IServiceProvider services) => services.GetService<ILoggerFactory>()?.CreateLogger<SqliteDatabase>();
 }

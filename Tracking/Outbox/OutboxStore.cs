@@ -9,39 +9,95 @@ namespace FocusedQuantization.Tracking.Outbox;
 /// </summary>
 internal sealed class OutboxStore : IDisposable
 {
+    private const int SqliteCorrupt = 11, SqliteNotADatabase = 26;
     private static readonly JsonSerializerOptions Json = MlflowClientFactory.JsonOptions;
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
 
+    /// <summary>Opens (or creates) the file; a damaged one is set aside (see <see cref="SetAside"/>) and a new one started.</summary>
     public OutboxStore(string databasePath, TimeSpan keepDelivered)
     {
         var full = Path.GetFullPath(databasePath);
         if (Path.GetDirectoryName(full) is { } folder) Directory.CreateDirectory(folder);
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false }.ToString());
-        _connection.Open();
-        // WAL with synchronous=NORMAL survives a killed process (not a power cut) and keeps an enqueue well under a millisecond.
-        Execute("""
-            PRAGMA journal_mode=WAL;
-            PRAGMA synchronous=NORMAL;
-            PRAGMA busy_timeout=5000;
-            CREATE TABLE IF NOT EXISTS operations(
-                seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                run_key TEXT NOT NULL,
-                payload TEXT NOT NULL,
-                enqueued_at INTEGER NOT NULL,
-                attempts INTEGER NOT NULL DEFAULT 0,
-                delivered_at INTEGER NULL,
-                refused_at INTEGER NULL,
-                error TEXT NULL);
-            CREATE INDEX IF NOT EXISTS operations_pending ON operations(seq) WHERE delivered_at IS NULL AND refused_at IS NULL;
-            CREATE TABLE IF NOT EXISTS run_keys(
-                run_key TEXT PRIMARY KEY,
-                run_id TEXT NOT NULL,
-                experiment_id TEXT NOT NULL);
-            """);
-        Execute("DELETE FROM operations WHERE delivered_at IS NOT NULL AND delivered_at < $before;",
-            ("$before", Now() - (long)keepDelivered.TotalMilliseconds));
+        try
+        {
+            _connection = Open(full, keepDelivered);
+        }
+        catch (DamagedOutboxException damaged)
+        {
+            // Refusing to start would stop every command for the sake of tracking; the damaged file is kept, not deleted.
+            SetAside = (MoveAside(full), damaged.Message);
+            _connection = Open(full, keepDelivered);
+        }
     }
+
+    /// <summary>Where a damaged file found on opening was moved, and what was wrong with it; null when the file was sound.</summary>
+    public (string Path, string Problem)? SetAside { get; }
+
+    private static SqliteConnection Open(string path, TimeSpan keepDelivered)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            // Checked before anything writes to it: a truncated file can take a few statements before SQLite notices.
+            using (var check = connection.CreateCommand())
+            {
+                check.CommandText = "PRAGMA quick_check(1);";
+                var result = check.ExecuteScalar() as string;
+                if (result != "ok") throw new DamagedOutboxException(result ?? "quick_check returned nothing");
+            }
+            // WAL with synchronous=NORMAL survives a killed process (not a power cut) and keeps an enqueue well under a millisecond.
+            Execute(connection, """
+                PRAGMA journal_mode=WAL;
+                PRAGMA synchronous=NORMAL;
+                PRAGMA busy_timeout=5000;
+                CREATE TABLE IF NOT EXISTS operations(
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run_key TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    enqueued_at INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    delivered_at INTEGER NULL,
+                    refused_at INTEGER NULL,
+                    error TEXT NULL);
+                CREATE INDEX IF NOT EXISTS operations_pending ON operations(seq) WHERE delivered_at IS NULL AND refused_at IS NULL;
+                CREATE TABLE IF NOT EXISTS run_keys(
+                    run_key TEXT PRIMARY KEY,
+                    run_id TEXT NOT NULL,
+                    experiment_id TEXT NOT NULL);
+                """);
+            Execute(connection, "DELETE FROM operations WHERE delivered_at IS NOT NULL AND delivered_at < $before;",
+                ("$before", Now() - (long)keepDelivered.TotalMilliseconds));
+            return connection;
+        }
+        catch (SqliteException e) when ((e.SqliteErrorCode & 0xFF) is SqliteCorrupt or SqliteNotADatabase)
+        {
+            connection.Dispose();
+            throw new DamagedOutboxException(e.Message);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Renames the file to NAME.corrupt-TIMESTAMP, its write-ahead log with it (a log left behind would be replayed into
+    /// the new file), and drops the shared-memory index, which SQLite rebuilds. Returns the new name.
+    /// </summary>
+    private static string MoveAside(string path)
+    {
+        var aside = $"{path}.corrupt-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}";
+        for (var n = 2; File.Exists(aside); n++) aside = $"{path}.corrupt-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{n}";
+        File.Move(path, aside);
+        if (File.Exists(path + "-wal")) File.Move(path + "-wal", aside + "-wal");
+        File.Delete(path + "-shm");
+        return aside;
+    }
+
+    private sealed class DamagedOutboxException(string problem) : Exception(problem);
 
     public long Append(TrackingOperation operation)
     {
@@ -148,13 +204,15 @@ internal sealed class OutboxStore : IDisposable
 
     private void Execute(string sql, params (string Name, object Value)[] parameters)
     {
-        lock (_lock)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = sql;
-            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
-            command.ExecuteNonQuery();
-        }
+        lock (_lock) Execute(_connection, sql, parameters);
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        command.ExecuteNonQuery();
     }
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

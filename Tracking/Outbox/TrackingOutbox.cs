@@ -30,7 +30,10 @@ public sealed class TrackingOutbox : IHostedService, IAsyncDisposable
     private volatile bool _hasTarget = true;
     private int _disposed;
 
-    /// <summary>Opens (or creates) the outbox file; delivery starts with <see cref="StartAsync"/>.</summary>
+    /// <summary>
+    /// Opens (or creates) the outbox file; delivery starts with <see cref="StartAsync"/>. A damaged file is moved aside
+    /// (<see cref="SetAsidePath"/>), with a warning, and a new one started: tracking must not stop the work it tracks.
+    /// </summary>
     /// <param name="options">File and backoff settings.</param>
     /// <param name="target">The tracker to deliver to; may be resolved later, or to none.</param>
     /// <param name="logger">Where warnings about refusals and a missing tracker go.</param>
@@ -42,8 +45,15 @@ public sealed class TrackingOutbox : IHostedService, IAsyncDisposable
         _target = target;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _store = new OutboxStore(options.DatabasePath, options.KeepDelivered);
+        if (_store.SetAside is var (aside, problem))
+            _logger.LogWarning("The tracking outbox {Outbox} was damaged ({Problem}); it was moved to {SetAside}, where its undelivered " +
+                "operations stay for inspection but are not sent, and a new, empty outbox was started in {NewOutbox}",
+                DatabasePath, problem.TrimEnd('.'), aside, DatabasePath);
         _pending = _store.CountPending();
     }
+
+    /// <summary>Where a damaged outbox file found on opening was moved (a new one was started); null when it was sound.</summary>
+    public string? SetAsidePath => _store.SetAside?.Path;
 
     /// <summary>Operations waiting for delivery (dead letters excluded); for an outbox-depth gauge.</summary>
     public long PendingCount => Interlocked.Read(ref _pending);

@@ -10,9 +10,12 @@ internal static class FqProcess
     public static Task<Result> RunAsync(params string[] args) => RunAsync(null, TimeSpan.FromMinutes(2), args);
 
     /// <summary>Runs fq to the end with FQ_HOME at <paramref name="home"/> (when given).</summary>
-    public static async Task<Result> RunAsync(string? home, TimeSpan timeout, params string[] args)
+    public static Task<Result> RunAsync(string? home, TimeSpan timeout, params string[] args) => RunAsync(home, null, timeout, args);
+
+    /// <summary>Runs fq to the end with FQ_HOME at <paramref name="home"/> (when given) and further environment variables.</summary>
+    public static async Task<Result> RunAsync(string? home, IReadOnlyDictionary<string, string?>? environment, TimeSpan timeout, params string[] args)
     {
-        using var process = Start(home, args);
+        using var process = Start(home, environment ?? new Dictionary<string, string?>(), args);
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);

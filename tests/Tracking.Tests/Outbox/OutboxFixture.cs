@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FocusedQuantization.Tracker;
 using FocusedQuantization.Tracking.Outbox;
+using Microsoft.Extensions.Logging;
 
 namespace FocusedQuantization.Tracking.Tests.Outbox;
 
@@ -30,11 +31,12 @@ public sealed class OutboxFixture : IAsyncDisposable
     /// <summary>Opens an outbox file in the folder (a new one, or an existing one again) and starts its delivery loop.</summary>
     /// <param name="name">File name in the folder.</param>
     /// <param name="withoutTracker">Open it with no tracker configured, as a cluster silo without MLFLOW_TRACKING_URI.</param>
-    public async Task<TrackingOutbox> OpenOutboxAsync(string name, bool withoutTracker = false)
+    /// <param name="logger">Receives the outbox's warnings.</param>
+    public async Task<TrackingOutbox> OpenOutboxAsync(string name, bool withoutTracker = false, ILogger<TrackingOutbox>? logger = null)
     {
         var outbox = new TrackingOutbox(
             new OutboxOptions { DatabasePath = Path.Combine(Folder, name), InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(400) },
-            TrackingTarget.Fixed(withoutTracker ? null : new MlflowTrackingSettings(Address)));
+            TrackingTarget.Fixed(withoutTracker ? null : new MlflowTrackingSettings(Address)), logger);
         _outboxes.Add(outbox);
         await outbox.StartAsync(CancellationToken.None);
         return outbox;
