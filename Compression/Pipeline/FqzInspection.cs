@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FocusedQuantization.Compression.Coding;
 using FocusedQuantization.Compression.Quantization;
 
@@ -14,6 +15,10 @@ public sealed record FqzInspection(
     IReadOnlyList<LayerReport> Layers,
     IReadOnlyDictionary<string, string> Metadata)
 {
+    /// <summary>The float and shift-only evaluation, when one was asked for (`fq inspect --eval`).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ShiftComparison? Evaluation { get; init; }
+
     /// <summary>Builds the inspection of a decoded model and its byte breakdown.</summary>
     public static FqzInspection From(CompressedModel model, FqzBreakdown breakdown)
     {

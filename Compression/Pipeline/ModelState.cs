@@ -22,8 +22,7 @@ public static class ModelState
     /// <summary>Builds the module a compressed model describes, with its decoded weights and float tensors loaded.</summary>
     public static nn.Module<Tensor, Tensor> Restore(CompressedModel compressed)
     {
-        var shape = ParseShape(compressed.Metadata.TryGetValue(ShapeKey, out var text) ? text : null);
-        var module = ModelZoo.Create(compressed.ModelName, shape, seed: 0);
+        var module = ModelZoo.Create(compressed.ModelName, ShapeOf(compressed), seed: 0);
         var state = ModelZoo.State(module).ToDictionary(e => e.Name);
         var loaded = new HashSet<string>();
         foreach (var layer in compressed.Layers) Load(state, layer.Name, layer.Dequantize(), loaded);
@@ -32,6 +31,13 @@ public static class ModelState
         if (missing.Length > 0)
             throw new InvalidDataException($"The compressed model lacks {string.Join(", ", missing)} of {compressed.ModelName}.");
         return module;
+    }
+
+    /// <summary>The input and output geometry recorded in the metadata; MNIST's when the file records none.</summary>
+    public static ModelShape ShapeOf(CompressedModel compressed)
+    {
+        ArgumentNullException.ThrowIfNull(compressed);
+        return ParseShape(compressed.Metadata.TryGetValue(ShapeKey, out var text) ? text : null);
     }
 
     /// <summary>"channels,height,width,classes" for the metadata.</summary>

@@ -45,6 +45,34 @@ public static class Evaluator
         }
     }
 
+    /// <summary>The top-1 class <paramref name="model"/> gives each image of <paramref name="data"/> (eval mode, no gradients).</summary>
+    public static long[] Predict(nn.Module<Tensor, Tensor> model, ImageDataset data, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        if (batchSize < 1) throw new ArgumentException($"Batch size must be at least 1, got {batchSize}.", nameof(batchSize));
+        using var tensors = new DatasetTensors(data);
+        var wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            var predictions = new long[data.Count];
+            for (long start = 0; start < tensors.Count; start += batchSize)
+            {
+                using var scope = torch.NewDisposeScope();
+                var length = Math.Min(batchSize, tensors.Count - start);
+                var logits = model.forward(tensors.Images.narrow(0, start, length));
+                logits.argmax(1).data<long>().ToArray().CopyTo(predictions, start);
+            }
+            return predictions;
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+
     /// <summary>How many rows of <paramref name="logits"/> (N x classes) have their label among their k largest entries.</summary>
     public static long CountInTopK(Tensor logits, Tensor labels, int k)
     {

@@ -77,4 +77,16 @@ public sealed class EvaluatorTests
         Assert.Equal(0.0, result.Top1Percent);
         Assert.Equal(100.0, result.Top5Percent);
     }
+
+    [Fact]
+    public void Predict_gives_each_image_its_largest_logit_across_batches_and_restores_training_mode()
+    {
+        float[][] rows = [[0, 9, 1, 2], [5, 1, 1, 1], [0, 1, 2, 3], [1, 0, 7, 1], [2, 2, 2, 9]];
+        var data = new ImageDataset("hand", [.. rows.SelectMany(r => r)], new long[rows.Length], 1, 1, 4, 4);
+        using var model = Identity(4);
+        model.train();
+
+        Assert.Equal([1L, 0, 3, 2, 3], Evaluator.Predict(model, data, batchSize: 2));
+        Assert.True(model.training, "prediction should restore training mode");
+    }
 }
