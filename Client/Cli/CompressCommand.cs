@@ -1,3 +1,4 @@
+using FocusedQuantization.Compression.Data;
 using System.CommandLine;
 using System.Text.Json;
 using FocusedQuantization.Compression.IO;
@@ -30,6 +31,10 @@ public static class CompressCommand
         var coding = new Option<string>("--coding") { Description = "Entropy coding: " + string.Join(", ", CodingModes.Names) + ".", DefaultValueFactory = _ => CodingModes.DefaultName };
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images." };
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test images." };
+        var validation = new Option<string?>("--validation")
+        {
+            Description = "Training images held out for validation, on which every choice is made: a fraction (0.1), a percentage (10%) or a count (5000). Default 10%.",
+        };
         var checkpoint = new Option<string?>("--baseline") { Description = "Load this baseline checkpoint instead of training one." };
         var offline = new Option<bool>("--offline") { Description = "Never download the data set; fail if it is not on disk." };
         var output = new Option<string>("--out") { Description = "Where to write the compressed model (.fqz).", DefaultValueFactory = _ => "model.fqz" };
@@ -38,7 +43,7 @@ public static class CompressCommand
         var command = new Command("compress", "Train (or load) a baseline, prune it, quantize it with focused quantization, fine-tune, encode and evaluate.")
         {
             model, dataset, dataDir, bits, wsep, overflow, sparsity, pruneAlpha, baselineEpochs, pruneEpochs, scheduleScale,
-            lr, fineTuneLr, batchSize, seed, coding, trainLimit, testLimit, checkpoint, offline, output, report,
+            lr, fineTuneLr, batchSize, seed, coding, trainLimit, testLimit, validation, checkpoint, offline, output, report,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -62,6 +67,7 @@ public static class CompressCommand
                 Coding = CodingModes.Parse(parse.GetValue(coding)!),
                 TrainLimit = parse.GetValue(trainLimit),
                 TestLimit = parse.GetValue(testLimit),
+                Validation = parse.GetValue(validation) is { } split ? ValidationSplit.Parse(split) : null,
                 BaselineCheckpoint = parse.GetValue(checkpoint),
                 AllowDownload = !parse.GetValue(offline),
             };

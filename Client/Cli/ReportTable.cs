@@ -9,15 +9,18 @@ public static class ReportTable
 {
     public static void Write(IAnsiConsole console, CompressionReport report)
     {
+        var v = report.Validation;
         var summary = new Table().Title($"{report.Model} on {report.Dataset}, {report.Bits}-bit focused quantization")
-            .AddColumns("stage", "top-1 %", "top-5 %", "sparsity %", "size", "CR");
+            .AddColumns("stage", "val top-1 %", "test top-1 %", "test top-5 %", "sparsity %", "size", "CR");
         var dense = report.DenseBytes;
-        summary.AddRow("dense", Pct(report.Top1Dense), Pct(report.Top5Dense), "0.00", Bytes(dense), "1.00x");
-        summary.AddRow("pruned", Pct(report.Top1Pruned), Pct(report.Top5Pruned), Pct(report.Sparsity * 100), "-", "-");
-        summary.AddRow($"quantized ({report.Coding})", Pct(report.Top1Compressed), Pct(report.Top5Compressed), Pct(report.Sparsity * 100),
+        summary.AddRow("dense", Pct(v?.Top1Dense), Pct(report.Top1Dense), Pct(report.Top5Dense), "0.00", Bytes(dense), "1.00x");
+        summary.AddRow("pruned", Pct(v?.Top1Pruned), Pct(report.Top1Pruned), Pct(report.Top5Pruned), Pct(report.Sparsity * 100), "-", "-");
+        summary.AddRow($"quantized ({report.Coding})", Pct(v?.Top1Compressed), Pct(report.Top1Compressed), Pct(report.Top5Compressed), Pct(report.Sparsity * 100),
             Bytes(report.CompressedBytes), $"{report.CompressionRatio:F2}x");
-        summary.AddRow("quantized (paper coding)", Pct(report.Top1Compressed), Pct(report.Top5Compressed), Pct(report.Sparsity * 100),
+        summary.AddRow("quantized (paper coding)", Pct(v?.Top1Compressed), Pct(report.Top1Compressed), Pct(report.Top5Compressed), Pct(report.Sparsity * 100),
             Bytes(report.PaperCodingBytes), $"{report.PaperCodingCompressionRatio:F2}x");
+        if (v is not null)
+            summary.Caption($"validation: {v.Images:N0} images ({v.Split}) held out of the training images, on which choices are made; test figures are only reported");
         console.Write(summary);
         console.Write(LayerTable(report.Layers));
     }
@@ -39,6 +42,8 @@ public static class ReportTable
     }
 
     private static string Pct(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
+
+    private static string Pct(double? value) => value is { } v ? Pct(v) : "-";
 
     private static string G(float value) => value.ToString("G4", CultureInfo.InvariantCulture);
 

@@ -40,7 +40,7 @@ public static class ParetoPlot
         if (completed.Count > 0)
         {
             var all = plot.Add.ScatterPoints(
-                completed.Select(t => t.Result!.CompressionRatio).ToArray(), completed.Select(t => t.Result!.Top1).ToArray(), Colors.Gray.WithAlpha(0.6));
+                completed.Select(t => t.Result!.CompressionRatio).ToArray(), completed.Select(t => t.Result!.SelectionTop1).ToArray(), Colors.Gray.WithAlpha(0.6));
             all.MarkerSize = 7;
             all.LegendText = "trials";
         }
@@ -56,14 +56,14 @@ public static class ParetoPlot
                 if (i > 0)
                 {
                     xs.Add(front[i - 1].CompressionRatio);
-                    ys.Add(front[i].Top1);
+                    ys.Add(front[i].SelectionTop1);
                 }
                 xs.Add(front[i].CompressionRatio);
-                ys.Add(front[i].Top1);
+                ys.Add(front[i].SelectionTop1);
             }
             var edge = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), Colors.OrangeRed);
             edge.LineWidth = 2;
-            var points = plot.Add.ScatterPoints(front.Select(r => r.CompressionRatio).ToArray(), front.Select(r => r.Top1).ToArray(), Colors.OrangeRed);
+            var points = plot.Add.ScatterPoints(front.Select(r => r.CompressionRatio).ToArray(), front.Select(r => r.SelectionTop1).ToArray(), Colors.OrangeRed);
             points.MarkerSize = 11;
             points.LegendText = "Pareto front";
         }
@@ -80,7 +80,7 @@ public static class ParetoPlot
             ? "Pareto front: no completed trials yet"
             : $"Pareto front: {pareto.Front.Count} of {completed.Count} trials, hypervolume {pareto.Hypervolume:G4}"));
         plot.XLabel("compression ratio");
-        plot.YLabel("top-1 %");
+        plot.YLabel("validation top-1 %");
         plot.ShowLegend(Alignment.LowerLeft);
         return plot;
     }

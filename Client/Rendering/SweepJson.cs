@@ -80,6 +80,9 @@ public static class SweepJson
             ["top1"] = result?.Top1,
             ["top5"] = result?.Top5,
             ["top1Dense"] = result?.Top1Dense,
+            ["validationTop1"] = result is { } v && double.IsFinite(v.ValidationTop1) ? v.ValidationTop1 : null,
+            ["validationTop5"] = result is { } v5 && double.IsFinite(v5.ValidationTop5) ? v5.ValidationTop5 : null,
+            ["validationTop1Dense"] = result is { } vd && double.IsFinite(vd.ValidationTop1Dense) ? vd.ValidationTop1Dense : null,
             ["sparsity"] = result?.Sparsity,
             ["compressedBytes"] = result?.CompressedBytes,
             ["layers"] = result is null ? null : new JsonArray([.. result.Layers.Select(l => (JsonNode)new JsonObject

@@ -11,7 +11,7 @@ public static class SweepStatusTable
     public static void Render(SweepStatus status, IAnsiConsole console)
     {
         console.MarkupLineInterpolated($"[bold]{status.Spec.Name}[/] ({status.SweepId}): {status.State.ToString().ToLowerInvariant()}, {status.Spec.Model} on {status.Spec.Dataset}, created {status.CreatedAt:u}");
-        var table = new Table().AddColumns("trial", "state", "silo", "sparsity", "bits", "w_sep", "stage", "CR", "top-1 %", "top-5 %", "seconds");
+        var table = new Table().AddColumns("trial", "state", "silo", "sparsity", "bits", "w_sep", "stage", "CR", "val top-1 %", "test top-1 %", "test top-5 %", "seconds");
         foreach (var trial in status.Trials)
         {
             var c = trial.Config;
@@ -26,6 +26,7 @@ public static class SweepStatusTable
                 c.WSep.ToString("G3", CultureInfo.InvariantCulture),
                 trial.State == TrialState.Running ? Markup.Escape($"{trial.Stage} {trial.StageFraction:P0}") : trial.State == TrialState.Failed ? Markup.Escape(trial.Error ?? "") : "",
                 r is null ? "" : r.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) + "x",
+                r is null || !double.IsFinite(r.ValidationTop1) ? "" : r.ValidationTop1.ToString("F2", CultureInfo.InvariantCulture),
                 r is null ? "" : r.Top1.ToString("F2", CultureInfo.InvariantCulture),
                 r is null ? "" : r.Top5.ToString("F2", CultureInfo.InvariantCulture),
                 seconds);

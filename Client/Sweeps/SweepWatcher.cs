@@ -56,7 +56,7 @@ public static class SweepWatcher
     {
         // Stage changes only: a line per percent would flood a log.
         TrialState.Running => $"running on {trial.Silo ?? "?"}: {trial.Stage ?? "starting"}",
-        TrialState.Completed when trial.Result is { } r => string.Create(CultureInfo.InvariantCulture, $"completed on {trial.Silo}: CR {r.CompressionRatio:F2}x, top-1 {r.Top1:F2} %"),
+        TrialState.Completed when trial.Result is { } r => string.Create(CultureInfo.InvariantCulture, $"completed on {trial.Silo}: CR {r.CompressionRatio:F2}x, validation top-1 {r.SelectionTop1:F2} %, test top-1 {r.Top1:F2} %"),
         TrialState.Failed => $"failed: {trial.Error}",
         _ => trial.State.ToString().ToLowerInvariant(),
     };
@@ -73,14 +73,14 @@ public static class SweepWatcher
             running.AddRow(Markup.Escape(trial.TrialId), Markup.Escape(trial.Silo ?? "-"), Markup.Escape(trial.Stage ?? "starting"),
                 $"[green]{new string('━', filled)}[/][grey]{new string('━', width - filled)}[/] {trial.StageFraction:P0}");
         }
-        var completed = new Table().Title("completed").AddColumns("trial", "bits", "sparsity", "CR", "top-1 %", "top-5 %", "front");
+        var completed = new Table().Title("completed").AddColumns("trial", "bits", "sparsity", "CR", "val top-1 %", "test top-1 %", "front");
         var frontIds = pareto?.Front.Select(t => t.TrialId).ToHashSet() ?? [];
-        foreach (var trial in status.Trials.Where(t => t.State == TrialState.Completed && t.Result is not null).OrderByDescending(t => t.Result!.Top1))
+        foreach (var trial in status.Trials.Where(t => t.State == TrialState.Completed && t.Result is not null).OrderByDescending(t => t.Result!.SelectionTop1))
         {
             var r = trial.Result!;
             completed.AddRow(Markup.Escape(trial.TrialId), TrialText.Bits(trial.Config), r.Sparsity.ToString("P1", CultureInfo.InvariantCulture),
-                r.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) + "x", r.Top1.ToString("F2", CultureInfo.InvariantCulture),
-                r.Top5.ToString("F2", CultureInfo.InvariantCulture), frontIds.Contains(trial.TrialId) ? "[yellow]★[/]" : "");
+                r.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) + "x", r.SelectionTop1.ToString("F2", CultureInfo.InvariantCulture),
+                r.Top1.ToString("F2", CultureInfo.InvariantCulture), frontIds.Contains(trial.TrialId) ? "[yellow]★[/]" : "");
         }
         var failed = status.Trials.Where(t => t.State == TrialState.Failed).Select(t => new Markup($"[red]{Markup.Escape(t.TrialId)} failed: {Markup.Escape(t.Error ?? "?")}[/]"));
         return new Rows([header, running, completed, .. failed]);

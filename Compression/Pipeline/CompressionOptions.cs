@@ -67,6 +67,9 @@ public sealed record CompressionOptions
     /// <summary>Entropy coding of the .fqz file. Default ContextArithmetic; the paper's Huffman is always reported too.</summary>
     public CodingMode Coding { get; init; } = CodingMode.ContextArithmetic;
 
+    /// <summary>Training images held out for validation, on which choices are made (null: 10 %).</summary>
+    public Data.ValidationSplit? Validation { get; init; }
+
     /// <summary>The checkpoint store (baselines and pruned checkpoints, reused across runs); null uses ~/.cache/fq/checkpoints.</summary>
     public string? CacheDirectory { get; init; }
 

@@ -22,7 +22,7 @@ public sealed class CompressionPipeline(CompressionOptions options)
         progress ??= new Progress<PipelineProgress>();
         var baseline = new BaselineSpec(
             modelName, dataset.Name, options.BaselineEpochs, options.LearningRate, options.BatchSize, options.Seed,
-            options.TrainLimit, options.DataDirectory, options.TestLimit, options.AllowDownload, options.BaselineCheckpoint);
+            options.TrainLimit, options.DataDirectory, options.TestLimit, options.AllowDownload, options.BaselineCheckpoint, options.Validation);
         var prune = new PruneSpec(baseline, options.TargetSparsity, options.PruneAlpha, options.PruneEpochs, options.Seed);
         var trial = new TrialSpec(prune, options.Bits, null, options.WSep, options.OverflowRate, options.ScheduleScale,
             options.FineTuneLearningRate, options.Coding, options.Seed);
@@ -36,7 +36,9 @@ public sealed class CompressionPipeline(CompressionOptions options)
             progress.Report(new PipelineProgress(PipelineStage.Data, 0, $"loading {dataset.Name}"));
             var train = DatasetCache.Shared.Get(baseline.TrainData);
             var test = DatasetCache.Shared.Get(baseline.TestData);
-            progress.Report(new PipelineProgress(PipelineStage.Data, 1, $"{train.Count:N0} training, {test.Count:N0} test images"));
+            var validation = DatasetCache.Shared.Get(baseline.ValidationData);
+            progress.Report(new PipelineProgress(PipelineStage.Data, 1,
+                $"{train.Count:N0} training, {validation.Count:N0} validation (held out of the training images), {test.Count:N0} test images"));
             seconds[PipelineStage.Data] = Lap(clock);
 
             BaselineStage.Ensure(baseline, store, progress, cancellationToken);

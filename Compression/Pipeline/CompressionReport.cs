@@ -29,6 +29,12 @@ public sealed record CompressionReport
     public required double Top5Pruned { get; init; }
     public required double Top1Compressed { get; init; }
     public required double Top5Compressed { get; init; }
+
+    /// <summary>
+    /// Accuracies on the validation images held out of the training data: the figures every choice is made on (the
+    /// test figures above are only reported). Null in reports written before validation splits existed.
+    /// </summary>
+    public ValidationFigures? Validation { get; init; }
     public required IReadOnlyList<LayerReport> Layers { get; init; }
 
     /// <summary>Wall-clock seconds of each stage, by stage name.</summary>
@@ -38,3 +44,15 @@ public sealed record CompressionReport
     public IReadOnlyList<EpochSummary> FineTuneEpochs { get; init; } = [];
     public required CompressionOptions Options { get; init; }
 }
+
+/// <summary>Top-1 and top-5 (percent) of the dense, pruned and compressed models on the validation images.</summary>
+/// <param name="Split">The validation split, e.g. "10 %".</param>
+/// <param name="Images">How many validation images.</param>
+/// <param name="Top1Dense">Top-1 of the dense baseline.</param>
+/// <param name="Top5Dense">Top-5 of the dense baseline.</param>
+/// <param name="Top1Pruned">Top-1 of the pruned model.</param>
+/// <param name="Top5Pruned">Top-5 of the pruned model.</param>
+/// <param name="Top1Compressed">Top-1 of the model decoded from the .fqz file.</param>
+/// <param name="Top5Compressed">Top-5 of the model decoded from the .fqz file.</param>
+public sealed record ValidationFigures(
+    string Split, int Images, double Top1Dense, double Top5Dense, double Top1Pruned, double Top5Pruned, double Top1Compressed, double Top5Compressed);

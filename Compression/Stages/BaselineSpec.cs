@@ -12,6 +12,8 @@ namespace FocusedQuantization.Compression.Stages;
 /// <paramref name="DataDirectory"/> and <paramref name="AllowDownload"/> (default false) say where data comes from and
 /// how the checkpoint is evaluated; they are not part of <see cref="Id"/>. With <paramref name="ImportPath"/> the
 /// baseline is that checkpoint file instead of a trained one, and its id is a key of the file's content.
+/// <paramref name="Validation"/> (null: <see cref="ValidationSplit.Default"/>, 10 %) holds images out of the training
+/// images; the baseline and every later stage train on the rest, and every choice made from accuracy uses the held-out ones.
 /// </summary>
 public sealed record BaselineSpec(
     string Model,
@@ -24,8 +26,12 @@ public sealed record BaselineSpec(
     string? DataDirectory = null,
     int? TestLimit = null,
     bool AllowDownload = false,
-    string? ImportPath = null)
+    string? ImportPath = null,
+    ValidationSplit? Validation = null)
 {
+    /// <summary>The validation split in effect.</summary>
+    public ValidationSplit EffectiveValidation => Validation ?? ValidationSplit.Default;
+
     /// <summary>The stable id of the checkpoint these settings make ("baseline-" and 16 hex digits).</summary>
     public string Id => CheckpointStore.KeyOf("baseline", Canonical);
 
@@ -42,12 +48,15 @@ public sealed record BaselineSpec(
                 return $"baseline-import|{model}|{dataset}|{Convert.ToHexStringLower(SHA256.HashData(stream))}";
             }
             return string.Create(CultureInfo.InvariantCulture,
-                $"baseline|{model}|{dataset}|epochs {Epochs}|lr {LearningRate:R}|batch {BatchSize}|seed {Seed}|train {(TrainLimit is { } n ? n : "all")}");
+                $"baseline|{model}|{dataset}|epochs {Epochs}|lr {LearningRate:R}|batch {BatchSize}|seed {Seed}|train {(TrainLimit is { } n ? n : "all")}|validation {EffectiveValidation}");
         }
     }
 
-    /// <summary>The training split this baseline learns from.</summary>
-    public DatasetRequest TrainData => new(Dataset, DatasetSplit.Train, TrainLimit, DataDirectory, AllowDownload);
+    /// <summary>The training images this baseline (and every stage after it) learns from: the training split less the validation images.</summary>
+    public DatasetRequest TrainData => new(Dataset, DatasetSplit.Train, TrainLimit, DataDirectory, AllowDownload, EffectiveValidation);
+
+    /// <summary>The held-out validation images every choice made from accuracy is made on.</summary>
+    public DatasetRequest ValidationData => new(Dataset, DatasetSplit.Validation, TrainLimit, DataDirectory, AllowDownload, EffectiveValidation);
 
     /// <summary>The test split every stage of this baseline's family is evaluated on.</summary>
     public DatasetRequest TestData => new(Dataset, DatasetSplit.Test, TestLimit, DataDirectory, AllowDownload);

@@ -29,10 +29,18 @@ public static class BaselineStage
             torch.set_num_threads(1);
             using var trained = StageCheckpoint.IsReusable(store, id) ? null : Make(spec, id, store, progress, cancellationToken);
             if (trained is null) progress.Report(new PipelineProgress(PipelineStage.Baseline, 0, $"reusing {id}"));
+            StageEvaluations.Ensure(store, id, spec.ValidationData, () => trained);
             var evaluation = StageEvaluations.Ensure(store, id, spec.TestData, () => trained);
             progress.Report(new PipelineProgress(PipelineStage.Baseline, 1, $"top-1 {evaluation.Top1Percent:F2} %"));
             return id;
         });
+    }
+
+    /// <summary>The baseline's accuracy on <see cref="BaselineSpec.ValidationData"/>, the figure choices are made on (making the baseline first if needed).</summary>
+    public static EvaluationResult ValidationEvaluation(BaselineSpec spec, CheckpointStore store, CancellationToken cancellationToken = default)
+    {
+        var id = Ensure(spec, store, null, cancellationToken);
+        return StageEvaluations.Ensure(store, id, spec.ValidationData, () => null);
     }
 
     /// <summary>The baseline's accuracy on <see cref="BaselineSpec.TestData"/> (making the baseline first if needed).</summary>

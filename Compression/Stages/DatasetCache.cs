@@ -24,13 +24,26 @@ public sealed class DatasetCache
     public ImageDataset Get(DatasetRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
         var descriptor = DatasetCatalog.Describe(request.Dataset);
         if (request.Limit is < 1) throw new ArgumentException($"A data set limit must be at least 1, got {request.Limit}.");
         var directory = request.DataDirectory is null ? "" : Path.GetFullPath(request.DataDirectory);
-        var splitKey = $"{descriptor.Name}|{request.Split}|{directory}";
-        var whole = GetOrLoad(splitKey, () => LoadSplit(descriptor, request));
-        if (request.Limit is not { } limit || limit >= whole.Count) return whole;
-        return GetOrLoad($"{splitKey}|first {limit}", () => DatasetSubset.First(limit).Apply(whole));
+        var file = request.Split == DatasetSplit.Test ? DatasetSplit.Test : DatasetSplit.Train;
+        var splitKey = $"{descriptor.Name}|{file}|{directory}";
+        var whole = GetOrLoad(splitKey, () => LoadSplit(descriptor, request with { Split = file }));
+        var limited = request.Limit is not { } limit || limit >= whole.Count
+            ? whole
+            : GetOrLoad($"{splitKey}|first {limit}", () => DatasetSubset.First(limit).Apply(whole));
+        if (request.Validation is not { } validation) return limited;
+        var carvedKey = $"{splitKey}|first {request.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all"}|validation {validation}";
+        // Both parts are made at once and kept: the fit part and the held-out part always come from one carve.
+        var fit = GetOrLoad($"{carvedKey}|fit", () =>
+        {
+            var (fitPart, held) = validation.Carve(limited);
+            _loaded.TryAdd($"{carvedKey}|held", new Lazy<ImageDataset>(held));
+            return fitPart;
+        });
+        return request.Split == DatasetSplit.Validation ? GetOrLoad($"{carvedKey}|held", () => validation.Carve(limited).Validation) : fit;
     }
 
     private ImageDataset GetOrLoad(string key, Func<ImageDataset> load)

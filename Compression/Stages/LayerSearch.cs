@@ -12,7 +12,8 @@ namespace FocusedQuantization.Compression.Stages;
 
 /// <summary>
 /// The per-layer quantization search: for each candidate width, plans the layer (mixture fit, mode, bias), measures
-/// its coded size and quantization error, and evaluates the model with only that layer quantized. Deterministic;
+/// its coded size and quantization error, and evaluates the model with only that layer quantized, on validation
+/// images held out of the training data (the test images are never used to choose). Deterministic;
 /// results are stored, so the same question is answered from the store the second time.
 /// </summary>
 public static class LayerSearch
@@ -45,8 +46,9 @@ public static class LayerSearch
         var parameter = checkpoint.Model.named_parameters().First(p => p.name == request.Layer).parameter;
         var weights = parameter.data<float>().ToArray();
         var mask = checkpoint.Masks?[index].Mask ?? Enumerable.Repeat(true, weights.Length).ToArray();
-        var test = DatasetCache.Shared.Get(new DatasetRequest(manifest.Dataset, DatasetSplit.Test, request.EffectiveEvaluationLimit, request.DataDirectory));
-        var reference = Evaluator.Evaluate(checkpoint.Model, test).Top1Percent;
+        var heldOut = DatasetCache.Shared.Get(new DatasetRequest(manifest.Dataset, DatasetSplit.Validation, request.TrainLimit, request.DataDirectory, Validation: request.EffectiveValidation));
+        var validation = DatasetSubset.First(request.EffectiveEvaluationLimit).Apply(heldOut);
+        var reference = Evaluator.Evaluate(checkpoint.Model, validation).Top1Percent;
 
         double energy = 0;
         for (var i = 0; i < weights.Length; i++)
@@ -79,7 +81,7 @@ public static class LayerSearch
                 squares += d * d;
             }
             Load(parameter, quantized);
-            var top1 = Evaluator.Evaluate(checkpoint.Model, test).Top1Percent;
+            var top1 = Evaluator.Evaluate(checkpoint.Model, validation).Top1Percent;
             Load(parameter, weights);
             points.Add(new LayerSearchPoint(bits, plan.Parameters.Mode, cost.TotalBits, squares / Math.Max(1, weights.Length), energy > 0 ? squares / energy : 0, top1));
         }

@@ -31,10 +31,18 @@ public static class PruneStage
             torch.set_num_threads(1);
             using var pruned = StageCheckpoint.IsReusable(store, id) ? null : Make(spec, id, store, progress, cancellationToken);
             if (pruned is null) progress.Report(new PipelineProgress(PipelineStage.Prune, 0, $"reusing {id}"));
+            StageEvaluations.Ensure(store, id, spec.Baseline.ValidationData, () => pruned);
             var evaluation = StageEvaluations.Ensure(store, id, spec.Baseline.TestData, () => pruned);
             progress.Report(new PipelineProgress(PipelineStage.Prune, 1, $"top-1 {evaluation.Top1Percent:F2} %"));
             return id;
         });
+    }
+
+    /// <summary>The pruned checkpoint's accuracy on the baseline's validation images (making it first if needed).</summary>
+    public static EvaluationResult ValidationEvaluation(PruneSpec spec, CheckpointStore store, CancellationToken cancellationToken = default)
+    {
+        var id = Ensure(spec, store, null, cancellationToken);
+        return StageEvaluations.Ensure(store, id, spec.Baseline.ValidationData, () => null);
     }
 
     /// <summary>The pruned checkpoint's accuracy on the baseline's test data (making it first if needed).</summary>

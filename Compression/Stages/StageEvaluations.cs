@@ -5,14 +5,19 @@ using static TorchSharp.torch;
 
 namespace FocusedQuantization.Compression.Stages;
 
-/// <summary>Stored accuracies of stage checkpoints, computed once per (checkpoint, test limit).</summary>
+/// <summary>Stored accuracies of stage checkpoints, computed once per (checkpoint, evaluation images).</summary>
 internal static class StageEvaluations
 {
-    public static EvaluationResult Ensure(CheckpointStore store, string id, DatasetRequest test, Func<nn.Module<Tensor, Tensor>?> current)
+    public static EvaluationResult Ensure(CheckpointStore store, string id, DatasetRequest images, Func<nn.Module<Tensor, Tensor>?> current)
     {
-        var name = StageNames.Evaluation(id, test.Limit);
+        var name = images.Split switch
+        {
+            Data.DatasetSplit.Test => StageNames.Evaluation(id, images.Limit),
+            Data.DatasetSplit.Validation => StageNames.ValidationEvaluation(id, images.Validation!, images.Limit),
+            _ => throw new ArgumentException("Checkpoints are evaluated on test or validation images, not on the images they trained on."),
+        };
         if (TryRead(store, name) is { } stored) return stored;
-        var data = DatasetCache.Shared.Get(test);
+        var data = DatasetCache.Shared.Get(images);
         EvaluationResult result;
         if (current() is { } model)
         {

@@ -14,4 +14,8 @@ public static class StageNames
 
     /// <summary>The checkpoint's accuracy on the first <paramref name="testLimit"/> test images (null: all).</summary>
     public static string Evaluation(string id, int? testLimit) => $"{id}.eval-{(testLimit is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all")}.json";
+
+    /// <summary>The checkpoint's accuracy on the validation images of <paramref name="validation"/> carved from the first <paramref name="trainLimit"/> training images.</summary>
+    public static string ValidationEvaluation(string id, Data.ValidationSplit validation, int? trainLimit) =>
+        $"{id}.val-{validation}-{(trainLimit is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all")}.json";
 }

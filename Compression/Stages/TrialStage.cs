@@ -36,12 +36,15 @@ public static class TrialStage
         var prunedId = store.Exists(StageNames.Manifest(prune.Id)) ? prune.Id : PruneStage.Ensure(prune, store, progress, cancellationToken);
         var dense = BaselineStage.Evaluation(baseline, store, cancellationToken);
         var pruned = PruneStage.Evaluation(prune, store, cancellationToken);
+        var denseValidation = BaselineStage.ValidationEvaluation(baseline, store, cancellationToken);
+        var prunedValidation = PruneStage.ValidationEvaluation(prune, store, cancellationToken);
         torch.set_num_threads(1);
 
         var seconds = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
         var train = DatasetCache.Shared.Get(baseline.TrainData);
         var test = DatasetCache.Shared.Get(baseline.TestData);
+        var validation = DatasetCache.Shared.Get(baseline.ValidationData);
         using var checkpoint = StageCheckpoint.Load(store, prunedId);
         var manifest = checkpoint.Manifest;
         var model = checkpoint.Model;
@@ -79,6 +82,7 @@ public static class TrialStage
         var decoded = FqzFile.Read(outputPath);
         using var restored = ModelState.Restore(decoded);
         var final = Evaluator.Evaluate(restored, test);
+        var finalValidation = Evaluator.Evaluate(restored, validation);
         progress.Report(new PipelineProgress(PipelineStage.Evaluate, 1, $"top-1 {final.Top1Percent:F2} %"));
         seconds[PipelineStage.Evaluate] = Lap(clock);
 
@@ -105,6 +109,9 @@ public static class TrialStage
             Top5Pruned = pruned.Top5Percent,
             Top1Compressed = final.Top1Percent,
             Top5Compressed = final.Top5Percent,
+            Validation = new ValidationFigures(baseline.EffectiveValidation.Describe(), validation.Count,
+                denseValidation.Top1Percent, denseValidation.Top5Percent, prunedValidation.Top1Percent, prunedValidation.Top5Percent,
+                finalValidation.Top1Percent, finalValidation.Top5Percent),
             Layers = layers,
             StageSeconds = seconds,
             FineTuneEpochs = epochs,
@@ -166,6 +173,7 @@ public static class TrialStage
             TestLimit = baseline.TestLimit,
             BaselineCheckpoint = baseline.ImportPath,
             Coding = spec.Coding,
+            Validation = baseline.Validation,
         };
     }
 

@@ -31,7 +31,14 @@ public sealed record TrainingSpec(
     [property: Id(3)] double LearningRate,
     [property: Id(4)] int? TrainLimit,
     [property: Id(5)] int? TestLimit,
-    [property: Id(6)] string? DataDirectory);
+    [property: Id(6)] string? DataDirectory)
+{
+    /// <summary>
+    /// Training images held out for validation: a fraction in (0, 1) or a whole count; null for the default 10 %.
+    /// Every choice made from accuracy (the top-1 constraint, the front, layer searches) uses these images.
+    /// </summary>
+    [Id(7)] public double? Validation { get; init; }
+}
 
 /// <summary>
 /// The values each knob takes. Exactly one of TargetSparsity and PruneAlpha is set. A null entry of OverflowRate

@@ -16,6 +16,24 @@ public sealed record TrialResult(
 {
     /// <summary>Loss and training accuracy of each fine-tuning epoch, in order; empty when none were recorded.</summary>
     [Id(10)] public IReadOnlyList<EpochOutcome> FineTuneEpochs { get; init; } = [];
+
+    /// <summary>
+    /// Top-1 (percent) of the compressed model on the validation images held out of the training data: the figure the
+    /// front and the top-1 constraint use (<see cref="Top1"/> is the test figure, only reported). NaN when unknown.
+    /// </summary>
+    [Id(11)] public double ValidationTop1 { get; init; } = double.NaN;
+
+    /// <summary>Top-5 (percent) of the compressed model on the validation images.</summary>
+    [Id(12)] public double ValidationTop5 { get; init; } = double.NaN;
+
+    /// <summary>Top-1 (percent) of the dense baseline on the validation images, the reference of the top-1 constraint.</summary>
+    [Id(13)] public double ValidationTop1Dense { get; init; } = double.NaN;
+
+    /// <summary>The top-1 that choices are made on: validation when known, else (results from before validation splits) test.</summary>
+    public double SelectionTop1 => double.IsFinite(ValidationTop1) ? ValidationTop1 : Top1;
+
+    /// <summary>The dense top-1 that choices are measured from, on the same images as <see cref="SelectionTop1"/>.</summary>
+    public double SelectionTop1Dense => double.IsFinite(ValidationTop1) ? ValidationTop1Dense : Top1Dense;
 }
 
 /// <summary>One layer of a trial's compressed model.</summary>

@@ -53,8 +53,8 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
             {
                 var result = LayerSearch.Run(new StageLayerSearchRequest(
                     request.PrunedCheckpointId, request.Layer, request.CandidateBits.ToArray(), request.WSep, request.OverflowRate,
-                    CodingModes.Parse(request.Coding), request.Seed, EvaluationLimit: request.Training.TestLimit is { } n ? Math.Min(n, StageLayerSearchRequest.DefaultEvaluationLimit) : null,
-                    DataDirectory: request.Training.DataDirectory), _store, token);
+                    CodingModes.Parse(request.Coding), request.Seed, DataDirectory: request.Training.DataDirectory,
+                    TrainLimit: request.Training.TrainLimit, Validation: ValidationOf(request.Training)), _store, token);
                 counters.LayerSearched();
                 FqMetrics.LayerSearches.Add(1);
                 return new LayerSearchAnswer(result.Layer, result.Weights, result.Separation,
@@ -105,6 +105,7 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
                 spans.Fail(ex);
                 throw;
             }
+            var validation = report.Validation ?? throw new InvalidOperationException("A trial's report has no validation figures.");
             spans.Finish(report, DatasetCache.Shared.Get(spec.Prune.Baseline.TrainData).Count, DatasetCache.Shared.Get(spec.Prune.Baseline.TestData).Count);
             counters.TrialRun();
             return new TrialResult(
@@ -113,6 +114,9 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
                 report.Layers.Select(l => new LayerOutcome(l.Name, l.Mode, l.Bits, l.Weights, l.Sparsity, l.CodedBits) { Separation = l.Separation }).ToArray(),
                 output)
             {
+                ValidationTop1 = validation.Top1Compressed,
+                ValidationTop5 = validation.Top5Compressed,
+                ValidationTop1Dense = validation.Top1Dense,
                 FineTuneEpochs = report.FineTuneEpochs.Select(e => new EpochOutcome(e.Epoch, e.Loss, e.AccuracyPercent, e.Duration.TotalSeconds)).ToArray(),
             };
         }, cancellationToken);
@@ -139,7 +143,10 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
 
     private static BaselineSpec Baseline(BaselineRequest request) => new(
         request.Model, request.Dataset, request.Training.BaselineEpochs, request.Training.LearningRate, request.Training.BatchSize,
-        request.Seed, request.Training.TrainLimit, request.Training.DataDirectory, request.Training.TestLimit);
+        request.Seed, request.Training.TrainLimit, request.Training.DataDirectory, request.Training.TestLimit, Validation: ValidationOf(request.Training));
+
+    private static Compression.Data.ValidationSplit? ValidationOf(TrainingSpec training) =>
+        training.Validation is { } value ? Compression.Data.ValidationSplit.FromNumber(value) : null;
 
     private static PruneSpec Prune(PruneRequest request) => new(
         Baseline(request.Baseline), request.TargetSparsity, request.PruneAlpha, request.Baseline.Training.PruneEpochs, request.Baseline.Seed);

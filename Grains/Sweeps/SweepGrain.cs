@@ -96,10 +96,11 @@ public sealed class SweepGrain(
     public Task<ParetoResult> GetPareto(double? maxTop1Drop)
     {
         var completed = state.State.Trials.Where(t => t.State == TrialState.Completed && t.Result is not null).ToArray();
-        var denseTop1 = completed.Length == 0 ? 0 : completed.Max(t => t.Result!.Top1Dense);
+        // Choices are made on validation accuracy (held out of the training data); test accuracy is only reported.
+        var denseTop1 = completed.Length == 0 ? 0 : completed.Max(t => t.Result!.SelectionTop1Dense);
         var drop = maxTop1Drop ?? state.State.Spec?.MaxTop1Drop;
-        var eligible = drop is { } d ? completed.Where(t => t.Result!.Top1 >= denseTop1 - d).ToArray() : completed;
-        var front = ParetoFront.Compute(eligible.Select(t => new ParetoPoint(t.TrialId, t.Result!.CompressionRatio, t.Result.Top1)));
+        var eligible = drop is { } d ? completed.Where(t => t.Result!.SelectionTop1 >= denseTop1 - d).ToArray() : completed;
+        var front = ParetoFront.Compute(eligible.Select(t => new ParetoPoint(t.TrialId, t.Result!.CompressionRatio, t.Result.SelectionTop1)));
         var byId = completed.ToDictionary(t => t.TrialId);
         // The reference is the dense model (CR 1) at the lowest accuracy the user accepts (default: 5 points below it).
         var referenceTop1 = denseTop1 - (drop ?? 5.0);

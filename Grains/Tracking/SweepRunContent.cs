@@ -99,6 +99,13 @@ public static class SweepRunContent
             new("top1_dense", result.Top1Dense, timestamp),
             new("top5_dense", result.Top5Dense, timestamp),
         };
+        // Validation figures (held out of the training data) are what the front and the constraint use.
+        if (double.IsFinite(result.ValidationTop1))
+        {
+            metrics.Add(new("val_top1", result.ValidationTop1, timestamp));
+            metrics.Add(new("val_top5", result.ValidationTop5, timestamp));
+            metrics.Add(new("val_top1_dense", result.ValidationTop1Dense, timestamp));
+        }
         foreach (var layer in result.Layers)
         {
             metrics.Add(new(TrackingNames.Layer(layer.Name, "bits"), layer.Bits, timestamp));

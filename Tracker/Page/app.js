@@ -6,7 +6,7 @@ const API = "api/2.0/mlflow/";
 const TOKEN_KEY = "fq-tracker-token";
 const REFRESH_MS = 5000;
 const SVG_NS = "http://www.w3.org/2000/svg";
-const FIRST_METRICS = ["cr", "top1", "top5", "sparsity"];
+const FIRST_METRICS = ["cr", "val_top1", "top1", "top5", "sparsity"];
 
 class Unauthorized extends Error {}
 
@@ -233,7 +233,7 @@ function drawPlot(plot, points, front) {
   axes.append(svg("path", { d: `M${left},${top} V${height - bottom} H${width - right}`, fill: "none" }));
   axes.append(svg("text", { x: (left + width - right) / 2, y: height - 12, "text-anchor": "middle" }, "compression ratio (cr, log scale)"));
   axes.append(svg("text", { x: 14, y: (top + height - bottom) / 2, "text-anchor": "middle",
-    transform: `rotate(-90 14 ${(top + height - bottom) / 2})` }, "top-1 accuracy (top1)"));
+    transform: `rotate(-90 14 ${(top + height - bottom) / 2})` }, "top-1 accuracy (val_top1, else top1)"));
   plot.append(axes);
 
   // The staircase bounding the region the front dominates: from each member down to the next one's top-1, then across.
@@ -308,7 +308,8 @@ async function renderSweep(experiment, generation) {
       .filter(part => part !== "").join(" · ");
   document.getElementById("back").setAttribute("href", `#experiment=${encodeURIComponent(experiment.experiment_id)}`);
 
-  const points = trials.map(run => ({ run, x: metricsOf(run).cr, y: metricsOf(run).top1 }))
+  // fq chooses on validation accuracy (val_top1, held out of the training data); runs without it fall back to top1.
+  const points = trials.map(run => ({ run, x: metricsOf(run).cr, y: metricsOf(run).val_top1 ?? metricsOf(run).top1 }))
     .filter(p => Number.isFinite(p.x) && p.x > 0 && Number.isFinite(p.y));
   const front = paretoFront(points);
   drawPlot(document.getElementById("pareto-plot"), points, front);

@@ -13,7 +13,7 @@ public static class SweepSpecLoader
     private static readonly string[] TopKeys = ["name", "model", "dataset", "seed", "objectives", "constraints", "concurrency", "strategy", "training", "space"];
     private static readonly string[] ConstraintKeys = ["max_top1_drop"];
     private static readonly string[] StrategyKeys = ["kind", "budget", "seed"];
-    private static readonly string[] TrainingKeys = ["baseline_epochs", "prune_epochs", "batch_size", "learning_rate", "train_limit", "test_limit", "data_dir"];
+    private static readonly string[] TrainingKeys = ["baseline_epochs", "prune_epochs", "batch_size", "learning_rate", "train_limit", "test_limit", "validation", "data_dir"];
     private static readonly string[] SpaceKeys = ["sparsity", "prune_alpha", "bits", "w_sep", "overflow_rate", "schedule_scale", "fine_tune_lr", "coding"];
     private static readonly string[] BitsKeys = ["policy", "values", "candidates", "budget_bits_per_weight"];
 
@@ -242,7 +242,24 @@ public static class SweepSpecLoader
             reader.OptionalDouble(map.Get("learning_rate"), "training.learning_rate") ?? defaults.LearningRate,
             Limit(reader, map.Get("train_limit"), "training.train_limit"),
             Limit(reader, map.Get("test_limit"), "training.test_limit"),
-            DataDirectory(reader, map.Get("data_dir"), folder));
+            DataDirectory(reader, map.Get("data_dir"), folder))
+        {
+            Validation = Validation(reader, map.Get("validation")),
+        };
+    }
+
+    /// <summary>training.validation: a fraction (0.1), a percentage ("10%") or a count of images (5000).</summary>
+    private static double? Validation(SpecReader reader, YamlNode? node)
+    {
+        if (node is YamlScalarNode { Value: { } text } && text.Trim().EndsWith('%'))
+        {
+            var number = text.Trim()[..^1].TrimEnd();
+            if (double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var percent)
+                && percent > 0 && percent < 100)
+                return percent / 100;
+            throw reader.Error(node, "training.validation", $"'{SpecReader.Clip(text)}' is not a percentage between 0 and 100");
+        }
+        return reader.OptionalDouble(node, "training.validation");
     }
 
     /// <summary>

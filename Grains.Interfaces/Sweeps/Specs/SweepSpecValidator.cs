@@ -100,6 +100,11 @@ public static class SweepSpecValidator
         check("training.learning_rate", Open(training.LearningRate, 0, 10, "learning_rate"));
         check("training.train_limit", training.TrainLimit is null or >= 1 ? null : $"train_limit must be at least 1 (or left out for every image), got {training.TrainLimit}");
         check("training.test_limit", training.TestLimit is null or >= 1 ? null : $"test_limit must be at least 1 (or left out for every image), got {training.TestLimit}");
+        check("training.validation", training.Validation is not { } v || (v > 0 && v < 1) || (v >= 1 && v <= int.MaxValue && Math.Floor(v) == v)
+            ? null
+            : $"validation must be a fraction between 0 and 1 (0.1 or 10%) or a whole number of images (5000), got {v}");
+        if (training.TrainLimit is { } limit && training.Validation is { } count && count >= 1 && count >= limit)
+            fail("training.validation", $"a validation split of {count} images leaves nothing to train on: train_limit is {limit}");
         if (training.DataDirectory is { } dir && string.IsNullOrWhiteSpace(dir)) fail("training.data_dir", "data_dir is empty; leave it out to search the usual places");
     }
 
