@@ -35,6 +35,10 @@ public static class CompressCommand
         {
             Description = "Training images held out for validation, on which every choice is made: a fraction (0.1), a percentage (10%) or a count (5000). Default 10%.",
         };
+        var equalEpochs = new Option<bool>("--equal-epoch-baseline")
+        {
+            Description = "Also train a dense model for as many epochs as the compressed one received in total, and measure the accuracy drop against it.",
+        };
         var checkpoint = new Option<string?>("--baseline") { Description = "Load this baseline checkpoint instead of training one." };
         var offline = new Option<bool>("--offline") { Description = "Never download the data set; fail if it is not on disk." };
         var output = new Option<string>("--out") { Description = "Where to write the compressed model (.fqz).", DefaultValueFactory = _ => "model.fqz" };
@@ -43,7 +47,7 @@ public static class CompressCommand
         var command = new Command("compress", "Train (or load) a baseline, prune it, quantize it with focused quantization, fine-tune, encode and evaluate.")
         {
             model, dataset, dataDir, bits, wsep, overflow, sparsity, pruneAlpha, baselineEpochs, pruneEpochs, scheduleScale,
-            lr, fineTuneLr, batchSize, seed, coding, trainLimit, testLimit, validation, checkpoint, offline, output, report,
+            lr, fineTuneLr, batchSize, seed, coding, trainLimit, testLimit, validation, equalEpochs, checkpoint, offline, output, report,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -70,6 +74,7 @@ public static class CompressCommand
                 Validation = parse.GetValue(validation) is { } split ? ValidationSplit.Parse(split) : null,
                 BaselineCheckpoint = parse.GetValue(checkpoint),
                 AllowDownload = !parse.GetValue(offline),
+                EqualEpochBaseline = parse.GetValue(equalEpochs),
             };
             return await RunAsync(options, parse.GetValue(output)!, parse.GetValue(report), cancellationToken);
         });

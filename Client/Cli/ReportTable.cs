@@ -13,14 +13,25 @@ public static class ReportTable
         var summary = new Table().Title($"{report.Model} on {report.Dataset}, {report.Bits}-bit focused quantization")
             .AddColumns("stage", "val top-1 %", "test top-1 %", "test top-5 %", "sparsity %", "size", "CR");
         var dense = report.DenseBytes;
-        summary.AddRow("dense", Pct(v?.Top1Dense), Pct(report.Top1Dense), Pct(report.Top5Dense), "0.00", Bytes(dense), "1.00x");
+        summary.AddRow(report.DenseEpochs > 0 ? $"dense ({report.DenseEpochs} epochs)" : "dense", Pct(v?.Top1Dense), Pct(report.Top1Dense), Pct(report.Top5Dense), "0.00", Bytes(dense), "1.00x");
+        if (report.EqualEpochDense is { } fair)
+            summary.AddRow($"dense ({fair.Epochs} epochs, as long as the compressed)", Pct(fair.ValidationTop1), Pct(fair.Top1), Pct(fair.Top5), "0.00", Bytes(dense), "1.00x");
         summary.AddRow("pruned", Pct(v?.Top1Pruned), Pct(report.Top1Pruned), Pct(report.Top5Pruned), Pct(report.Sparsity * 100), "-", "-");
         summary.AddRow($"quantized ({report.Coding})", Pct(v?.Top1Compressed), Pct(report.Top1Compressed), Pct(report.Top5Compressed), Pct(report.Sparsity * 100),
             Bytes(report.CompressedBytes), $"{report.CompressionRatio:F2}x");
         summary.AddRow("quantized (paper coding)", Pct(v?.Top1Compressed), Pct(report.Top1Compressed), Pct(report.Top5Compressed), Pct(report.Sparsity * 100),
             Bytes(report.PaperCodingBytes), $"{report.PaperCodingCompressionRatio:F2}x");
+        var notes = new List<string>();
         if (v is not null)
-            summary.Caption($"validation: {v.Images:N0} images ({v.Split}) held out of the training images, on which choices are made; test figures are only reported");
+            notes.Add($"validation: {v.Images:N0} images ({v.Split}) held out of the training images, on which choices are made; test figures are only reported");
+        if (report.TotalEpochs > 0)
+        {
+            var reference = report.EqualEpochDense is { } equal
+                ? $"test top-1 drop {equal.Top1 - report.Top1Compressed:+0.00;-0.00;0.00} points against the dense model trained as long ({equal.Epochs} epochs)"
+                : $"test top-1 drop {report.Top1Dense - report.Top1Compressed:+0.00;-0.00;0.00} points against a dense model trained {report.DenseEpochs} epochs (use --equal-epoch-baseline for one trained as long)";
+            notes.Add($"the compressed model received {report.TotalEpochs} epochs in total (baseline + pruning + fine-tuning); {reference}");
+        }
+        if (notes.Count > 0) summary.Caption(string.Join("\n", notes));
         console.Write(summary);
         console.Write(LayerTable(report.Layers));
     }

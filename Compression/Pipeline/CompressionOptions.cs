@@ -67,6 +67,12 @@ public sealed record CompressionOptions
     /// <summary>Entropy coding of the .fqz file. Default ContextArithmetic; the paper's Huffman is always reported too.</summary>
     public CodingMode Coding { get; init; } = CodingMode.ContextArithmetic;
 
+    /// <summary>
+    /// Also train a dense model for as many epochs as the compressed one received in total (baseline + pruning +
+    /// fine-tuning), so that the accuracy drop is measured against a fair baseline; default false.
+    /// </summary>
+    public bool EqualEpochBaseline { get; init; }
+
     /// <summary>Training images held out for validation, on which choices are made (null: 10 %).</summary>
     public Data.ValidationSplit? Validation { get; init; }
 

@@ -48,7 +48,24 @@ public sealed class CompressionPipeline(CompressionOptions options)
 
             var report = TrialStage.Run(trial, store, outputPath, progress, cancellationToken);
             foreach (var (stage, time) in report.StageSeconds) seconds[stage] = time;
-            return report with { StageSeconds = seconds, Options = options };
+            var totalEpochs = options.BaselineEpochs + options.PruneEpochs + report.FineTuneEpochs.Count;
+            EqualEpochDense? fair = null;
+            if (options.EqualEpochBaseline && options.BaselineCheckpoint is null)
+            {
+                // The same recipe as the baseline, run for every epoch the compressed model received: the drop is then
+                // not flattered by a dense model that simply trained less.
+                var equal = baseline with { Epochs = totalEpochs };
+                BaselineStage.Ensure(equal, store, new EqualEpochProgress(progress), cancellationToken);
+                var equalTest = BaselineStage.Evaluation(equal, store, cancellationToken);
+                var equalValidation = BaselineStage.ValidationEvaluation(equal, store, cancellationToken);
+                fair = new EqualEpochDense(totalEpochs, equalTest.Top1Percent, equalTest.Top5Percent, equalValidation.Top1Percent);
+                seconds["equal-epoch baseline"] = Lap(clock);
+            }
+            return report with
+            {
+                StageSeconds = seconds, Options = options, DenseEpochs = options.BaselineCheckpoint is null ? options.BaselineEpochs : 0,
+                TotalEpochs = totalEpochs, EqualEpochDense = fair,
+            };
         }, cancellationToken);
     }
 
@@ -66,5 +83,12 @@ public sealed class CompressionPipeline(CompressionOptions options)
         var elapsed = clock.Elapsed.TotalSeconds;
         clock.Restart();
         return Math.Round(elapsed, 2);
+    }
+
+    /// <summary>Shows the equal-epoch baseline's training as its own stage.</summary>
+    private sealed class EqualEpochProgress(IProgress<PipelineProgress> inner) : IProgress<PipelineProgress>
+    {
+        public void Report(PipelineProgress value) =>
+            inner.Report(value with { Stage = value.Stage == PipelineStage.Baseline ? "dense (equal epochs)" : value.Stage });
     }
 }

@@ -35,6 +35,15 @@ public sealed record CompressionReport
     /// test figures above are only reported). Null in reports written before validation splits existed.
     /// </summary>
     public ValidationFigures? Validation { get; init; }
+
+    /// <summary>Epochs the dense baseline was trained for (the "dense" row).</summary>
+    public int DenseEpochs { get; init; }
+
+    /// <summary>Epochs the compressed model received in total: baseline + pruning + fine-tuning.</summary>
+    public int TotalEpochs { get; init; }
+
+    /// <summary>A dense model trained for <see cref="TotalEpochs"/> epochs, when asked for: the fair reference of the accuracy drop.</summary>
+    public EqualEpochDense? EqualEpochDense { get; init; }
     public required IReadOnlyList<LayerReport> Layers { get; init; }
 
     /// <summary>Wall-clock seconds of each stage, by stage name.</summary>
@@ -56,3 +65,10 @@ public sealed record CompressionReport
 /// <param name="Top5Compressed">Top-5 of the model decoded from the .fqz file.</param>
 public sealed record ValidationFigures(
     string Split, int Images, double Top1Dense, double Top5Dense, double Top1Pruned, double Top5Pruned, double Top1Compressed, double Top5Compressed);
+
+/// <summary>A dense model trained as long as the compressed one was in total, evaluated like it.</summary>
+/// <param name="Epochs">Its training epochs.</param>
+/// <param name="Top1">Top-1 (percent) on the test images.</param>
+/// <param name="Top5">Top-5 (percent) on the test images.</param>
+/// <param name="ValidationTop1">Top-1 (percent) on the validation images.</param>
+public sealed record EqualEpochDense(int Epochs, double Top1, double Top5, double ValidationTop1);

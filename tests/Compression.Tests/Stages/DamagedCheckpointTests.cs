@@ -91,8 +91,12 @@ public sealed class DamagedCheckpointTests(StageFixture fixture)
         Assert.Contains(progress.Reports, r => r.Stage == PipelineStage.Baseline && r.Detail.Contains("reusing"));
         Assert.Contains(progress.Reports, r => r.Stage == PipelineStage.Prune && r.Detail.StartsWith("epoch", StringComparison.Ordinal));
         Assert.Contains(StageNames.Masks(id), Assert.Single(_warnings));
-        // Its evaluation goes too: it measured the files set aside, not the ones made again.
-        Assert.Equal(new[] { StageNames.Checkpoint(id), StageNames.Manifest(id), StageNames.Masks(id), StageNames.Evaluation(id, 100) }.Order(),
+        // Its evaluations (test and validation) go too: they measured the files set aside, not the ones made again.
+        Assert.Equal(new[]
+            {
+                StageNames.Checkpoint(id), StageNames.Manifest(id), StageNames.Masks(id), StageNames.Evaluation(id, 100),
+                StageNames.ValidationEvaluation(id, prune.Baseline.EffectiveValidation, prune.Baseline.TrainLimit),
+            }.Order(),
             SetAside(store).Order());
         using var loaded = StageCheckpoint.Load(store, id);
         Assert.NotNull(loaded.Masks);
