@@ -14,8 +14,9 @@ public static class MixedPrecision
 
     /// <summary>
     /// The widths of least summed distortion whose coded bits are at most <paramref name="budgetBitsPerWeight"/> times
-    /// the layers' total weights. When even the smallest widths exceed the budget, every layer takes its smallest width
-    /// and the choice says so (<see cref="MixedPrecisionChoice.WithinBudget"/> false).
+    /// the layers' total weights. When even the cheapest widths exceed the budget, every layer takes its cheapest width
+    /// and the choice says so (<see cref="MixedPrecisionChoice.WithinBudget"/> false); callers that must meet the budget
+    /// refuse such a choice. A cost that is not a finite number is refused.
     /// </summary>
     public static MixedPrecisionChoice Choose(
         IReadOnlyList<LayerSearchResult> layers, double budgetBitsPerWeight, MixedPrecisionDistortion distortion = MixedPrecisionDistortion.Top1Drop)
@@ -31,13 +32,24 @@ public static class MixedPrecision
         long totalWeights = layers.Sum(l => l.Weights);
         var budget = (long)Math.Floor(budgetBitsPerWeight * totalWeights);
         var costs = layers.Select(l => l.Points.Select(p => Cost(l, p, totalWeights, distortion)).ToArray()).ToArray();
-
-        if (layers.Sum(l => l.Points.Min(p => p.CodedBits)) > budget)
+        // A NaN cost never compares smaller, so the frontier would keep only the cheapest widths whatever the budget.
+        for (var k = 0; k < layers.Count; k++)
+        for (var p = 0; p < costs[k].Length; p++)
         {
-            var smallest = layers.Select(l => l.Points.Select((p, i) => (p, i)).MinBy(x => x.p.Bits).i).ToArray();
-            long smallestBits = layers.Select((l, k) => l.Points[smallest[k]].CodedBits).Sum();
-            return Result(layers, smallest, costs, budget, withinBudget: false, string.Create(CultureInfo.InvariantCulture,
-                $"Even the smallest widths take {(double)smallestBits / totalWeights:F3} bits per weight, over the budget of {budgetBitsPerWeight:G4}: every layer takes its smallest width."));
+            if (double.IsFinite(costs[k][p])) continue;
+            var point = layers[k].Points[p];
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Layer '{layers[k].Layer}' at {point.Bits} bits has a distortion of {costs[k][p]} (top-1 {point.Top1}, reference top-1 {layers[k].Top1Reference}, relative error {point.RelativeError}): every measurement must be a finite number."));
+        }
+
+        // The cheapest point of each layer: the least any choice can take.
+        var cheapest = layers.Select(l => l.Points.Select((p, i) => (p, i)).MinBy(x => (x.p.CodedBits, x.p.Bits)).i).ToArray();
+        long cheapestBits = layers.Select((l, k) => l.Points[cheapest[k]].CodedBits).Sum();
+        var smallestBitsPerWeight = (double)cheapestBits / totalWeights;
+        if (cheapestBits > budget)
+        {
+            return Result(layers, cheapest, costs, budget, smallestBitsPerWeight, withinBudget: false, string.Create(CultureInfo.InvariantCulture,
+                $"Even the cheapest widths take {smallestBitsPerWeight:F3} bits per weight, over the budget of {budgetBitsPerWeight:G4}: every layer takes its cheapest width."));
         }
 
         // frontiers[k]: partial choices of layers 0..k, by rising bits with falling distortion.
@@ -75,7 +87,7 @@ public static class MixedPrecision
             index = state.Parent;
         }
         var how = distortion == MixedPrecisionDistortion.Top1Drop ? "summed top-1 drop" : "weight-weighted relative error";
-        return Result(layers, choice, costs, budget, withinBudget: true,
+        return Result(layers, choice, costs, budget, smallestBitsPerWeight, withinBudget: true,
             $"Least {how} within the budget, by dynamic programming over layers{(thinned ? " (frontier thinned: near-optimal)" : "")}.");
     }
 
@@ -88,7 +100,8 @@ public static class MixedPrecision
             _ => throw new ArgumentOutOfRangeException(nameof(distortion), distortion, "Unknown distortion."),
         };
 
-    private static MixedPrecisionChoice Result(IReadOnlyList<LayerSearchResult> layers, int[] choice, double[][] costs, long budget, bool withinBudget, string explanation)
+    private static MixedPrecisionChoice Result(
+        IReadOnlyList<LayerSearchResult> layers, int[] choice, double[][] costs, long budget, double smallestBitsPerWeight, bool withinBudget, string explanation)
     {
         var bits = new Dictionary<string, int>(StringComparer.Ordinal);
         long coded = 0;
@@ -100,7 +113,7 @@ public static class MixedPrecision
             coded += point.CodedBits;
             sum += costs[k][choice[k]];
         }
-        return new MixedPrecisionChoice(bits, coded, budget, sum, withinBudget, explanation);
+        return new MixedPrecisionChoice(bits, coded, budget, sum, withinBudget, explanation, smallestBitsPerWeight);
     }
 
     private static State[] ParetoFrontier(List<State> candidates)

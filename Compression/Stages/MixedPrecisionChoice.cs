@@ -2,7 +2,8 @@ namespace FocusedQuantization.Compression.Stages;
 
 /// <summary>
 /// A width for every layer, the coded bits they add up to, the budget in bits, the summed distortion, whether the
-/// budget is met, and a sentence saying how the choice was made.
+/// budget is met, a sentence saying how the choice was made, and the coded bits per weight with every layer at its
+/// cheapest point (the least any budget must allow).
 /// </summary>
 public sealed record MixedPrecisionChoice(
     IReadOnlyDictionary<string, int> BitsPerLayer,
@@ -10,4 +11,5 @@ public sealed record MixedPrecisionChoice(
     long BudgetBits,
     double Distortion,
     bool WithinBudget,
-    string Explanation);
+    string Explanation,
+    double SmallestBitsPerWeight);

@@ -47,13 +47,17 @@ public sealed record LayerPoint(
     [property: Id(4)] double RelativeError,
     [property: Id(5)] double Top1);
 
-/// <summary>A layer's rate-distortion points, and the silo that computed them.</summary>
+/// <summary>
+/// A layer's rate-distortion points, top-1 (percent) of the unquantized checkpoint on the same images (each point's
+/// drop is measured from it, so the width choice needs it), and the silo that computed them.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("fq.LayerSearchAnswer")]
 public sealed record LayerSearchAnswer(
     [property: Id(0)] string Layer,
     [property: Id(1)] long Weights,
     [property: Id(2)] double Separation,
     [property: Id(3)] IReadOnlyList<LayerPoint> Points,
+    [property: Id(5)] double Top1Reference,
     [property: Id(4)] string Silo);
 
 /// <summary>Owns a baseline and its pruned checkpoints: each is trained once, whoever asks and however often.</summary>

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using FocusedQuantization.Compression.Models;
 using FocusedQuantization.Compression.Pipeline;
+using FocusedQuantization.Compression.Quantization;
 using FocusedQuantization.Compression.Stages;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Telemetry;
@@ -57,9 +59,7 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
                     TrainLimit: request.Training.TrainLimit, Validation: ValidationOf(request.Training)), _store, token);
                 counters.LayerSearched();
                 FqMetrics.LayerSearches.Add(1);
-                return new LayerSearchAnswer(result.Layer, result.Weights, result.Separation,
-                    result.Points.Select(p => new LayerPoint(p.Bits, p.Mode.ToString().ToLowerInvariant(), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
-                    silo);
+                return ToAnswer(result, silo);
             }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Mode, string.Join(",", answer.Points.Select(p => p.Mode).Distinct())));
 
     /// <summary>The quantizable layers of a model, in order.</summary>
@@ -69,14 +69,32 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
         return ModelZoo.QuantizableParameters(module);
     }
 
-    /// <summary>Each layer's width under a budget of coded bits per weight, from the layers' search answers.</summary>
+    /// <summary>
+    /// Each layer's width under a budget of coded bits per weight, from the layers' search answers: the choice
+    /// <see cref="MixedPrecision.Choose"/> makes in process. A budget that even the cheapest widths exceed is refused
+    /// (ArgumentException: the trial fails on bad input) rather than quietly overspent.
+    /// </summary>
     public IReadOnlyDictionary<string, int> ChooseBits(IReadOnlyList<LayerSearchAnswer> answers, double budgetBitsPerWeight)
     {
-        var results = answers.Select(a => new LayerSearchResult(a.Layer, a.Weights, a.Separation,
-            a.Points.Select(p => new LayerSearchPoint(p.Bits, Enum.Parse<Compression.Quantization.QuantizationMode>(p.Mode, ignoreCase: true), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
-            Top1Reference: double.NaN)).ToArray();
-        return MixedPrecision.Choose(results, budgetBitsPerWeight).BitsPerLayer;
+        ArgumentNullException.ThrowIfNull(answers);
+        var choice = MixedPrecision.Choose(answers.Select(ToResult).ToArray(), budgetBitsPerWeight);
+        if (!choice.WithinBudget)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"budget_bits_per_weight {budgetBitsPerWeight:G4} cannot be met: even the cheapest candidate width of every layer takes {choice.SmallestBitsPerWeight:F4} bits per weight; the budget must be at least {Math.Ceiling(choice.SmallestBitsPerWeight * 1000) / 1000:F3}."));
+        return choice.BitsPerLayer;
     }
+
+    /// <summary>A layer search result as it crosses the grain boundary.</summary>
+    public static LayerSearchAnswer ToAnswer(LayerSearchResult result, string silo) => new(
+        result.Layer, result.Weights, result.Separation,
+        result.Points.Select(p => new LayerPoint(p.Bits, p.Mode.ToString().ToLowerInvariant(), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
+        result.Top1Reference, silo);
+
+    /// <summary>The layer search result an answer carries, for the width choice.</summary>
+    public static LayerSearchResult ToResult(LayerSearchAnswer answer) => new(
+        answer.Layer, answer.Weights, answer.Separation,
+        answer.Points.Select(p => new LayerSearchPoint(p.Bits, Enum.Parse<QuantizationMode>(p.Mode, ignoreCase: true), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
+        answer.Top1Reference);
 
     /// <summary>Fine-tunes, encodes and evaluates a trial; the .fqz goes to the model folder under the trial's id.</summary>
     public Task<TrialResult> RunTrialAsync(

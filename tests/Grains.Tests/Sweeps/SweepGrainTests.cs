@@ -19,7 +19,7 @@ public sealed class SweepGrainTests(SweepClusterFixture fixture)
         var baselinesBefore = fixture.Counters.BaselinesTrained;
 
         var launched = await sweep.Launch(SmallSweep("spread", concurrency: 4, [0.8, 0.9], [4, 5]));
-        var status = await WaitUntilAsync(sweep, s => s.State != SweepState.Running, TimeSpan.FromMinutes(4));
+        var status = await SweepWaiting.UntilAsync(sweep, s => s.State != SweepState.Running, TimeSpan.FromMinutes(4));
 
         Assert.Equal(4, launched.Trials.Count);
         Assert.Equal(SweepState.Completed, status.State);
@@ -44,7 +44,7 @@ public sealed class SweepGrainTests(SweepClusterFixture fixture)
     {
         var sweep = fixture.Cluster.Client.GetGrain<ISweepGrain>("cancel-" + Guid.NewGuid().ToString("N")[..8]);
         await sweep.Launch(SmallSweep("cancel", concurrency: 1, [0.5, 0.6, 0.7, 0.8], [5]));
-        await WaitUntilAsync(sweep, s => s.Trials.Any(t => t.State == TrialState.Running), TimeSpan.FromMinutes(1));
+        await SweepWaiting.UntilAsync(sweep, s => s.Trials.Any(t => t.State == TrialState.Running), TimeSpan.FromMinutes(1));
 
         await sweep.Cancel();
 
@@ -63,25 +63,5 @@ public sealed class SweepGrainTests(SweepClusterFixture fixture)
         foreach (var layer in await fixture.Cluster.Client.GetGrain<ITrialGrain>(trial.TrialId).GetLayerSilos())
             silos.Add(layer);
         return silos;
-    }
-
-    private static async Task<SweepStatus> WaitUntilAsync(ISweepGrain sweep, Func<SweepStatus, bool> condition, TimeSpan timeout)
-    {
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cancellation.CancelAfter(timeout);
-        while (true)
-        {
-            var status = await sweep.GetStatus();
-            if (condition(status)) return status;
-            try
-            {
-                await Task.Delay(200, cancellation.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                var states = string.Join(", ", status.Trials.Select(t => $"{t.TrialId}={t.State}/{t.Stage}/{t.Error}"));
-                throw new TimeoutException($"The sweep did not reach the condition in {timeout}: {status.State}; {states}");
-            }
-        }
     }
 }
