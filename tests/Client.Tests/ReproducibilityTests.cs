@@ -49,7 +49,7 @@ public sealed class ReproducibilityTests : IDisposable
         Assert.True(result.ExitCode == 0, $"fq sweep launch exited {result.ExitCode}: {result.Error}");
         Assert.DoesNotContain("failed", result.Output, StringComparison.OrdinalIgnoreCase);
         return Directory.GetFiles(Path.Combine(home, "models"), "*.fqz")
-            .ToDictionary(Path.GetFileName, f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))))!;
+            .ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
     }
 
     private static string RepositoryRoot()
