@@ -13,6 +13,8 @@ public static class GrainsServiceCollectionExtensions
         if (configure is not null) options.Configure(configure);
         services.TryAddSingleton<StageCounters>();
         services.AddSingleton<WorkerPool>();
+        // A hosted service too, so that stopping the host cancels and awaits running torch work before the process exits.
+        services.AddHostedService(provider => provider.GetRequiredService<WorkerPool>());
         services.TryAddSingleton<IStageRunner, StageRunner>();
         return services;
     }

@@ -21,6 +21,7 @@ namespace FocusedQuantization.Grains.Sweeps;
 public sealed class TrialGrain(
     [PersistentState("trial")] IPersistentState<TrialGrainState> state,
     IStageRunner stages,
+    WorkerPool workers,
     ILocalSiloDetails silo,
     ILogger<TrialGrain> logger) : Grain, ITrialGrain
 {
@@ -107,6 +108,12 @@ public sealed class TrialGrain(
         {
             // Cancelled by the sweep, or the activation is going away (then a new one resumes the trial).
             if (state.State.State != TrialState.Cancelled) return;
+        }
+        catch (Exception) when (workers.IsStopping)
+        {
+            // This silo is shutting down and cut the work short: not the trial's failure. It stays Running and the
+            // sweep's next tick, here or on another silo, starts it again.
+            return;
         }
         catch (Exception ex) when (IsSiloLoss(ex))
         {
