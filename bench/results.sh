@@ -4,6 +4,8 @@
 #   bench/results.sh [all | table | wsep | sweeps | write]...      (default: all)
 # table  - Table 1 of the paper for LeNet-300-100 and LeNet-5 on the full Fashion-MNIST: fq compress at 5 and 7 bits
 #          (both coding modes are in each report). About 25 min on 2 idle cores.
+# trust  - LeNet-5 at 5 bits on the full data with the equal-epoch dense baseline (each fine-tuning variant), and
+#          the quickstart's reproducibility (twice, serial, beside a spinning core). About 30 min.
 # wsep   - top-1 against w_sep 1.0..3.5 for 3 seeds (LeNet-5, 6k/2k images): three sweeps. About 10 min.
 # sweeps - examples/quickstart.yaml on the embedded default, then on 1-, 2- and 3-silo Redis clusters on this machine.
 # write  - docs/RESULTS.md and its plots from docs/results-data/.
@@ -38,6 +40,43 @@ table() {
         --out "$work/$model-$bits.fqz" --report "$data/table/$model-$bits.json" </dev/null
       printf '{"seconds": %s}\n' "$(elapsed "$start")" > "$data/table/$model-$bits.time.json"
     done
+  done
+}
+
+trust() {
+  # The runs behind the README's claims: LeNet-5 at 5 bits on the full data, chosen on validation, reported on test,
+  # against a dense model trained as long; each fine-tuning variant. Then the quickstart's reproducibility.
+  mkdir -p "$data/trust"
+  export XDG_CACHE_HOME="$work/trust-cache"
+  rm -f "$data/trust/"*.json
+  : > "$data/trust/commands.txt"
+  local variant args
+  for variant in ${TRUST_VARIANTS:-ste inq}; do
+    args=(compress --model lenet5 --dataset fashion-mnist --bits 5 --seed 1 --equal-epoch-baseline --fine-tune "$variant")
+    echo "./fq ${args[*]}" >> "$data/trust/commands.txt"
+    echo "results: ${args[*]}" >&2
+    "$fq" "${args[@]}" --offline --out "$work/trust-$variant.fqz" --report "$data/trust/lenet5-5bit-$variant.json" </dev/null
+  done
+  local run home hashes="$data/trust/quickstart-hashes.txt" spec="$work/quickstart-serial.yaml"
+  : > "$hashes"
+  sed 's/^concurrency: .*/concurrency: 1/' examples/quickstart.yaml > "$spec"
+  for run in twice-1 twice-2 serial hog; do
+    home="$work/quickstart-$run"
+    rm -rf "$home"
+    echo "results: quickstart ($run)" >&2
+    local hog_pid=""
+    if [[ "$run" == hog ]]; then (while :; do :; done) & hog_pid=$!; fi
+    if [[ "$run" == serial ]]; then
+      FQ_HOME="$home" "$fq" sweep launch "$spec" --id quickstart </dev/null > "$work/quickstart-$run.log" 2>&1
+    else
+      FQ_HOME="$home" "$fq" sweep launch examples/quickstart.yaml --id quickstart </dev/null > "$work/quickstart-$run.log" 2>&1
+    fi
+    [[ -n "$hog_pid" ]] && kill "$hog_pid"
+    {
+      echo "$run:"
+      (cd "$home/models" && sha256sum *.fqz | cut -c1-16,65-)
+      grep -E 'completed on|failed' "$work/quickstart-$run.log" | sed -E 's/^\[[0-9:]+\] //; s/ on S[^:]*:[0-9]+:[0-9]+//' | sort
+    } >> "$hashes"
   done
 }
 
@@ -89,11 +128,11 @@ write() {
 }
 
 parts=("$@")
-[[ ${#parts[@]} -eq 0 || "${parts[0]}" == all ]] && parts=(table wsep sweeps write)
+[[ ${#parts[@]} -eq 0 || "${parts[0]}" == all ]] && parts=(trust table wsep sweeps write)
 for part in "${parts[@]}"; do
   case "$part" in
-    table|wsep|sweeps) machine; "$part" ;;
+    trust|table|wsep|sweeps) machine; "$part" ;;
     write) "$part" ;;
-    *) echo "results.sh: unknown part '$part' (all, table, wsep, sweeps, write)" >&2; exit 2 ;;
+    *) echo "results.sh: unknown part '$part' (all, trust, table, wsep, sweeps, write)" >&2; exit 2 ;;
   esac
 done
