@@ -20,6 +20,9 @@ public static class ReportTable
             Bytes(report.PaperCodingBytes), $"{report.PaperCodingCompressionRatio:F2}x");
         console.Write(summary);
         console.Write(LayerTable(report.Layers));
+        // The run reached a result only after rolling epochs back: say so next to the numbers it produced.
+        foreach (var recovery in report.Recoveries)
+            console.MarkupLineInterpolated($"[yellow]recovered[/] {recovery.Stage} {recovery.Describe()}");
     }
 
     /// <summary>The per-layer breakdown, shared with `fq inspect`.</summary>

@@ -16,6 +16,12 @@ public sealed record TrialResult(
 {
     /// <summary>Loss and training accuracy of each fine-tuning epoch, in order; empty when none were recorded.</summary>
     [Id(10)] public IReadOnlyList<EpochOutcome> FineTuneEpochs { get; init; } = [];
+
+    /// <summary>
+    /// Divergences the trial recovered from (an epoch rolled back and retried at half its learning rate), one line
+    /// each, e.g. "quantize (fine-tune): epoch 3 diverged (loss NaN, batch 5); restored epoch start, retrying at lr 0.001".
+    /// </summary>
+    [Id(11)] public IReadOnlyList<string> Recoveries { get; init; } = [];
 }
 
 /// <summary>One layer of a trial's compressed model.</summary>
