@@ -175,23 +175,17 @@ public static class TrialStage
         });
         var epochProgress = new EpochProgress(PipelineStage.Quantize, tuner.Epochs.Count, progress);
         var recovery = new DivergenceRecovery(PipelineStage.Quantize, tuner.Epochs.Count, progress);
-        try
+        foreach (var epoch in tuner.Epochs)
         {
-            foreach (var epoch in tuner.Epochs)
+            epochs.Add(recovery.RunEpoch(trainer, hooks, epoch.LearningRate, rate =>
             {
-                epochs.Add(recovery.RunEpoch(trainer, hooks, epoch.LearningRate, rate =>
-                {
-                    trainer.LearningRate = rate;
-                    // The weights' rate and alpha's rate are cut together, and restored for the next epoch.
-                    tuner.LearningRateScale = rate / epoch.LearningRate;
-                    return trainer.TrainEpoch(train, hooks, epochProgress, cancellationToken);
-                }));
-            }
+                trainer.LearningRate = rate;
+                // The weights' rate and alpha's rate are cut together, and restored for the next epoch.
+                tuner.LearningRateScale = rate / epoch.LearningRate;
+                return trainer.TrainEpoch(train, hooks, epochProgress, cancellationToken);
+            }));
         }
-        finally
-        {
-            recoveries.AddRange(recovery.Recoveries);
-        }
+        recoveries.AddRange(recovery.Recoveries);
         return tuner;
     }
 
