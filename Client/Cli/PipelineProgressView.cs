@@ -20,6 +20,8 @@ public static class PipelineProgressView
                 var tasks = new Dictionary<string, ProgressTask>();
                 var progress = new SynchronousProgress<PipelineProgress>(p =>
                 {
+                    // A notice (a recovery from divergence) stays on screen above the bars instead of being overwritten.
+                    if (p.Notice) AnsiConsole.MarkupLineInterpolated($"[yellow]{p.Stage}[/] {p.Detail}");
                     if (!tasks.TryGetValue(p.Stage, out var task))
                     {
                         foreach (var earlier in tasks.Values) Finish(earlier);
@@ -43,7 +45,7 @@ public static class PipelineProgressView
         task.StopTask();
     }
 
-    /// <summary>Prints a line when a stage starts and at every tenth of it, so redirected output stays short.</summary>
+    /// <summary>Prints a line when a stage starts, at every tenth of it and for every notice, so redirected output stays short.</summary>
     private sealed class LineProgress : IProgress<PipelineProgress>
     {
         private string? _stage;
@@ -52,7 +54,7 @@ public static class PipelineProgressView
         public void Report(PipelineProgress value)
         {
             var tenth = (int)Math.Floor(Math.Clamp(value.Fraction, 0, 1) * 10);
-            if (value.Stage == _stage && tenth == _lastTenth) return;
+            if (value.Stage == _stage && tenth == _lastTenth && !value.Notice) return;
             _stage = value.Stage;
             _lastTenth = tenth;
             Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {value.Stage,-9} {value.Fraction,4:P0}  {value.Detail}");

@@ -34,6 +34,9 @@ public static class ReportTable
         if (notes.Count > 0) summary.Caption(string.Join("\n", notes));
         console.Write(summary);
         console.Write(LayerTable(report.Layers));
+        // The run reached a result only after rolling epochs back: say so next to the numbers it produced.
+        foreach (var recovery in report.Recoveries)
+            console.MarkupLineInterpolated($"[yellow]recovered[/] {recovery.Stage} {recovery.Describe()}");
     }
 
     /// <summary>The per-layer breakdown, shared with `fq inspect`.</summary>

@@ -51,6 +51,12 @@ public sealed record CompressionReport
 
     /// <summary>Loss and accuracy of each fine-tuning epoch, in order (empty when the report did not fine-tune).</summary>
     public IReadOnlyList<EpochSummary> FineTuneEpochs { get; init; } = [];
+
+    /// <summary>
+    /// Divergences that were recovered from (the epoch rolled back and retried at half its learning rate), in the
+    /// order they happened: the baseline's and the pruning's (from their checkpoints) and then the fine-tuning's.
+    /// </summary>
+    public IReadOnlyList<TrainingRecovery> Recoveries { get; init; } = [];
     public required CompressionOptions Options { get; init; }
 }
 

@@ -9,7 +9,7 @@ namespace FocusedQuantization.Compression.Retraining;
 /// gradient updates the dense weights (straight-through estimator); the per-layer scale alpha is learned; the
 /// mixture, component assignments and bias are re-estimated on the epochs the schedule marks. Pruned weights stay zero.
 /// </summary>
-public sealed class FocusedFineTuner : ITrainingHooks
+public sealed class FocusedFineTuner : IRestorableHooks
 {
     private readonly IReadOnlyList<FocusedLayer> _layers;
     private readonly IReadOnlyList<FineTuneEpoch> _epochs;
@@ -47,6 +47,28 @@ public sealed class FocusedFineTuner : ITrainingHooks
     /// <summary>The layers, with their current plan and learned scale.</summary>
     public IReadOnlyList<FocusedLayer> Layers => _layers;
 
+    /// <summary>
+    /// Multiplies the schedule's learning rate of alpha; default 1. A retried epoch sets it to the factor its trainer's
+    /// rate was cut by, so that alpha and the weights slow down together.
+    /// </summary>
+    public double LearningRateScale
+    {
+        get;
+        set => field = value > 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The scale must be positive and finite.");
+    } = 1.0;
+
+    /// <inheritdoc />
+    public Action SaveState()
+    {
+        var current = _current;
+        var layers = _layers.Select(l => l.SaveState()).ToArray();
+        return () =>
+        {
+            _current = current;
+            foreach (var restore in layers) restore();
+        };
+    }
+
     /// <inheritdoc />
     public void OnEpochStart(int epoch)
     {
@@ -54,6 +76,7 @@ public sealed class FocusedFineTuner : ITrainingHooks
         foreach (var layer in _layers)
         {
             layer.Weight.CaptureDense();
+            layer.ThrowIfDenseNonFinite();
             if (_current.Reestimate) layer.Reestimate();
             if (_current.StartsStep) layer.GrowQuantizedSet(_current.QuantizedFraction);
         }
@@ -75,7 +98,7 @@ public sealed class FocusedFineTuner : ITrainingHooks
     {
         foreach (var layer in _layers)
         {
-            layer.ApplyGradient(_current.LearningRate);
+            layer.ApplyGradient(_current.LearningRate * LearningRateScale);
             layer.Weight.RestoreDense();
         }
     }

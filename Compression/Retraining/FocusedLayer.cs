@@ -1,4 +1,5 @@
 using FocusedQuantization.Compression.Quantization;
+using FocusedQuantization.Compression.Training;
 
 namespace FocusedQuantization.Compression.Retraining;
 
@@ -25,6 +26,7 @@ public sealed class FocusedLayer
         _errors = new float[weight.Count];
         _candidates = new int[weight.Count];
         Symbols = new int[weight.Count];
+        ThrowIfDenseNonFinite();
         _plan = Plan();
     }
 
@@ -54,9 +56,33 @@ public sealed class FocusedLayer
     /// <summary>Number of weights currently in the quantized set.</summary>
     public int QuantizedCount { get; private set; }
 
+    /// <summary>
+    /// Throws <see cref="TrainingDivergedException"/> naming the layer when a dense weight is NaN or infinite; the
+    /// planner must never see one (it would refuse it as bad input).
+    /// </summary>
+    public void ThrowIfDenseNonFinite()
+    {
+        var index = NonFinite.IndexOf(Weight.Dense);
+        if (index >= 0)
+            throw new TrainingDivergedException($"weight {Weight.Name} {TrainingDivergedException.Describe(Weight.Dense[index])} at index {index}", Weight.Name);
+    }
+
+    /// <summary>Copies the layer's state (plan, quantized set, alpha) and returns the action that puts it back.</summary>
+    internal Action SaveState()
+    {
+        var (plan, levels, alpha, count, reestimations) = (_plan, _levels, Alpha, QuantizedCount, _reestimations);
+        var quantized = (bool[])_inQuantizedSet.Clone();
+        return () =>
+        {
+            (_plan, _levels, Alpha, QuantizedCount, _reestimations) = (plan, levels, alpha, count, reestimations);
+            quantized.CopyTo(_inQuantizedSet, 0);
+        };
+    }
+
     /// <summary>Re-fits the mixture, re-samples the component assignments and re-chooses the bias, keeping alpha.</summary>
     public void Reestimate()
     {
+        ThrowIfDenseNonFinite();
         _reestimations++;
         _plan = _plan.Reestimate(Weight.Dense, Mask, Alpha, _options.Seed + 104729 * _reestimations);
         _levels = [];
@@ -99,12 +125,15 @@ public sealed class FocusedLayer
 
     /// <summary>
     /// Learns alpha from the gradient of the quantized weights (dL/dalpha = sum of g * Q(w)), and zeroes the gradient
-    /// of pruned weights so that they stay pruned.
+    /// of pruned weights so that they stay pruned. A non-finite gradient of a kept weight, or a non-finite step of
+    /// alpha, throws <see cref="TrainingDivergedException"/> naming the layer (Math.Clamp would pass a NaN alpha on).
     /// </summary>
     public void ApplyGradient(double learningRate)
     {
         if (!Weight.TryCopyGradient(_gradient)) return;
         double alphaGradient = 0;
+        // A double sum of float gradients cannot overflow, so it is non-finite exactly when a kept gradient is.
+        double gradientSum = 0;
         for (var i = 0; i < _gradient.Length; i++)
         {
             if (!Mask[i])
@@ -112,13 +141,21 @@ public sealed class FocusedLayer
                 _gradient[i] = 0f;
                 continue;
             }
+            gradientSum += _gradient[i];
             if (_inQuantizedSet[i]) alphaGradient += _gradient[i] * _levels[Symbols[i]];
+        }
+        if (!double.IsFinite(gradientSum))
+        {
+            var index = NonFinite.IndexOf(_gradient);
+            throw new TrainingDivergedException($"gradient of {Weight.Name} {TrainingDivergedException.Describe(_gradient[index])} at index {index}", Weight.Name);
         }
         // As in learned step-size quantization, the scale's gradient is damped by 1/sqrt(n): it sums over every
         // quantized weight and would otherwise swamp the per-weight learning rate.
         if (QuantizedCount > 0)
         {
             var step = learningRate * alphaGradient / Math.Sqrt(QuantizedCount);
+            if (!double.IsFinite(step))
+                throw new TrainingDivergedException($"alpha of {Weight.Name} stepped by {TrainingDivergedException.Describe(step)}", Weight.Name);
             Alpha = (float)Math.Clamp(Alpha - step, 0.25, 4.0);
         }
         Weight.SetGradient(_gradient);

@@ -9,7 +9,7 @@ namespace FocusedQuantization.Compression.Retraining;
 /// reached gradually (cubic ramp over the first two thirds of training), which costs less accuracy than pruning
 /// at once; with a fixed DNS alpha the threshold is mean|W| + alpha std|W| throughout.
 /// </summary>
-public sealed class PruningRetrainer : ITrainingHooks
+public sealed class PruningRetrainer : IRestorableHooks
 {
     private readonly IReadOnlyList<ShadowedWeight> _weights;
     private readonly bool[][] _masks;
@@ -40,6 +40,16 @@ public sealed class PruningRetrainer : ITrainingHooks
 
     /// <summary>The current masks (true = kept), one per layer.</summary>
     public IReadOnlyList<bool[]> Masks => _masks;
+
+    /// <inheritdoc />
+    public Action SaveState()
+    {
+        var masks = _masks.Select(m => (bool[])m.Clone()).ToArray();
+        return () =>
+        {
+            for (var l = 0; l < _masks.Length; l++) masks[l].CopyTo(_masks[l], 0);
+        };
+    }
 
     /// <inheritdoc />
     public void BeforeForward(long step)

@@ -63,7 +63,8 @@ public static class BaselineStage
                 progress.Report(new PipelineProgress(PipelineStage.Baseline, 0, $"loading {path}"));
                 Checkpoint.Load(model, path);
             }
-            else if (spec.Epochs > 0)
+            IReadOnlyList<TrainingRecovery> recoveries = [];
+            if (spec.ImportPath is null && spec.Epochs > 0)
             {
                 var epochs = spec.Epochs;
                 using var trainer = new Trainer(model, new TrainerOptions
@@ -72,12 +73,24 @@ public static class BaselineStage
                     BatchSize = spec.BatchSize,
                     LearningRate = spec.LearningRate,
                     Seed = spec.Seed,
-                    // Cosine decay to a tenth: a short, well-behaved schedule for small baselines.
-                    LearningRateSchedule = epoch => spec.LearningRate * (0.55 + 0.45 * Math.Cos(Math.PI * epoch / epochs)),
+                    Stage = PipelineStage.Baseline,
                 });
-                trainer.Train(train, null, new EpochProgress(PipelineStage.Baseline, epochs, progress), cancellationToken);
+                var epochProgress = new EpochProgress(PipelineStage.Baseline, epochs, progress);
+                var recovery = new DivergenceRecovery(PipelineStage.Baseline, epochs, progress);
+                for (var epoch = 0; epoch < epochs; epoch++)
+                {
+                    // Cosine decay to a tenth: a short, well-behaved schedule for small baselines. Set per epoch here
+                    // rather than as the trainer's schedule, so that a retry can run the epoch at a lower rate.
+                    var scheduled = spec.LearningRate * (0.55 + 0.45 * Math.Cos(Math.PI * epoch / epochs));
+                    recovery.RunEpoch(trainer, null, scheduled, rate =>
+                    {
+                        trainer.LearningRate = rate;
+                        return trainer.TrainEpoch(train, null, epochProgress, cancellationToken);
+                    });
+                }
+                recoveries = recovery.Recoveries;
             }
-            Save(store, id, spec.Canonical, "baseline", modelName, DatasetCatalog.Describe(spec.Dataset).Name, shape, model, parent: null);
+            Save(store, id, spec.Canonical, "baseline", modelName, DatasetCatalog.Describe(spec.Dataset).Name, shape, model, parent: null, recoveries);
             return model;
         }
         catch
@@ -89,11 +102,12 @@ public static class BaselineStage
 
     /// <summary>
     /// Writes a stage checkpoint: the model state first, the manifest last (it marks the checkpoint complete), recording
-    /// the size and hash of the state and of <paramref name="writtenBefore"/> (files of the checkpoint already in the store).
+    /// the size and hash of the state and of <paramref name="writtenBefore"/> (files of the checkpoint already in the store),
+    /// and the divergences the stage recovered from.
     /// </summary>
     internal static void Save(
         CheckpointStore store, string id, string settings, string kind, string modelName, string dataset, ModelShape shape,
-        nn.Module<Tensor, Tensor> model, string? parent, params string[] writtenBefore)
+        nn.Module<Tensor, Tensor> model, string? parent, IReadOnlyList<TrainingRecovery> recoveries, params string[] writtenBefore)
     {
         store.Save(StageNames.Checkpoint(id), stream => Checkpoint.Save(model, stream));
         // Hashed as they are on disk, so what a later load compares against is what was actually stored.
@@ -101,7 +115,8 @@ public static class BaselineStage
         var named = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var layers = ModelZoo.QuantizableParameters(model);
         var manifest = new CheckpointManifest(
-            id, kind, modelName, dataset, StageCheckpoint.FormatShape(shape), layers, layers.Select(l => (int)named[l].numel()).ToArray(), parent, settings, files);
+            id, kind, modelName, dataset, StageCheckpoint.FormatShape(shape), layers, layers.Select(l => (int)named[l].numel()).ToArray(), parent, settings, files,
+            recoveries.Count > 0 ? recoveries : null);
         store.SaveText(StageNames.Manifest(id), JsonSerializer.Serialize(manifest, ReportJson.Options));
     }
 }

@@ -15,6 +15,7 @@ namespace FocusedQuantization.Compression.Stages;
 /// <param name="Parent">The checkpoint this one was made from; null for a baseline.</param>
 /// <param name="Settings">The canonical settings string the id was hashed from.</param>
 /// <param name="Files">The model state and masks files with their sizes and hashes; null in manifests written before they were recorded.</param>
+/// <param name="Recoveries">Divergences the stage recovered from while making the checkpoint; null in older manifests.</param>
 public sealed record CheckpointManifest(
     string Id,
     string Kind,
@@ -25,4 +26,5 @@ public sealed record CheckpointManifest(
     IReadOnlyList<int> LayerWeights,
     string? Parent,
     string Settings,
-    IReadOnlyList<CheckpointFile>? Files = null);
+    IReadOnlyList<CheckpointFile>? Files = null,
+    IReadOnlyList<FocusedQuantization.Compression.Training.TrainingRecovery>? Recoveries = null);

@@ -68,6 +68,7 @@ public static class PruneStage
             var pruner = spec.PruneAlpha is { } alpha
                 ? PruningRetrainer.WithAlpha(weights, alpha, totalSteps)
                 : PruningRetrainer.ToSparsity(weights, SparsityAllocation.Allocate(weights.Select(w => w.Count).ToArray(), spec.TargetSparsity!.Value), totalSteps);
+            IReadOnlyList<TrainingRecovery> recoveries = [];
             if (epochs > 0)
             {
                 var rate = baseline.LearningRate * 0.5;
@@ -77,16 +78,28 @@ public static class PruneStage
                     BatchSize = baseline.BatchSize,
                     LearningRate = rate,
                     Seed = spec.Seed + 1,
-                    LearningRateSchedule = epoch => rate * (0.55 + 0.45 * Math.Cos(Math.PI * epoch / epochs)),
+                    Stage = PipelineStage.Prune,
                 });
-                trainer.Train(train, pruner, new EpochProgress(PipelineStage.Prune, epochs, progress), cancellationToken);
+                var epochProgress = new EpochProgress(PipelineStage.Prune, epochs, progress);
+                var recovery = new DivergenceRecovery(PipelineStage.Prune, epochs, progress);
+                for (var epoch = 0; epoch < epochs; epoch++)
+                {
+                    // The cosine schedule is applied here rather than by the trainer, so that a retry can lower it.
+                    var scheduled = rate * (0.55 + 0.45 * Math.Cos(Math.PI * epoch / epochs));
+                    recovery.RunEpoch(trainer, pruner, scheduled, retryRate =>
+                    {
+                        trainer.LearningRate = retryRate;
+                        return trainer.TrainEpoch(train, pruner, epochProgress, cancellationToken);
+                    });
+                }
+                recoveries = recovery.Recoveries;
             }
             pruner.Finish();
             var masks = weights.Select((w, i) => (w.Name, pruner.Masks[i])).ToArray();
             store.Save(StageNames.Masks(id), stream => MaskFile.Write(stream, masks));
             var manifest = baselineCheckpoint.Manifest;
             BaselineStage.Save(store, id, spec.Canonical, "pruned", manifest.Model, manifest.Dataset,
-                StageCheckpoint.ParseShape(manifest.Shape), model, parent: baseline.Id, StageNames.Masks(id));
+                StageCheckpoint.ParseShape(manifest.Shape), model, parent: baseline.Id, recoveries, StageNames.Masks(id));
             return model;
         }
         catch

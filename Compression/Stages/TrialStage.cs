@@ -18,13 +18,32 @@ namespace FocusedQuantization.Compression.Stages;
 /// </summary>
 public static class TrialStage
 {
+    /// <summary>The stage name of fine-tuning in divergence messages and recoveries.</summary>
+    public const string FineTuneStage = "quantize (fine-tune)";
+
     /// <summary>
     /// Runs the trial and writes its compressed model to <paramref name="outputPath"/> atomically. Makes the pruned
     /// checkpoint (and its baseline) first when the store lacks them. Runs synchronously on the caller's thread on its
     /// own model, so trials may run concurrently; cancellation is observed between batches.
     /// </summary>
+    /// <remarks>
+    /// A fine-tuning epoch that diverges is rolled back and retried at half its learning rate (at most
+    /// <see cref="DivergenceRecovery.MaxRetries"/> times per trial, each recorded in the report's Recoveries); one that
+    /// still diverges throws <see cref="TrainingDivergedException"/>. A decoded model whose top-1 is below twice chance
+    /// throws <see cref="ModelCollapsedException"/> and its file is deleted: neither is ever a result.
+    /// </remarks>
     public static CompressionReport Run(
-        TrialSpec spec, CheckpointStore store, string outputPath, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
+        TrialSpec spec, CheckpointStore store, string outputPath, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Run(spec, store, outputPath, progress, fineTuneHooks: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="Run(TrialSpec, CheckpointStore, string, IProgress{PipelineProgress}?, CancellationToken)"/> with
+    /// hooks that <paramref name="fineTuneHooks"/> makes for the trial's model called after the fine-tuner's own (a seam
+    /// for tests that make training diverge); their state is not rolled back on a retry.
+    /// </summary>
+    internal static CompressionReport Run(
+        TrialSpec spec, CheckpointStore store, string outputPath, IProgress<PipelineProgress>? progress,
+        Func<nn.Module<Tensor, Tensor>, ITrainingHooks>? fineTuneHooks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(store);
@@ -52,7 +71,11 @@ public static class TrialStage
             throw new ArgumentException($"Bits are given for '{unknown}', which {manifest.Model} does not have. Its layers: {string.Join(", ", manifest.Layers)}.");
 
         var epochs = new List<EpochSummary>();
-        var tuner = FineTune(spec, model, checkpoint.Masks!, train, progress, epochs, cancellationToken);
+        // Recoveries of the baseline and pruning stages are kept in their manifests, as those checkpoints may be reused.
+        var recoveries = new List<TrainingRecovery>();
+        recoveries.AddRange(StageCheckpoint.ReadManifest(store, baseline.Id).Recoveries ?? []);
+        recoveries.AddRange(manifest.Recoveries ?? []);
+        var tuner = FineTune(spec, model, checkpoint.Masks!, train, progress, epochs, recoveries, fineTuneHooks, cancellationToken);
         var quantized = tuner.Finish();
         seconds[PipelineStage.Quantize] = Lap(clock);
 
@@ -83,7 +106,14 @@ public static class TrialStage
         using var restored = ModelState.Restore(decoded);
         var final = Evaluator.Evaluate(restored, test);
         var finalValidation = Evaluator.Evaluate(restored, validation);
-        progress.Report(new PipelineProgress(PipelineStage.Evaluate, 1, $"top-1 {final.Top1Percent:F2} %"));
+        progress.Report(new PipelineProgress(PipelineStage.Evaluate, 1, $"validation top-1 {finalValidation.Top1Percent:F2} %, test top-1 {final.Top1Percent:F2} %"));
+        // Judged on validation, as every choice is; the test figure is only reported.
+        if (AccuracyCollapse.IsCollapsed(finalValidation.Top1Percent, validation.Classes))
+        {
+            // No file that looks like a result is left behind.
+            File.Delete(outputPath);
+            throw AccuracyCollapse.Failure("The compressed model", finalValidation.Top1Percent, validation.Classes);
+        }
         seconds[PipelineStage.Evaluate] = Lap(clock);
 
         var breakdown = FqzFile.Inspect(bytes);
@@ -115,20 +145,32 @@ public static class TrialStage
             Layers = layers,
             StageSeconds = seconds,
             FineTuneEpochs = epochs,
+            Recoveries = recoveries,
             Options = OptionsOf(spec),
         };
     }
 
     private static FocusedFineTuner FineTune(
         TrialSpec spec, nn.Module<Tensor, Tensor> model, IReadOnlyList<(string Name, bool[] Mask)> masks, Data.ImageDataset train,
-        IProgress<PipelineProgress> progress, List<EpochSummary> epochs, CancellationToken cancellationToken)
+        IProgress<PipelineProgress> progress, List<EpochSummary> epochs, List<TrainingRecovery> recoveries,
+        Func<nn.Module<Tensor, Tensor>, ITrainingHooks>? extraHooks,
+        CancellationToken cancellationToken)
     {
         var named = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         var weights = masks.Select(m => (new ShadowedWeight(m.Name, named[m.Name]), m.Mask)).ToArray();
         var schedule = new FineTuneSchedule { LearningRate = spec.FineTuneLearningRate }.Scaled(spec.ScheduleScale);
         var quantization = new QuantizationOptions { Bits = spec.Bits, SeparationThreshold = spec.WSep, OverflowRate = spec.OverflowRate, Seed = spec.Seed };
         progress.Report(new PipelineProgress(PipelineStage.Quantize, 0, "planning layers"));
-        var tuner = new FocusedFineTuner(weights, quantization, schedule, spec.BitsPerLayer);
+        FocusedFineTuner tuner;
+        try
+        {
+            tuner = new FocusedFineTuner(weights, quantization, schedule, spec.BitsPerLayer);
+        }
+        catch (TrainingDivergedException diverged) when (diverged.Stage is null)
+        {
+            throw diverged.At(FineTuneStage, epoch: null);
+        }
+        IRestorableHooks hooks = extraHooks is null ? tuner : new ChainedHooks(tuner, extraHooks(model));
         using var trainer = new Trainer(model, new TrainerOptions
         {
             Epochs = tuner.Epochs.Count,
@@ -136,14 +178,58 @@ public static class TrialStage
             LearningRate = schedule.LearningRate,
             Seed = spec.Seed + 2,
             WeightDecay = 0,
+            Stage = FineTuneStage,
         });
         var epochProgress = new EpochProgress(PipelineStage.Quantize, tuner.Epochs.Count, progress);
+        var recovery = new DivergenceRecovery(PipelineStage.Quantize, tuner.Epochs.Count, progress);
         foreach (var epoch in tuner.Epochs)
         {
-            trainer.LearningRate = epoch.LearningRate;
-            epochs.Add(trainer.TrainEpoch(train, tuner, epochProgress, cancellationToken));
+            epochs.Add(recovery.RunEpoch(trainer, hooks, epoch.LearningRate, rate =>
+            {
+                trainer.LearningRate = rate;
+                // The weights' rate and alpha's rate are cut together, and restored for the next epoch.
+                tuner.LearningRateScale = rate / epoch.LearningRate;
+                return trainer.TrainEpoch(train, hooks, epochProgress, cancellationToken);
+            }));
         }
+        recoveries.AddRange(recovery.Recoveries);
         return tuner;
+    }
+
+    /// <summary>The fine-tuner's hooks followed by extra ones; only the fine-tuner's state is saved and restored.</summary>
+    private sealed class ChainedHooks(IRestorableHooks first, ITrainingHooks then) : IRestorableHooks
+    {
+        public Action SaveState() => first.SaveState();
+
+        public void OnEpochStart(int epoch)
+        {
+            first.OnEpochStart(epoch);
+            then.OnEpochStart(epoch);
+        }
+
+        public void BeforeForward(long step)
+        {
+            first.BeforeForward(step);
+            then.BeforeForward(step);
+        }
+
+        public void BeforeOptimizerStep(long step)
+        {
+            first.BeforeOptimizerStep(step);
+            then.BeforeOptimizerStep(step);
+        }
+
+        public void AfterOptimizerStep(long step)
+        {
+            first.AfterOptimizerStep(step);
+            then.AfterOptimizerStep(step);
+        }
+
+        public void OnEpochEnd(int epoch)
+        {
+            first.OnEpochEnd(epoch);
+            then.OnEpochEnd(epoch);
+        }
     }
 
     /// <summary>The pipeline options that describe this trial (for the report).</summary>

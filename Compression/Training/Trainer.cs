@@ -16,6 +16,7 @@ public sealed class Trainer : IDisposable
     private static readonly ITrainingHooks NoHooks = new NullHooks();
     private readonly IParameterOptimizer optimizer;
     private readonly Generator generator;
+    private readonly (string Name, Tensor Tensor)[] parameters;
     private DatasetTensors? tensors;
     private double learningRate;
 
@@ -27,6 +28,7 @@ public sealed class Trainer : IDisposable
         Options.Validate();
         torch.set_num_threads(Options.Threads);
         Model = model;
+        parameters = model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToArray();
         optimizer = Options.Optimizer switch
         {
             OptimizerKind.Sgd => new SgdOptimizer(model.parameters(), Options.LearningRate, Options.Momentum, Options.WeightDecay, Options.Nesterov),
@@ -81,7 +83,10 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// Runs one epoch over <paramref name="data"/> in a fresh seeded order. Per batch: zero_grad, BeforeForward,
     /// forward, loss, backward, BeforeOptimizerStep, step, AfterOptimizerStep. Cancellation is checked before each batch
-    /// and throws <see cref="OperationCanceledException"/>.
+    /// and throws <see cref="OperationCanceledException"/>. A non-finite loss (checked before backward), parameter
+    /// (checked after every step) or buffer (checked at the end of the epoch), or a divergence a hook reports, throws
+    /// <see cref="TrainingDivergedException"/> naming <see cref="TrainerOptions.Stage"/>, the epoch, the batch and the
+    /// layer; the epoch does not count as completed, and the model is only fit to use again after <see cref="Restore"/>.
     /// </summary>
     public EpochSummary TrainEpoch(
         ImageDataset data,
@@ -99,7 +104,14 @@ public sealed class Trainer : IDisposable
         var batchSize = Options.BatchSize;
         var batches = (int)((set.Count + batchSize - 1) / batchSize);
         Model.train();
-        hooks.OnEpochStart(epoch);
+        try
+        {
+            hooks.OnEpochStart(epoch);
+        }
+        catch (TrainingDivergedException diverged) when (diverged.Stage is null)
+        {
+            throw diverged.At(Options.Stage, epoch + 1, null, batches);
+        }
         double lossSum = 0;
         long correct = 0, seen = 0;
         using (var order = torch.randperm(set.Count, generator: generator))
@@ -114,26 +126,69 @@ public sealed class Trainer : IDisposable
                 var images = set.Images.index_select(0, indices);
                 var labels = set.Labels.index_select(0, indices);
 
-                optimizer.ZeroGrad();
-                hooks.BeforeForward(Step);
-                var logits = Model.forward(images);
-                var loss = nn.functional.cross_entropy(logits, labels);
-                loss.backward();
-                hooks.BeforeOptimizerStep(Step);
-                optimizer.Step();
-                hooks.AfterOptimizerStep(Step);
-                Step++;
+                try
+                {
+                    optimizer.ZeroGrad();
+                    hooks.BeforeForward(Step);
+                    var logits = Model.forward(images);
+                    var loss = nn.functional.cross_entropy(logits, labels);
+                    // Read before backward: a non-finite loss stops the epoch before it reaches the weights.
+                    var lossValue = loss.item<float>();
+                    if (!float.IsFinite(lossValue)) throw new TrainingDivergedException($"loss {TrainingDivergedException.Describe(lossValue)}");
+                    loss.backward();
+                    hooks.BeforeOptimizerStep(Step);
+                    optimizer.Step();
+                    ThrowIfNonFinite(parameters, "weight");
+                    hooks.AfterOptimizerStep(Step);
+                    Step++;
 
-                lossSum += loss.item<float>() * length;
-                correct += logits.argmax(1).eq(labels).sum().item<long>();
-                seen += length;
+                    lossSum += lossValue * length;
+                    correct += logits.argmax(1).eq(labels).sum().item<long>();
+                    seen += length;
+                }
+                catch (TrainingDivergedException diverged) when (diverged.Stage is null)
+                {
+                    throw diverged.At(Options.Stage, epoch + 1, batch + 1, batches);
+                }
                 if (progress is not null && ((batch + 1) % Options.ProgressEveryBatches == 0 || batch + 1 == batches))
                     progress.Report(new TrainingProgress(epoch, batch + 1, batches, lossSum / seen, 100.0 * correct / seen, learningRate, Step));
             }
         }
-        hooks.OnEpochEnd(epoch);
+        try
+        {
+            // Batch norm's running statistics change in the forward pass, not in the step: checked once per epoch.
+            ThrowIfNonFinite(Model.named_buffers().Select(b => (b.name, b.buffer)), "buffer");
+            hooks.OnEpochEnd(epoch);
+        }
+        catch (TrainingDivergedException diverged) when (diverged.Stage is null)
+        {
+            throw diverged.At(Options.Stage, epoch + 1, batches, batches);
+        }
         EpochsCompleted++;
         return new EpochSummary(epoch, lossSum / seen, 100.0 * correct / seen, learningRate, batches, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Copies what the next epoch depends on: the model's parameters and buffers, the optimiser's state, the shuffling
+    /// generator, the step and epoch counters and the learning rate. Take it between epochs.
+    /// </summary>
+    public TrainerSnapshot Snapshot() =>
+        new(this, Model.state_dict(), optimizer.SaveState(), generator.get_state(), Step, EpochsCompleted, learningRate);
+
+    /// <summary>Puts the trainer and its model back to a snapshot this trainer took; the next epoch runs as it would have then.</summary>
+    public void Restore(TrainerSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (!ReferenceEquals(snapshot.Owner, this)) throw new ArgumentException("The snapshot was taken of another trainer.", nameof(snapshot));
+        using (torch.no_grad())
+        {
+            foreach (var (name, tensor) in Model.state_dict()) tensor.copy_(snapshot.State[name]);
+        }
+        optimizer.LoadState(snapshot.Optimizer);
+        generator.set_state(snapshot.Generator);
+        Step = snapshot.Step;
+        EpochsCompleted = snapshot.EpochsCompleted;
+        LearningRate = snapshot.LearningRate;
     }
 
     /// <summary>Frees the optimiser, the generator and the cached data tensors (not the model).</summary>
@@ -161,6 +216,15 @@ public sealed class Trainer : IDisposable
         tensors = null;
         tensors = new DatasetTensors(data);
         return tensors;
+    }
+
+    private static void ThrowIfNonFinite(IEnumerable<(string Name, Tensor Tensor)> tensors, string kind)
+    {
+        foreach (var (name, tensor) in tensors)
+        {
+            if (NonFinite.Find(tensor) is { } bad)
+                throw new TrainingDivergedException($"{kind} {name} {TrainingDivergedException.Describe(bad.Value)} at index {bad.Index}", name);
+        }
     }
 
     private sealed class NullHooks : ITrainingHooks;

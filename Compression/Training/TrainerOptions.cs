@@ -47,6 +47,12 @@ public sealed record TrainerOptions
     /// <summary>Progress is reported every this many batches and after the last batch of an epoch; default 10.</summary>
     public int ProgressEveryBatches { get; init; } = 10;
 
+    /// <summary>
+    /// The stage this training belongs to, named by a <see cref="TrainingDivergedException"/> (e.g. "baseline", "prune",
+    /// "quantize (fine-tune)"); default "training".
+    /// </summary>
+    public string Stage { get; init; } = "training";
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
@@ -58,6 +64,7 @@ public sealed record TrainerOptions
         if (LearningRateStepEpochs < 0) throw new ArgumentException($"Learning-rate step must not be negative, got {LearningRateStepEpochs}.");
         if (!(LearningRateDecay > 0)) throw new ArgumentException($"Learning-rate decay must be positive, got {LearningRateDecay}.");
         if (Threads < 1) throw new ArgumentException($"Threads must be at least 1, got {Threads}.");
+        if (string.IsNullOrWhiteSpace(Stage)) throw new ArgumentException("The stage name must not be empty.");
         if (ProgressEveryBatches < 1) throw new ArgumentException($"Progress interval must be at least 1 batch, got {ProgressEveryBatches}.");
     }
 }

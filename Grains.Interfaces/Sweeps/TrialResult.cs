@@ -34,6 +34,12 @@ public sealed record TrialResult(
 
     /// <summary>The dense top-1 that choices are measured from, on the same images as <see cref="SelectionTop1"/>.</summary>
     public double SelectionTop1Dense => double.IsFinite(ValidationTop1) ? ValidationTop1Dense : Top1Dense;
+
+    /// <summary>
+    /// Divergences the trial recovered from (an epoch rolled back and retried at half its learning rate), one line
+    /// each, e.g. "quantize (fine-tune): epoch 3 diverged (loss NaN, batch 5); restored epoch start, retrying at lr 0.001".
+    /// </summary>
+    [Id(14)] public IReadOnlyList<string> Recoveries { get; init; } = [];
 }
 
 /// <summary>One layer of a trial's compressed model.</summary>

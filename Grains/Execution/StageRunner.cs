@@ -29,7 +29,7 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
         {
             var spec = Baseline(request);
             var existed = _store.Exists(StageNames.Manifest(spec.Id));
-            var id = BaselineStage.Ensure(spec, _store, null, token);
+            var id = BaselineStage.Ensure(spec, _store, Notices(spec.Id), token);
             if (!existed) counters.BaselineTrained();
             var evaluation = BaselineStage.Evaluation(spec, _store, token);
             return new CheckpointRef(id, evaluation.Top1Percent, evaluation.Top5Percent, silo);
@@ -42,7 +42,7 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
             {
                 var spec = Prune(request);
                 var existed = _store.Exists(StageNames.Manifest(spec.Id));
-                var id = PruneStage.Ensure(spec, _store, null, token);
+                var id = PruneStage.Ensure(spec, _store, Notices(spec.Id), token);
                 if (!existed) counters.CheckpointPruned();
                 var evaluation = PruneStage.Evaluation(spec, _store, token);
                 return new CheckpointRef(id, evaluation.Top1Percent, evaluation.Top5Percent, silo);
@@ -114,6 +114,7 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
             {
                 report = TrialStage.Run(spec, _store, output, new ActionProgress(p =>
                 {
+                    if (p.Notice) logger.LogWarning("Trial {TrialId}, {Stage}: {Notice}", trialId, p.Stage, p.Detail);
                     spans.Enter(p.Stage);
                     progress(p.Stage, p.Fraction);
                 }), token);
@@ -136,8 +137,15 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
                 ValidationTop5 = validation.Top5Compressed,
                 ValidationTop1Dense = validation.Top1Dense,
                 FineTuneEpochs = report.FineTuneEpochs.Select(e => new EpochOutcome(e.Epoch, e.Loss, e.AccuracyPercent, e.Duration.TotalSeconds)).ToArray(),
+                Recoveries = report.Recoveries.Select(r => $"{r.Stage}: {r.Describe()}").ToArray(),
             };
         }, cancellationToken);
+
+    /// <summary>Progress of a shared checkpoint's stage: only its notices (recoveries from divergence) reach the silo's log.</summary>
+    private ActionProgress Notices(string checkpointId) => new(p =>
+    {
+        if (p.Notice) logger.LogWarning("Checkpoint {CheckpointId}, {Stage}: {Notice}", checkpointId, p.Stage, p.Detail);
+    });
 
     /// <summary>Runs <paramref name="work"/> inside a span named <paramref name="name"/>, timing it as a stage; failures mark the span.</summary>
     private static async Task<T> Traced<T>(string name, Action<Activity?> describe, Func<Task<T>> work, Action<Activity?, T> describeAnswer)

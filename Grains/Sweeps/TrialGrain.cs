@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Orleans.Placement;
+using FocusedQuantization.Compression.Training;
 using FocusedQuantization.Grains.Execution;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Telemetry;
@@ -123,6 +124,14 @@ public sealed class TrialGrain(
             logger.LogWarning(ex, "Trial {TrialId} lost a silo it depended on; it resumes on the sweep's next tick", trialId);
             span.Failed(ex, counts: false);
             return;
+        }
+        catch (Exception ex) when (ex is TrainingDivergedException or ModelCollapsedException)
+        {
+            // Numerical failure is the trial's outcome, not a fault to retry: the run is deterministic and would fail again.
+            logger.LogWarning("Trial {TrialId} failed: {Reason}", trialId, ex.Message);
+            span.Failed(ex);
+            state.State.State = TrialState.Failed;
+            state.State.Error = ex.Message;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidDataException or FileNotFoundException)
         {

@@ -52,6 +52,7 @@ public sealed class OutboxSweepTracking(TrackingOutbox outbox, ILogger<OutboxSwe
         {
             metrics = SweepRunContent.TrialMetrics(result, end);
             tags.AddRange(SweepRunContent.LayerModeTags(result));
+            tags.AddRange(SweepRunContent.RecoveryTags(result));
         }
         outbox.Enqueue(new LogBatchOperation(key, experiment, metrics, [], tags));
         outbox.Enqueue(new UpdateRunOperation(key, experiment, SweepRunContent.Status(trial.State), end));

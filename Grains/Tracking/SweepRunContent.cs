@@ -124,6 +124,14 @@ public static class SweepRunContent
     public static IEnumerable<MlflowRunTag> LayerModeTags(TrialResult result) =>
         result.Layers.Select(l => new MlflowRunTag(TrackingNames.Layer(l.Name, "mode"), l.Mode));
 
+    /// <summary>The divergences a trial recovered from, one per line, as the tag fq.recoveries; none when it had none.</summary>
+    public static IEnumerable<MlflowRunTag> RecoveryTags(TrialResult result)
+    {
+        if (result.Recoveries.Count == 0) yield break;
+        var text = string.Join("\n", result.Recoveries);
+        yield return new MlflowRunTag("fq.recoveries", text.Length > 4000 ? text[..4000] : text);
+    }
+
     /// <summary>The run status of a trial's final state.</summary>
     public static MlflowRunStatus Status(TrialState state) => state switch
     {

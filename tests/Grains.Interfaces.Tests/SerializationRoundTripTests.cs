@@ -59,7 +59,8 @@ public sealed class SerializationRoundTripTests(OrleansSerializerFixture fixture
                         from coded in Gen.Long[0, 1L << 40]
                         select new LayerOutcome(name, mode, bits, weights, layerSparsity, coded)).List[0, 5]
         from path in Name
-        select new TrialResult(ratio, top1, top5, sparsity, bytes, bytes * 2, top1 + 0.5, top5, layers, path);
+        from recoveries in Name.List[0, 3]
+        select new TrialResult(ratio, top1, top5, sparsity, bytes, bytes * 2, top1 + 0.5, top5, layers, path) { Recoveries = recoveries };
 
     private static readonly Gen<DateTimeOffset> Instants =
         Gen.Long[0, 4_000_000_000_000].Select(ms => DateTimeOffset.FromUnixTimeMilliseconds(ms));

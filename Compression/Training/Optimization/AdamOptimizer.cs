@@ -91,6 +91,19 @@ public sealed class AdamOptimizer : IParameterOptimizer
         }
     }
 
+    /// <inheritdoc />
+    public OptimizerState SaveState() => new(this, _steps, _firstMoment, _secondMoment);
+
+    /// <inheritdoc />
+    public void LoadState(OptimizerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!ReferenceEquals(state.Owner, this)) throw new ArgumentException("The state was saved by another optimiser.", nameof(state));
+        state.CopyInto(0, _firstMoment);
+        state.CopyInto(1, _secondMoment);
+        _steps = state.Steps;
+    }
+
     /// <summary>Frees the moment estimates and the held Scalars (not the parameters).</summary>
     public void Dispose()
     {

@@ -104,6 +104,17 @@ public sealed class SgdOptimizer : IParameterOptimizer
         }
     }
 
+    /// <inheritdoc />
+    public OptimizerState SaveState() => new(this, 0, _momentum);
+
+    /// <inheritdoc />
+    public void LoadState(OptimizerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!ReferenceEquals(state.Owner, this)) throw new ArgumentException("The state was saved by another optimiser.", nameof(state));
+        state.CopyInto(0, _momentum);
+    }
+
     /// <summary>Frees the momentum buffers and the held Scalars (not the parameters).</summary>
     public void Dispose()
     {

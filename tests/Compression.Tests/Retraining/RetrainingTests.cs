@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using FocusedQuantization.Compression.Models;
 using FocusedQuantization.Compression.Quantization;
 using FocusedQuantization.Compression.Retraining;
@@ -118,6 +119,112 @@ public sealed class RetrainingTests
         // A layer at the default width is planned exactly as the uniform fine-tuner plans it (same per-layer seed).
         Assert.Equal(uniform.Layers[1].CurrentPlan.Parameters, mixed.Layers[1].CurrentPlan.Parameters);
         Assert.Equal(uniform.Layers[1].CurrentPlan.Assignments.ToArray(), mixed.Layers[1].CurrentPlan.Assignments.ToArray());
+    }
+
+    [Fact]
+    public void A_nan_gradient_stops_fine_tuning_in_the_layer_before_it_reaches_alpha_or_the_weights()
+    {
+        using var model = ModelZoo.Create("lenet-300-100", null, seed: 4);
+        var weights = Weights(model);
+        var tuner = new FocusedFineTuner(weights.Select(w => (w, Enumerable.Repeat(true, w.Count).ToArray())), new QuantizationOptions { Bits = 4, Seed = 2 },
+            new FineTuneSchedule { LearningRate = 0.01 }.Scaled(0.34));
+        var poisoned = new GradientPoison(tuner, weights[1], index: 7, atStep: 3);
+        using var trainer = new Trainer(model, new TrainerOptions { BatchSize = 64, LearningRate = 0.01, WeightDecay = 0, Stage = "quantize (fine-tune)" });
+        var before = weights[1].Parameter.data<float>().ToArray();
+
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.TrainEpoch(SyntheticImages.Create(512, seed: 6), poisoned, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal("quantize (fine-tune) diverged at epoch 1, batch 4/8: gradient of fc2.weight NaN at index 7", error.Message);
+        Assert.Equal("fc2.weight", error.Layer);
+        Assert.All(tuner.Layers, l => Assert.True(float.IsFinite(l.Alpha)));
+        Assert.Equal(-1, NonFinite.IndexOf(weights[1].Parameter.data<float>().ToArray()));
+        Assert.NotEqual(before, weights[1].Parameter.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void A_non_finite_weight_is_a_divergence_before_the_planner_sees_it()
+    {
+        using var model = ModelZoo.Create("lenet-300-100", null, seed: 4);
+        var weights = Weights(model);
+        var masks = weights.Select(w => Enumerable.Repeat(true, w.Count).ToArray()).ToArray();
+        var options = new QuantizationOptions { Bits = 4, Seed = 2 };
+        var schedule = new FineTuneSchedule { LearningRate = 0.01 }.Scaled(0.34);
+        var tuner = new FocusedFineTuner(weights.Zip(masks), options, schedule);
+        using var trainer = new Trainer(model, new TrainerOptions { BatchSize = 64, LearningRate = 0.01, WeightDecay = 0, Stage = "quantize (fine-tune)" });
+        var data = SyntheticImages.Create(128, seed: 6);
+        trainer.TrainEpoch(data, tuner, cancellationToken: TestContext.Current.CancellationToken);
+
+        // Epoch 2 re-estimates every layer's mixture from its weights: the planner would refuse a NaN as bad input.
+        MemoryMarshal.Cast<byte, float>(weights[2].Parameter.bytes)[3] = float.PositiveInfinity;
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.TrainEpoch(data, tuner, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal("quantize (fine-tune) diverged at the start of epoch 2: weight fc3.weight +inf at index 3", error.Message);
+
+        var planning = Assert.Throws<TrainingDivergedException>(() => new FocusedFineTuner(weights.Zip(masks), options, schedule));
+        Assert.Equal(("fc3.weight", null), (planning.Layer, planning.Stage));
+    }
+
+    [Fact]
+    public void Rolling_back_the_trainer_and_the_fine_tuner_makes_an_epoch_run_again_exactly_as_before()
+    {
+        using var model = ModelZoo.Create("lenet-300-100", null, seed: 4);
+        var weights = Weights(model);
+        var tuner = new FocusedFineTuner(weights.Select(w => (w, Enumerable.Repeat(true, w.Count).ToArray())), new QuantizationOptions { Bits = 4, Seed = 2 },
+            new FineTuneSchedule { LearningRate = 0.01 }.Scaled(0.34));
+        using var trainer = new Trainer(model, new TrainerOptions { BatchSize = 64, LearningRate = 0.01, WeightDecay = 0 });
+        var data = SyntheticImages.Create(256, seed: 6);
+        trainer.TrainEpoch(data, tuner, cancellationToken: TestContext.Current.CancellationToken);
+        using var start = trainer.Snapshot();
+        var restore = tuner.SaveState();
+        (int Count, float Alpha, object Plan) Layer(int l) => (tuner.Layers[l].QuantizedCount, tuner.Layers[l].Alpha, tuner.Layers[l].CurrentPlan);
+        var atStart = Enumerable.Range(0, 3).Select(Layer).ToArray();
+
+        // Epoch 2 starts a step (the quantized set grows) and re-estimates every layer.
+        trainer.TrainEpoch(data, tuner, cancellationToken: TestContext.Current.CancellationToken);
+        var once = (Layers: Enumerable.Range(0, 3).Select(Layer).Select(l => (l.Count, l.Alpha)).ToArray(), Weights: weights.Select(w => w.Parameter.data<float>().ToArray()).ToArray());
+        Assert.NotEqual(atStart.Select(l => (l.Count, l.Alpha)), once.Layers);
+
+        trainer.Restore(start);
+        restore();
+        Assert.Equal(atStart, Enumerable.Range(0, 3).Select(Layer));
+        trainer.TrainEpoch(data, tuner, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(once.Layers, Enumerable.Range(0, 3).Select(Layer).Select(l => (l.Count, l.Alpha)));
+        Assert.Equal(once.Weights, weights.Select(w => w.Parameter.data<float>().ToArray()));
+    }
+
+    [Fact]
+    public void The_pruning_retrainers_saved_state_puts_its_masks_back()
+    {
+        using var model = ModelZoo.Create("lenet-300-100", null, seed: 3);
+        var weights = Weights(model);
+        var pruner = PruningRetrainer.ToSparsity(weights, [0.8, 0.8, 0.5], totalSteps: 8, updateEvery: 2);
+        using var trainer = new Trainer(model, new TrainerOptions { BatchSize = 64, LearningRate = 0.05 });
+        var restore = pruner.SaveState();
+        var before = pruner.Masks.Select(m => m.ToArray()).ToArray();
+
+        trainer.TrainEpoch(SyntheticImages.Create(256, seed: 5), pruner, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.NotEqual(before, pruner.Masks.Select(m => m.ToArray()));
+        restore();
+
+        Assert.Equal(before, pruner.Masks.Select(m => m.ToArray()));
+    }
+
+    /// <summary>The fine-tuner's hooks, with one gradient entry made NaN just before the fine-tuner reads it.</summary>
+    private sealed class GradientPoison(FocusedFineTuner tuner, ShadowedWeight weight, int index, long atStep) : ITrainingHooks
+    {
+        public void OnEpochStart(int epoch) => tuner.OnEpochStart(epoch);
+
+        public void BeforeForward(long step) => tuner.BeforeForward(step);
+
+        public void BeforeOptimizerStep(long step)
+        {
+            if (step == atStep)
+            {
+                using var gradient = weight.Parameter.grad!;
+                MemoryMarshal.Cast<byte, float>(gradient.bytes)[index] = float.NaN;
+            }
+            tuner.BeforeOptimizerStep(step);
+        }
     }
 
     private static ShadowedWeight[] Weights(nn.Module<Tensor, Tensor> model)

@@ -25,6 +25,27 @@ public sealed class BaselineStageTests(StageFixture fixture)
     }
 
     [Fact]
+    public void A_baseline_trained_at_a_rate_that_diverges_is_rolled_back_and_retried_and_its_manifest_keeps_the_recoveries()
+    {
+        // LeNet-300-100 at lr 9.9 overflows within its first epoch on these 1000 images, and again at 4.95; 2.475 holds.
+        var spec = StageFixture.Baseline with { Model = "lenet-300-100", LearningRate = 9.9 };
+        var progress = new SyncProgress();
+
+        var id = BaselineStage.Ensure(spec, fixture.Store, progress, TestContext.Current.CancellationToken);
+
+        var recoveries = StageCheckpoint.ReadManifest(fixture.Store, id).Recoveries!;
+        Assert.Equal([4.95, 2.475], recoveries.Select(r => r.LearningRate));
+        Assert.All(recoveries, r => Assert.Equal((PipelineStage.Baseline, 1), (r.Stage, r.Epoch)));
+        Assert.All(recoveries, r => Assert.StartsWith("loss ", r.Reason));
+        Assert.Equal(recoveries.Select(r => r.Describe()), progress.Reports.Where(p => p.Notice && p.Stage == PipelineStage.Baseline).Select(p => p.Detail));
+        using var checkpoint = StageCheckpoint.Load(fixture.Store, id);
+        Assert.All(checkpoint.Model.parameters(), p => Assert.Null(NonFinite.Find(p)));
+        // A baseline that trained cleanly records none.
+        var clean = BaselineStage.Ensure(StageFixture.Baseline, fixture.Store, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Null(StageCheckpoint.ReadManifest(fixture.Store, clean).Recoveries);
+    }
+
+    [Fact]
     public void The_id_depends_on_the_training_settings_and_not_on_where_data_comes_from()
     {
         var spec = StageFixture.Baseline;

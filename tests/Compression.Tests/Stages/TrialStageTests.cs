@@ -33,6 +33,8 @@ public sealed class TrialStageTests(StageFixture fixture)
         var test = new DatasetCatalog().Load("fashion-mnist", DatasetSplit.Test, DatasetSubset.First(300));
         Assert.Equal(Evaluator.Evaluate(restored, test).Top1Percent, report.Top1Compressed, 9);
         Assert.Equal([PipelineStage.Quantize, PipelineStage.Encode, PipelineStage.Evaluate], progress.Reports.Select(r => r.Stage).Distinct());
+        Assert.Empty(report.Recoveries);
+        Assert.DoesNotContain(progress.Reports, p => p.Notice);
     }
 
     [Fact]

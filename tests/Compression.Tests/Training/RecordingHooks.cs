@@ -14,6 +14,8 @@ internal sealed class RecordingHooks(nn.Module model) : ITrainingHooks
 
     public Action<long>? AfterStep { get; init; }
 
+    public Action<long>? BeforeStep { get; init; }
+
     public void OnEpochStart(int epoch) => Calls.Add($"start {epoch}");
 
     public void BeforeForward(long step)
@@ -25,6 +27,7 @@ internal sealed class RecordingHooks(nn.Module model) : ITrainingHooks
     public void BeforeOptimizerStep(long step)
     {
         Calls.Add($"before step {step}");
+        BeforeStep?.Invoke(step);
         GradientsPresentBeforeStep.Add(model.parameters().All(p => p.grad is not null) && model.parameters().Any(p => p.grad!.abs().sum().item<float>() > 0));
     }
 

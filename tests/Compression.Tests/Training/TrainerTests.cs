@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using FocusedQuantization.Compression.Training;
 using TorchSharp;
 using Xunit;
@@ -131,6 +132,110 @@ public sealed class TrainerTests
         trainer.LearningRate = 0.5;
         trainer.TrainEpoch(data, cancellationToken: Ct);
         Assert.False(SameState(model, reference));
+    }
+
+    [Fact]
+    public void A_weight_made_nan_by_a_step_stops_training_at_once_naming_stage_epoch_batch_and_layer()
+    {
+        using var model = SmallNet(1);
+        // Step 4 is the second batch of the second epoch (3 batches of 4, 4, 2 images per epoch).
+        var hooks = new RecordingHooks(model) { BeforeStep = step => { if (step == 4) PoisonGradient(model, "fc2.weight", 5); } };
+        using var trainer = new Trainer(model, new TrainerOptions { Epochs = 3, BatchSize = 4, Stage = "prune" });
+
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Train(Quadrants(10, 1), hooks, cancellationToken: Ct));
+
+        Assert.Equal(("prune", 2, 2, 3, "fc2.weight"), (error.Stage, error.Epoch, error.Batch, error.Batches, error.Layer));
+        Assert.Equal("prune diverged at epoch 2, batch 2/3: weight fc2.weight NaN at index 5", error.Message);
+        // Stopped where it happened: the step is not counted, nothing after it ran, and the epoch is not complete.
+        Assert.Equal(4, trainer.Step);
+        Assert.Equal(1, trainer.EpochsCompleted);
+        Assert.Equal("before step 4", hooks.Calls[^1]);
+    }
+
+    [Fact]
+    public void A_learning_rate_that_blows_the_weights_up_stops_at_the_first_non_finite_loss()
+    {
+        using var model = SmallNet(1);
+        using var trainer = new Trainer(model, new TrainerOptions { Epochs = 2, BatchSize = 4, LearningRate = 1e36, Momentum = 0, Stage = "baseline" });
+
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Train(Quadrants(10, 1), cancellationToken: Ct));
+
+        Assert.Equal("baseline", error.Stage);
+        Assert.Null(error.Layer);
+        Assert.StartsWith("loss ", error.Reason);
+        Assert.Equal($"baseline diverged at epoch {error.Epoch}, batch {error.Batch}/3: {error.Reason}", error.Message);
+        // The first step is finite (its loss was); what it did to the weights shows in a later loss.
+        Assert.True(trainer.Step >= 1);
+        Assert.Equal(trainer.Step, 3L * (error.Epoch!.Value - 1) + error.Batch!.Value - 1);
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Adam)]
+    public void An_epoch_run_again_after_a_restore_gives_the_same_weights_as_the_first_time(OptimizerKind optimizer)
+    {
+        var data = Quadrants(40, 3);
+        using var model = SmallNet(2);
+        using var trainer = new Trainer(model, new TrainerOptions { BatchSize = 8, LearningRate = 0.05, Optimizer = optimizer });
+        trainer.TrainEpoch(data, cancellationToken: Ct);
+        using var start = trainer.Snapshot();
+        var first = trainer.TrainEpoch(data, cancellationToken: Ct);
+        var once = Weights(model);
+
+        trainer.Restore(start);
+        Assert.Equal((5L, 1), (trainer.Step, trainer.EpochsCompleted));
+        var again = trainer.TrainEpoch(data, cancellationToken: Ct);
+
+        // Same order, same momentum (or moments), same weights: a retry differs from the first try only in what it changes.
+        Assert.Equal(once, Weights(model));
+        Assert.NotEqual(once, WeightsAfterAnotherEpoch(trainer, data));
+        Assert.Equal(first.Loss, again.Loss);
+        Assert.Equal(first.Epoch, again.Epoch);
+    }
+
+    [Fact]
+    public void A_snapshot_of_another_trainer_is_refused()
+    {
+        using var model = SmallNet(1);
+        using var a = new Trainer(model);
+        using var b = new Trainer(model);
+        using var snapshot = a.Snapshot();
+        Assert.Throws<ArgumentException>(() => b.Restore(snapshot));
+    }
+
+    [Fact]
+    public void Non_finite_values_are_found_at_any_position_and_only_there()
+    {
+        for (var length = 0; length < 70; length++)
+        {
+            var values = Enumerable.Range(0, length).Select(i => (float)Math.Sin(i) * 1e30f).ToArray();
+            Assert.Equal(-1, NonFinite.IndexOf(values));
+            for (var at = 0; at < length; at++)
+            {
+                foreach (var bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+                {
+                    var copy = (float[])values.Clone();
+                    copy[at] = bad;
+                    Assert.Equal(at, NonFinite.IndexOf(copy));
+                }
+            }
+        }
+        Assert.Equal(-1, NonFinite.IndexOf([float.MaxValue, float.MinValue, float.Epsilon, -0f]));
+    }
+
+    private static float[][] Weights(torch.nn.Module model) => model.parameters().Select(p => p.data<float>().ToArray()).ToArray();
+
+    private static float[][] WeightsAfterAnotherEpoch(Trainer trainer, FocusedQuantization.Compression.Data.ImageDataset data)
+    {
+        trainer.TrainEpoch(data, cancellationToken: Ct);
+        return Weights(trainer.Model);
+    }
+
+    private static void PoisonGradient(torch.nn.Module model, string parameter, int index)
+    {
+        using var gradient = model.named_parameters().Single(p => p.name == parameter).parameter.grad!;
+        // Written through the storage: no Scalar is involved (see HeldScalar).
+        MemoryMarshal.Cast<byte, float>(gradient.bytes)[index] = float.NaN;
     }
 
     [Fact]

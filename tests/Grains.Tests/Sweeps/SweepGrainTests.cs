@@ -5,12 +5,12 @@ namespace FocusedQuantization.Grains.Tests.Sweeps;
 [Collection(SweepClusterCollection.Name)]
 public sealed class SweepGrainTests(SweepClusterFixture fixture)
 {
-    private static SweepSpec SmallSweep(string name, int concurrency, IReadOnlyList<double> sparsities, IReadOnlyList<int> bits) => new(
+    private static SweepSpec SmallSweep(string name, int concurrency, IReadOnlyList<double> sparsities, IReadOnlyList<int> bits, IReadOnlyList<double>? fineTuneRates = null) => new(
         name, "lenet-300-100", "fashion-mnist", Seed: 3,
         [new ObjectiveSpec("cr", true), new ObjectiveSpec("top1", true)], MaxTop1Drop: null, concurrency,
         new StrategySpec("grid", null, null),
         new TrainingSpec(BaselineEpochs: 1, PruneEpochs: 1, BatchSize: 64, LearningRate: 0.05, TrainLimit: 1000, TestLimit: 300, DataDirectory: null),
-        new SearchSpace(sparsities, null, new BitsSpace("uniform", bits, null), [2.0], [null], [0.2], [0.005], ["arithmetic"]));
+        new SearchSpace(sparsities, null, new BitsSpace("uniform", bits, null), [2.0], [null], [0.2], fineTuneRates ?? [0.005], ["arithmetic"]));
 
     [Fact]
     public async Task A_sweep_runs_every_trial_once_shares_one_baseline_and_spreads_work_over_both_silos()
@@ -54,6 +54,27 @@ public sealed class SweepGrainTests(SweepClusterFixture fixture)
         Assert.True(status.Trials.Count(t => t.State == TrialState.Cancelled) >= 3);
         foreach (var trial in status.Trials.Where(t => t.State == TrialState.Cancelled))
             Assert.NotEqual(TrialState.Running, await fixture.Cluster.Client.GetGrain<ITrialGrain>(trial.TrialId).GetState());
+    }
+
+    [Fact]
+    public async Task A_trial_whose_model_collapses_fails_once_with_the_reason_and_stays_off_the_front()
+    {
+        var sweep = fixture.Cluster.Client.GetGrain<ISweepGrain>("collapse-" + Guid.NewGuid().ToString("N")[..8]);
+
+        // Fine-tuning LeNet-300-100 at lr 9 leaves it predicting one class (about 10 % top-1).
+        await sweep.Launch(SmallSweep("collapse", concurrency: 2, [0.8], [5], [0.005, 9]));
+        var status = await SweepWaiting.UntilAsync(sweep, s => s.State != SweepState.Running, TimeSpan.FromMinutes(4));
+
+        var failed = Assert.Single(status.Trials, t => t.Config.FineTuneLearningRate == 9);
+        var completed = Assert.Single(status.Trials, t => t.Config.FineTuneLearningRate == 0.005);
+        Assert.Equal(TrialState.Failed, failed.State);
+        Assert.Null(failed.Result);
+        Assert.Equal(1, failed.Attempts);
+        Assert.Matches(@"^The compressed model collapsed: top-1 \d+\.\d\d % on 10 classes is below twice chance \(20\.00 %\)", failed.Error);
+        Assert.Equal(TrialState.Completed, completed.State);
+        Assert.Empty(completed.Result!.Recoveries);
+        var pareto = await sweep.GetPareto(null);
+        Assert.Equal([completed.TrialId], pareto.Front.Select(f => f.TrialId));
     }
 
     private async Task<HashSet<string>> LayerSilosAsync(SweepStatus status)
