@@ -53,4 +53,7 @@ public static class SweepSpecDefaults
 
     /// <summary>coding: [arithmetic].</summary>
     public static IReadOnlyList<string> Coding { get; } = ["arithmetic"];
+
+    /// <summary>fine_tune: [ste].</summary>
+    public static IReadOnlyList<string> FineTune { get; } = [SweepVocabulary.DefaultFineTune];
 }
