@@ -24,7 +24,7 @@ public static class CompressCommand
         var pruneEpochs = new Option<int>("--prune-epochs") { Description = "Epochs of pruning with retraining.", DefaultValueFactory = _ => defaults.PruneEpochs };
         var scheduleScale = new Option<double>("--schedule-scale") { Description = "Scale on the paper's fine-tuning schedule (1 = 3 epochs a step, 10 for the last).", DefaultValueFactory = _ => defaults.ScheduleScale };
         var lr = new Option<double>("--lr") { Description = "Baseline learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
-        var fineTuneLr = new Option<double>("--fine-tune-lr") { Description = "Learning rate at the start of quantized fine-tuning.", DefaultValueFactory = _ => defaults.FineTuneLearningRate };
+        var fineTuneLr = new Option<double>("--fine-tune-lr") { Description = "Learning rate at the start of each step of quantized fine-tuning (the paper's 0.001).", DefaultValueFactory = _ => defaults.FineTuneLearningRate };
         var fineTune = new Option<string>("--fine-tune")
         {
             Description = "Fine-tuning of quantized weights: ste (they keep training, straight-through estimator) or inq (frozen once quantized, the paper's incremental scheme).",

@@ -47,8 +47,8 @@ public sealed record CompressionOptions
     /// <summary>Learning rate of baseline training (SGD with momentum 0.9). Default 0.02.</summary>
     public double LearningRate { get; init; } = 0.02;
 
-    /// <summary>Learning rate at the start of quantized fine-tuning. Default 0.002.</summary>
-    public double FineTuneLearningRate { get; init; } = 0.002;
+    /// <summary>Learning rate at the start of each step of quantized fine-tuning. Default 0.001 (the paper's).</summary>
+    public double FineTuneLearningRate { get; init; } = new FineTuneSchedule().LearningRate;
 
     /// <summary>
     /// How quantized weights are fine-tuned: Ste (default) keeps training them through the straight-through estimator;

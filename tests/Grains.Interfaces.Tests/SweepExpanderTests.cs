@@ -54,7 +54,7 @@ public sealed class SweepExpanderTests
         Assert.Null(first.PruneAlpha);
         Assert.Equal(2.0, first.WSep);
         Assert.Equal(1.0 / 3.0, first.ScheduleScale);
-        Assert.Equal(0.002, first.FineTuneLearningRate);
+        Assert.Equal(0.001, first.FineTuneLearningRate);
         Assert.Equal("arithmetic", first.Coding);
         Assert.Equal("ste", first.FineTune);
     }

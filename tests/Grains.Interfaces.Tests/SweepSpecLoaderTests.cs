@@ -91,7 +91,7 @@ public sealed class SweepSpecLoaderTests
         Assert.Equal([2.0], spec.Space.WSep);
         Assert.Equal([null], spec.Space.OverflowRate);
         Assert.Equal([1.0 / 3.0], spec.Space.ScheduleScale);
-        Assert.Equal([0.002], spec.Space.FineTuneLearningRate);
+        Assert.Equal([0.001], spec.Space.FineTuneLearningRate);
         Assert.Equal(["arithmetic"], spec.Space.Coding);
         Assert.Equal(["ste"], spec.Space.FineTune);
     }
