@@ -21,7 +21,10 @@ public sealed record FineTuneSchedule
     /// <summary>Learning-rate decay factor. Default 0.5 (the paper gives the period, not the factor).</summary>
     public double DecayFactor { get; init; } = 0.5;
 
-    /// <summary>How already-quantized weights are trained. Default <see cref="FineTuneMode.Ste"/>.</summary>
+    /// <summary>
+    /// How already-quantized weights are trained. Default <see cref="FineTuneMode.Ste"/>, this project's choice; the
+    /// paper freezes them (<see cref="FineTuneMode.Inq"/>). See docs/ALGORITHM.md.
+    /// </summary>
     public FineTuneMode Mode { get; init; } = FineTuneMode.Ste;
 
     /// <summary>
