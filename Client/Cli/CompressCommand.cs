@@ -25,7 +25,12 @@ public static class CompressCommand
         var pruneEpochs = new Option<int>("--prune-epochs") { Description = "Epochs of pruning with retraining.", DefaultValueFactory = _ => defaults.PruneEpochs };
         var scheduleScale = new Option<double>("--schedule-scale") { Description = "Scale on the paper's fine-tuning schedule (1 = 3 epochs a step, 10 for the last).", DefaultValueFactory = _ => defaults.ScheduleScale };
         var lr = new Option<double>("--lr") { Description = "Baseline learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
-        var fineTuneLr = new Option<double>("--fine-tune-lr") { Description = "Learning rate at the start of quantized fine-tuning.", DefaultValueFactory = _ => defaults.FineTuneLearningRate };
+        var fineTuneLr = new Option<double>("--fine-tune-lr") { Description = "Learning rate at the start of each step of quantized fine-tuning (the paper's 0.001).", DefaultValueFactory = _ => defaults.FineTuneLearningRate };
+        var fineTune = new Option<string>("--fine-tune")
+        {
+            Description = "Fine-tuning of quantized weights: ste (they keep training, straight-through estimator) or inq (frozen once quantized, the paper's incremental scheme).",
+            DefaultValueFactory = _ => FineTuneModes.DefaultName,
+        };
         var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => defaults.BatchSize };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => defaults.Seed };
         var coding = new Option<string>("--coding") { Description = "Entropy coding: " + string.Join(", ", CodingModes.Names) + ".", DefaultValueFactory = _ => CodingModes.DefaultName };
@@ -47,7 +52,7 @@ public static class CompressCommand
         var command = new Command("compress", "Train (or load) a baseline, prune it, quantize it with focused quantization, fine-tune, encode and evaluate.")
         {
             model, dataset, dataDir, bits, wsep, overflow, sparsity, pruneAlpha, baselineEpochs, pruneEpochs, scheduleScale,
-            lr, fineTuneLr, batchSize, seed, coding, trainLimit, testLimit, validation, equalEpochs, checkpoint, offline, output, report,
+            lr, fineTuneLr, fineTune, batchSize, seed, coding, trainLimit, testLimit, validation, equalEpochs, checkpoint, offline, output, report,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -66,6 +71,7 @@ public static class CompressCommand
                 ScheduleScale = parse.GetValue(scheduleScale),
                 LearningRate = parse.GetValue(lr),
                 FineTuneLearningRate = parse.GetValue(fineTuneLr),
+                FineTune = FineTuneModes.Parse(parse.GetValue(fineTune)!),
                 BatchSize = parse.GetValue(batchSize),
                 Seed = parse.GetValue(seed),
                 Coding = CodingModes.Parse(parse.GetValue(coding)!),

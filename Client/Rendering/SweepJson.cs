@@ -121,6 +121,7 @@ public static class SweepJson
             ["scheduleScale"] = config.ScheduleScale,
             ["fineTuneLr"] = config.FineTuneLearningRate,
             ["coding"] = config.Coding,
+            ["fineTune"] = config.FineTune,
             ["training"] = new JsonObject
             {
                 ["baselineEpochs"] = config.Training.BaselineEpochs,

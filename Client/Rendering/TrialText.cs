@@ -1,5 +1,6 @@
 using System.Globalization;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
+using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
 
 namespace FocusedQuantization.Client.Rendering;
 
@@ -17,8 +18,12 @@ public static class TrialText
         ? string.Create(CultureInfo.InvariantCulture, $"sparsity {sparsity:G4}")
         : string.Create(CultureInfo.InvariantCulture, $"alpha {config.PruneAlpha:G4}");
 
-    /// <summary>The knobs besides bits, e.g. "sparsity 0.92, w_sep 2, overflow default, schedule 0.2, ft-lr 0.002, arithmetic".</summary>
+    /// <summary>
+    /// The knobs besides bits, e.g. "sparsity 0.92, w_sep 2, overflow default, schedule 0.2, ft-lr 0.001, arithmetic"; a
+    /// fine-tuning mode other than the default ends it (", inq").
+    /// </summary>
     public static string Summary(TrialConfig config) => string.Create(CultureInfo.InvariantCulture,
         $"{Pruning(config)}, w_sep {config.WSep:G4}, overflow {(config.OverflowRate is { } rate ? rate.ToString("G4", CultureInfo.InvariantCulture) : "default")}, " +
-        $"schedule {config.ScheduleScale:G4}, ft-lr {config.FineTuneLearningRate:G4}, {config.Coding}");
+        $"schedule {config.ScheduleScale:G4}, ft-lr {config.FineTuneLearningRate:G4}, {config.Coding}" +
+        $"{(config.FineTune == SweepVocabulary.DefaultFineTune ? "" : ", " + config.FineTune)}");
 }

@@ -1,4 +1,5 @@
 using FocusedQuantization.Compression.Coding;
+using FocusedQuantization.Compression.Retraining;
 
 namespace FocusedQuantization.Compression.Pipeline;
 
@@ -46,8 +47,14 @@ public sealed record CompressionOptions
     /// <summary>Learning rate of baseline training (SGD with momentum 0.9). Default 0.02.</summary>
     public double LearningRate { get; init; } = 0.02;
 
-    /// <summary>Learning rate at the start of quantized fine-tuning. Default 0.002.</summary>
-    public double FineTuneLearningRate { get; init; } = 0.002;
+    /// <summary>Learning rate at the start of each step of quantized fine-tuning. Default 0.001 (the paper's).</summary>
+    public double FineTuneLearningRate { get; init; } = new FineTuneSchedule().LearningRate;
+
+    /// <summary>
+    /// How quantized weights are fine-tuned: Ste (default) keeps training them through the straight-through estimator;
+    /// Inq freezes each weight once quantized, as the paper's incremental scheme does.
+    /// </summary>
+    public FineTuneMode FineTune { get; init; } = FineTuneMode.Ste;
 
     /// <summary>Mini-batch size. Default 64.</summary>
     public int BatchSize { get; init; } = 64;
@@ -92,6 +99,7 @@ public sealed record CompressionOptions
         if (!(ScheduleScale > 0 && ScheduleScale <= 100)) throw new ArgumentException($"--schedule-scale must be in (0, 100], got {ScheduleScale}.");
         if (!(LearningRate > 0 && LearningRate < 10)) throw new ArgumentException($"--lr must be in (0, 10), got {LearningRate}.");
         if (!(FineTuneLearningRate > 0 && FineTuneLearningRate < 10)) throw new ArgumentException($"--fine-tune-lr must be in (0, 10), got {FineTuneLearningRate}.");
+        if (!Enum.IsDefined(FineTune)) throw new ArgumentException($"--fine-tune must be one of {string.Join(", ", FineTuneModes.Names)}, got {FineTune}.");
         if (BatchSize is < 1 or > 65536) throw new ArgumentException($"--batch-size must be between 1 and 65536, got {BatchSize}.");
         if (TrainLimit is < 1) throw new ArgumentException($"--train-limit must be at least 1, got {TrainLimit}.");
         if (TestLimit is < 1) throw new ArgumentException($"--test-limit must be at least 1, got {TestLimit}.");

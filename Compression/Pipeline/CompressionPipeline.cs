@@ -25,7 +25,7 @@ public sealed class CompressionPipeline(CompressionOptions options)
             options.TrainLimit, options.DataDirectory, options.TestLimit, options.AllowDownload, options.BaselineCheckpoint, options.Validation);
         var prune = new PruneSpec(baseline, options.TargetSparsity, options.PruneAlpha, options.PruneEpochs, options.Seed);
         var trial = new TrialSpec(prune, options.Bits, null, options.WSep, options.OverflowRate, options.ScheduleScale,
-            options.FineTuneLearningRate, options.Coding, options.Seed);
+            options.FineTuneLearningRate, options.Coding, options.Seed, options.FineTune);
         var store = new CheckpointStore(StoreRoot(options));
 
         // Torch work and data loading are CPU-bound and synchronous: keep them off the caller's thread.

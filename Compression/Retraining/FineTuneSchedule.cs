@@ -22,6 +22,12 @@ public sealed record FineTuneSchedule
     public double DecayFactor { get; init; } = 0.5;
 
     /// <summary>
+    /// How already-quantized weights are trained. Default <see cref="FineTuneMode.Ste"/>, this project's choice; the
+    /// paper freezes them (<see cref="FineTuneMode.Inq"/>). See docs/ALGORITHM.md.
+    /// </summary>
+    public FineTuneMode Mode { get; init; } = FineTuneMode.Ste;
+
+    /// <summary>
     /// The same schedule with every step's epochs multiplied by <paramref name="scale"/> (rounded, at least 1), for
     /// short runs.
     /// </summary>
@@ -51,10 +57,12 @@ public sealed record FineTuneSchedule
         }
         if (Math.Abs(Fractions[^1] - 1.0) > 1e-12) throw new ArgumentException("The last schedule step must quantize every weight (fraction 1).");
         if (!(LearningRate > 0)) throw new ArgumentException("The fine-tuning learning rate must be positive.");
+        if (!Enum.IsDefined(Mode)) throw new ArgumentException($"Unknown fine-tuning mode {Mode}.");
     }
 
     /// <summary>The plan of every epoch: its step, the step's quantized fraction, its learning rate, and whether the
-    /// mixture is re-estimated before it (after 1, 2, 4, ... epochs: the interval doubles each time).</summary>
+    /// mixture is re-estimated before it (after 1, 2, 4, ... epochs: the interval doubles each time; never in
+    /// <see cref="FineTuneMode.Inq"/> mode, where frozen symbols decode through the plan that froze them).</summary>
     public IReadOnlyList<FineTuneEpoch> Expand()
     {
         Validate();
@@ -66,14 +74,14 @@ public sealed record FineTuneSchedule
             for (var e = 0; e < EpochsPerStep[step]; e++)
             {
                 var index = epochs.Count;
-                var reestimate = index == nextReestimate;
-                if (reestimate)
+                var due = index == nextReestimate;
+                if (due)
                 {
                     interval *= 2;
                     nextReestimate += interval;
                 }
                 var rate = LearningRate * Math.Pow(DecayFactor, e / DecayEvery);
-                epochs.Add(new FineTuneEpoch(index, step, Fractions[step], rate, StartsStep: e == 0, Reestimate: reestimate));
+                epochs.Add(new FineTuneEpoch(index, step, Fractions[step], rate, StartsStep: e == 0, Reestimate: due && Mode == FineTuneMode.Ste));
             }
         }
         return epochs;

@@ -5,9 +5,11 @@ namespace FocusedQuantization.Compression.Retraining;
 
 /// <summary>
 /// Quantization-aware fine-tuning with focused quantization: the quantized share of every layer grows along the
-/// schedule (smallest quantization error first); quantized weights enter the forward pass as alpha * Q(w) and their
-/// gradient updates the dense weights (straight-through estimator); the per-layer scale alpha is learned; the
-/// mixture, component assignments and bias are re-estimated on the epochs the schedule marks. Pruned weights stay zero.
+/// schedule (smallest quantization error first); quantized weights enter the forward pass as alpha * Q(w); the
+/// per-layer scale alpha is learned. In <see cref="FineTuneMode.Ste"/> mode the gradient of quantized weights updates
+/// their dense weights (straight-through estimator) and the mixture, component assignments and bias are re-estimated
+/// on the epochs the schedule marks; in <see cref="FineTuneMode.Inq"/> mode quantized weights are frozen and the plan
+/// is kept. Pruned weights stay zero.
 /// </summary>
 public sealed class FocusedFineTuner : IRestorableHooks
 {
@@ -29,11 +31,12 @@ public sealed class FocusedFineTuner : IRestorableHooks
         IEnumerable<(ShadowedWeight Weight, bool[] Mask)> layers, QuantizationOptions options, FineTuneSchedule schedule, IReadOnlyDictionary<string, int>? bitsPerLayer)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(schedule);
         _layers = layers.Select((l, i) => new FocusedLayer(l.Weight, l.Mask, options with
         {
             Seed = options.Seed + LayerSeedStride * i,
             Bits = bitsPerLayer is not null && bitsPerLayer.TryGetValue(l.Weight.Name, out var bits) ? bits : options.Bits,
-        })).ToArray();
+        }, schedule.Mode)).ToArray();
         _epochs = schedule.Expand();
         _current = _epochs[0];
     }
@@ -75,7 +78,7 @@ public sealed class FocusedFineTuner : IRestorableHooks
         _current = _epochs[Math.Min(epoch, _epochs.Count - 1)];
         foreach (var layer in _layers)
         {
-            layer.Weight.CaptureDense();
+            layer.CaptureDense();
             layer.ThrowIfDenseNonFinite();
             if (_current.Reestimate) layer.Reestimate();
             if (_current.StartsStep) layer.GrowQuantizedSet(_current.QuantizedFraction);
@@ -87,7 +90,7 @@ public sealed class FocusedFineTuner : IRestorableHooks
     {
         foreach (var layer in _layers)
         {
-            layer.Weight.CaptureDense();
+            layer.CaptureDense();
             layer.ComputeEffective();
             layer.Weight.LoadEffective();
         }
@@ -112,7 +115,7 @@ public sealed class FocusedFineTuner : IRestorableHooks
         var result = new List<(string, int[], LayerQuantization, int[])>();
         foreach (var layer in _layers)
         {
-            layer.Weight.CaptureDense();
+            layer.CaptureDense();
             layer.GrowQuantizedSet(1.0);
             layer.ComputeEffective();
             layer.Weight.LoadEffective();

@@ -8,6 +8,9 @@ public sealed class FocusedLayer
 {
     private readonly QuantizationOptions _options;
     private readonly bool[] _inQuantizedSet;
+    // INQ only: each frozen weight's symbol and dense value when it joined the set.
+    private readonly int[]? _frozenSymbols;
+    private readonly float[]? _frozenDense;
     private readonly float[] _gradient;
     private readonly float[] _errors;
     private readonly int[] _candidates;
@@ -15,8 +18,9 @@ public sealed class FocusedLayer
     private LayerPlan _plan;
     private int _reestimations;
 
-    internal FocusedLayer(ShadowedWeight weight, bool[] mask, QuantizationOptions options)
+    internal FocusedLayer(ShadowedWeight weight, bool[] mask, QuantizationOptions options, FineTuneMode mode = FineTuneMode.Ste)
     {
+        if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown fine-tuning mode.");
         if (mask.Length != weight.Count) throw new ArgumentException($"Mask of {weight.Name} has {mask.Length} entries for {weight.Count} weights.");
         Weight = weight;
         Mask = mask;
@@ -26,9 +30,25 @@ public sealed class FocusedLayer
         _errors = new float[weight.Count];
         _candidates = new int[weight.Count];
         Symbols = new int[weight.Count];
+        FineTune = mode;
+        if (mode == FineTuneMode.Inq)
+        {
+            _frozenSymbols = new int[weight.Count];
+            _frozenDense = new float[weight.Count];
+        }
         ThrowIfDenseNonFinite();
         _plan = Plan();
+        ModeSeparation = _plan.Separation;
     }
+
+    /// <summary>How weights in the quantized set are trained.</summary>
+    public FineTuneMode FineTune { get; }
+
+    /// <summary>
+    /// The separation of the plan that chose the layer's mode: the first one. Re-estimation keeps the mode, so the
+    /// current plan's separation may since have drifted to the other side of w_sep.
+    /// </summary>
+    public double ModeSeparation { get; }
 
     /// <summary>The weight and its dense copy.</summary>
     public ShadowedWeight Weight { get; }
@@ -67,21 +87,45 @@ public sealed class FocusedLayer
             throw new TrainingDivergedException($"weight {Weight.Name} {TrainingDivergedException.Describe(Weight.Dense[index])} at index {index}", Weight.Name);
     }
 
-    /// <summary>Copies the layer's state (plan, quantized set, alpha) and returns the action that puts it back.</summary>
+    /// <summary>Copies the layer's state (plan, quantized set, alpha, frozen weights) and returns the action that puts it back.</summary>
     internal Action SaveState()
     {
         var (plan, levels, alpha, count, reestimations) = (_plan, _levels, Alpha, QuantizedCount, _reestimations);
         var quantized = (bool[])_inQuantizedSet.Clone();
+        var frozenSymbols = (int[]?)_frozenSymbols?.Clone();
+        var frozenDense = (float[]?)_frozenDense?.Clone();
         return () =>
         {
             (_plan, _levels, Alpha, QuantizedCount, _reestimations) = (plan, levels, alpha, count, reestimations);
             quantized.CopyTo(_inQuantizedSet, 0);
+            frozenSymbols?.CopyTo(_frozenSymbols!, 0);
+            frozenDense?.CopyTo(_frozenDense!, 0);
         };
     }
 
-    /// <summary>Re-fits the mixture, re-samples the component assignments and re-chooses the bias, keeping alpha.</summary>
+    /// <summary>
+    /// Copies the parameter into the dense weights; in INQ mode then puts every frozen weight back to its value when it
+    /// froze, because the optimiser's momentum keeps moving it after its gradient is zeroed.
+    /// </summary>
+    public void CaptureDense()
+    {
+        Weight.CaptureDense();
+        if (_frozenDense is null || QuantizedCount == 0) return;
+        var dense = Weight.Dense;
+        for (var i = 0; i < dense.Length; i++)
+        {
+            if (_inQuantizedSet[i]) dense[i] = _frozenDense[i];
+        }
+    }
+
+    /// <summary>
+    /// Re-fits the mixture, re-samples the component assignments and re-chooses the bias, keeping alpha. Refused in
+    /// INQ mode once a weight is frozen: its symbol decodes through the bias, means and sigma, which must not move.
+    /// </summary>
     public void Reestimate()
     {
+        if (FineTune == FineTuneMode.Inq && QuantizedCount > 0)
+            throw new InvalidOperationException($"Layer {Weight.Name} has frozen weights (INQ mode); re-estimating its plan would move them.");
         ThrowIfDenseNonFinite();
         _reestimations++;
         _plan = _plan.Reestimate(Weight.Dense, Mask, Alpha, _options.Seed + 104729 * _reestimations);
@@ -107,7 +151,14 @@ public sealed class FocusedLayer
         var toAdd = Math.Min(candidates, target - QuantizedCount);
         if (toAdd <= 0) return;
         Array.Sort(_errors, _candidates, 0, candidates);
-        for (var j = 0; j < toAdd; j++) _inQuantizedSet[_candidates[j]] = true;
+        for (var j = 0; j < toAdd; j++)
+        {
+            var i = _candidates[j];
+            _inQuantizedSet[i] = true;
+            if (_frozenSymbols is null || _frozenDense is null) continue;
+            _frozenSymbols[i] = Symbols[i];
+            _frozenDense[i] = Weight.Dense[i];
+        }
         QuantizedCount += toAdd;
     }
 
@@ -125,8 +176,9 @@ public sealed class FocusedLayer
 
     /// <summary>
     /// Learns alpha from the gradient of the quantized weights (dL/dalpha = sum of g * Q(w)), and zeroes the gradient
-    /// of pruned weights so that they stay pruned. A non-finite gradient of a kept weight, or a non-finite step of
-    /// alpha, throws <see cref="TrainingDivergedException"/> naming the layer (Math.Clamp would pass a NaN alpha on).
+    /// of pruned weights so that they stay pruned, and in INQ mode of frozen weights. A non-finite gradient of a kept
+    /// weight, or a non-finite step of alpha, throws <see cref="TrainingDivergedException"/> naming the layer (Math.Clamp
+    /// would pass a NaN alpha on).
     /// </summary>
     public void ApplyGradient(double learningRate)
     {
@@ -142,7 +194,9 @@ public sealed class FocusedLayer
                 continue;
             }
             gradientSum += _gradient[i];
-            if (_inQuantizedSet[i]) alphaGradient += _gradient[i] * _levels[Symbols[i]];
+            if (!_inQuantizedSet[i]) continue;
+            alphaGradient += _gradient[i] * _levels[Symbols[i]];
+            if (FineTune == FineTuneMode.Inq) _gradient[i] = 0f;
         }
         if (!double.IsFinite(gradientSum))
         {
@@ -171,5 +225,10 @@ public sealed class FocusedLayer
         }
         // As in the paper, the symbol is chosen for the dense weight itself and alpha only scales its level.
         _plan.Symbolize(Weight.Dense, Mask, Symbols);
+        if (_frozenSymbols is null || QuantizedCount == 0) return;
+        for (var i = 0; i < Symbols.Length; i++)
+        {
+            if (_inQuantizedSet[i]) Symbols[i] = _frozenSymbols[i];
+        }
     }
 }

@@ -1,4 +1,5 @@
 using FocusedQuantization.Compression.Coding;
+using FocusedQuantization.Compression.Retraining;
 
 namespace FocusedQuantization.Compression.Stages;
 
@@ -7,8 +8,8 @@ namespace FocusedQuantization.Compression.Stages;
 /// <paramref name="BitsPerLayer"/> gives its weight's name (layers it leaves out take Bits); w_sep
 /// <paramref name="WSep"/>; overflow rate <paramref name="OverflowRate"/> (null: the paper's 1/(2^n + 1)); the paper's
 /// fine-tuning schedule scaled by <paramref name="ScheduleScale"/>, starting at <paramref name="FineTuneLearningRate"/>
-/// (batch size of the baseline, shuffling seeded with Seed + 2); the .fqz coded in <paramref name="Coding"/>; component
-/// draws seeded with <paramref name="Seed"/>.
+/// (batch size of the baseline, shuffling seeded with Seed + 2) in the mode <paramref name="FineTune"/>; the .fqz coded
+/// in <paramref name="Coding"/>; component draws seeded with <paramref name="Seed"/>.
 /// </summary>
 public sealed record TrialSpec(
     PruneSpec Prune,
@@ -19,7 +20,8 @@ public sealed record TrialSpec(
     double ScheduleScale,
     double FineTuneLearningRate,
     CodingMode Coding,
-    int Seed)
+    int Seed,
+    FineTuneMode FineTune = FineTuneMode.Ste)
 {
     /// <summary>The width of <paramref name="layer"/>.</summary>
     public int BitsOf(string layer) => BitsPerLayer is not null && BitsPerLayer.TryGetValue(layer, out var bits) ? bits : Bits;
@@ -37,5 +39,6 @@ public sealed record TrialSpec(
         if (!(ScheduleScale > 0 && ScheduleScale <= 100)) throw new ArgumentException($"The schedule scale must be in (0, 100], got {ScheduleScale}.");
         if (!(FineTuneLearningRate > 0 && FineTuneLearningRate < 10)) throw new ArgumentException($"The fine-tuning learning rate must be in (0, 10), got {FineTuneLearningRate}.");
         if (!Enum.IsDefined(Coding)) throw new ArgumentException($"Unknown coding mode {Coding}.");
+        if (!Enum.IsDefined(FineTune)) throw new ArgumentException($"Unknown fine-tuning mode {FineTune}.");
     }
 }

@@ -119,7 +119,7 @@ public static class TrialStage
         var breakdown = FqzFile.Inspect(bytes);
         var coded = breakdown.Layers.ToDictionary(l => l.Name);
         var layers = decoded.Layers.Select((layer, i) => FqzInspection.Describe(
-            layer, coded[layer.Name].PayloadBits + 8 * coded[layer.Name].TableBytes, tuner.Layers[i].CurrentPlan.Separation)).ToArray();
+            layer, coded[layer.Name].PayloadBits + 8 * coded[layer.Name].TableBytes, tuner.Layers[i].ModeSeparation)).ToArray();
         long weightCount = layers.Sum(l => l.Weights);
         return new CompressionReport
         {
@@ -158,7 +158,7 @@ public static class TrialStage
     {
         var named = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         var weights = masks.Select(m => (new ShadowedWeight(m.Name, named[m.Name]), m.Mask)).ToArray();
-        var schedule = new FineTuneSchedule { LearningRate = spec.FineTuneLearningRate }.Scaled(spec.ScheduleScale);
+        var schedule = new FineTuneSchedule { LearningRate = spec.FineTuneLearningRate, Mode = spec.FineTune }.Scaled(spec.ScheduleScale);
         var quantization = new QuantizationOptions { Bits = spec.Bits, SeparationThreshold = spec.WSep, OverflowRate = spec.OverflowRate, Seed = spec.Seed };
         progress.Report(new PipelineProgress(PipelineStage.Quantize, 0, "planning layers"));
         FocusedFineTuner tuner;
@@ -253,6 +253,7 @@ public static class TrialStage
             ScheduleScale = spec.ScheduleScale,
             LearningRate = baseline.LearningRate,
             FineTuneLearningRate = spec.FineTuneLearningRate,
+            FineTune = spec.FineTune,
             BatchSize = baseline.BatchSize,
             Seed = spec.Seed,
             TrainLimit = baseline.TrainLimit,

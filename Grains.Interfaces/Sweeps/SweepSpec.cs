@@ -1,3 +1,5 @@
+using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+
 namespace FocusedQuantization.Grains.Interfaces.Sweeps;
 
 /// <summary>A hyperparameter sweep as the user wrote it (YAML), validated: what to compress and what to search.</summary>
@@ -42,7 +44,7 @@ public sealed record TrainingSpec(
 
 /// <summary>
 /// The values each knob takes. Exactly one of TargetSparsity and PruneAlpha is set. A null entry of OverflowRate
-/// means the paper's default 1/(2^n + 1).
+/// means the paper's default 1/(2^n + 1). FineTune lists fine-tuning modes (ste, inq).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("fq.SearchSpace")]
 public sealed record SearchSpace(
@@ -53,7 +55,12 @@ public sealed record SearchSpace(
     [property: Id(4)] IReadOnlyList<double?> OverflowRate,
     [property: Id(5)] IReadOnlyList<double> ScheduleScale,
     [property: Id(6)] IReadOnlyList<double> FineTuneLearningRate,
-    [property: Id(7)] IReadOnlyList<string> Coding);
+    [property: Id(7)] IReadOnlyList<string> Coding)
+{
+    /// <summary>Fine-tuning modes, default ["ste"]; a space stored before this knob existed reads as the default.</summary>
+    [Id(8)]
+    public IReadOnlyList<string> FineTune { get => field ?? SweepSpecDefaults.FineTune; init => field = value; } = SweepSpecDefaults.FineTune;
+}
 
 /// <summary>
 /// Bit widths: Policy "uniform" sweeps Values as one width for every layer (the paper); Policy "per-layer" picks each

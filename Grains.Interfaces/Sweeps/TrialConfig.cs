@@ -1,3 +1,5 @@
+using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+
 namespace FocusedQuantization.Grains.Interfaces.Sweeps;
 
 /// <summary>
@@ -21,4 +23,9 @@ public sealed record TrialConfig(
     [property: Id(11)] double? OverflowRate,
     [property: Id(12)] double ScheduleScale,
     [property: Id(13)] double FineTuneLearningRate,
-    [property: Id(14)] string Coding);
+    [property: Id(14)] string Coding)
+{
+    /// <summary>Fine-tuning mode: ste (default) or inq; a config stored before this knob existed reads as ste.</summary>
+    [Id(15)]
+    public string FineTune { get => field ?? SweepVocabulary.DefaultFineTune; init => field = value; } = SweepVocabulary.DefaultFineTune;
+}

@@ -106,7 +106,7 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
             var spec = new TrialSpec(
                 Prune(new PruneRequest(new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training), config.TargetSparsity, config.PruneAlpha)),
                 config.Bits, bits, config.WSep, config.OverflowRate, config.ScheduleScale, config.FineTuneLearningRate,
-                CodingModes.Parse(config.Coding), config.Seed);
+                CodingModes.Parse(config.Coding), config.Seed, FineTuneModes.Parse(config.FineTune));
             var output = Path.Combine(options.Value.ModelFolder, trialId.Replace('/', '_') + ".fqz");
             using var spans = new TrialStageSpans();
             CompressionReport report;

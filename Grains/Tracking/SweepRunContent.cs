@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
+using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
 using FocusedQuantization.Tracking;
 
 namespace FocusedQuantization.Grains.Tracking;
@@ -48,6 +49,8 @@ public static class SweepRunContent
             ("space.schedule_scale", Join(space.ScheduleScale)),
             ("space.fine_tune_lr", Join(space.FineTuneLearningRate)),
             ("space.coding", string.Join(",", space.Coding)),
+            // Left out at the default, so that a sweep's params read as they did before the knob existed.
+            ("space.fine_tune", IsDefaultFineTune(space.FineTune) ? null : string.Join(",", space.FineTune)),
         };
         return values.Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => new MlflowParam(v.Key, v.Value!)).ToArray();
     }
@@ -59,6 +62,8 @@ public static class SweepRunContent
         new("fq.sweep_id", sweepId),
         new("fq.trial_id", trialId),
     ];
+
+    private static bool IsDefaultFineTune(IReadOnlyList<string> modes) => modes is [SweepVocabulary.DefaultFineTune];
 
     /// <summary>The trial's config as params.</summary>
     public static IReadOnlyList<MlflowParam> TrialParams(TrialConfig config)
@@ -78,6 +83,7 @@ public static class SweepRunContent
             ("schedule_scale", Text(config.ScheduleScale)),
             ("fine_tune_lr", Text(config.FineTuneLearningRate)),
             ("coding", config.Coding),
+            ("fine_tune", config.FineTune == SweepVocabulary.DefaultFineTune ? null : config.FineTune),
         };
         return values.Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => new MlflowParam(v.Key, v.Value!)).ToArray();
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using static FocusedQuantization.Benchmarks.Results.Markdown;
@@ -39,14 +40,17 @@ public static class TableSection
 
             var first = reports[0].Report!;
             var options = first["options"]!;
+            // The fine-tuning rate is spelled out: the reports keep the one they ran with even after its default changed.
+            var rate = ((double?)options["fineTuneLearningRate"])?.ToString("G4", CultureInfo.InvariantCulture) ?? "-";
+            var mode = (string?)options["fineTune"] ?? "ste";
             text.AppendLine("```sh");
             foreach (var (bits, _) in reports)
-                text.AppendLine($"./fq compress --model {model} --dataset fashion-mnist --bits {bits} --seed 1");
+                text.AppendLine($"./fq compress --model {model} --dataset fashion-mnist --bits {bits} --seed 1 --fine-tune-lr {rate}{(mode == "ste" ? "" : " --fine-tune " + mode)}");
             text.AppendLine("```").AppendLine();
             text.AppendLine(
                 $"Defaults: baseline {options["baselineEpochs"]} epochs, DNS pruning to {F((double?)options["targetSparsity"] * 100, 0)} % " +
-                $"over {options["pruneEpochs"]} epochs, fine-tuning on the paper's schedule scaled by {F((double?)options["scheduleScale"])}, " +
-                $"w_sep {F((double?)options["wSep"], 1)}, seed {options["seed"]}.").AppendLine();
+                $"over {options["pruneEpochs"]} epochs, fine-tuning ({mode}) on the paper's schedule scaled by {F((double?)options["scheduleScale"])} " +
+                $"from learning rate {rate}, w_sep {F((double?)options["wSep"], 1)}, seed {options["seed"]}.").AppendLine();
 
             var rows = new List<IReadOnlyList<string>>
             {

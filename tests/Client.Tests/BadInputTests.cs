@@ -37,6 +37,15 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unknown_fine_tuning_mode_is_named_with_the_valid_ones()
+    {
+        var result = await FqProcess.RunAsync("compress", "--fine-tune", "sgd", "--out", Output);
+
+        AssertBadInput(result, "sgd");
+        Assert.Contains("inq", result.Error);
+    }
+
+    [Fact]
     public async Task An_unknown_option_is_refused()
     {
         var result = await FqProcess.RunAsync("compress", "--bitz", "5", "--out", Output);

@@ -32,6 +32,7 @@ public sealed class ParetoTableTests
         Assert.Contains("88.00", rows[0]);
         Assert.Contains("90.00", rows[0]);
         Assert.Contains("sparsity 0.9, w_sep 2, overflow default, schedule 0.2, ft-lr 0.002, arithmetic", rows[0]);
+        Assert.DoesNotContain("ste", rows[0]);
         Assert.Contains("s1/1", rows[1]);
         Assert.Matches(@"\b4\b", rows[1]);
         Assert.Contains("s1/2", rows[2]);
@@ -47,6 +48,15 @@ public sealed class ParetoTableTests
         trial = trial with { Config = trial.Config with { BitsPolicy = "per-layer", Bits = 6, CandidateBits = [3, 4, 5, 6], BudgetBitsPerWeight = 0.8 } };
 
         Assert.Contains("per-layer {3,4,5,6} <= 0.8 b/w", Render(new ParetoResult([trial], [trial], 1, 1, 90)));
+    }
+
+    [Fact]
+    public void A_trial_fine_tuned_in_inq_mode_says_so_after_its_coding()
+    {
+        var trial = SweepSamples.Completed(0, 30, 88);
+        trial = trial with { Config = trial.Config with { FineTune = "inq" } };
+
+        Assert.Contains("ft-lr 0.002, arithmetic, inq", Render(new ParetoResult([trial], [trial], 1, 1, 90)));
     }
 
     [Fact]

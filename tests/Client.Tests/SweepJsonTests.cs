@@ -39,6 +39,7 @@ public sealed class SweepJsonTests
         Assert.Equal(0.9, (double?)done["config"]!["sparsity"]);
         Assert.Equal(5, (int?)done["config"]!["bits"]);
         Assert.Null(done["config"]!["overflowRate"]);
+        Assert.Equal("ste", (string?)done["config"]!["fineTune"]);
 
         var pending = trials[2]!;
         Assert.Null(pending["cr"]);

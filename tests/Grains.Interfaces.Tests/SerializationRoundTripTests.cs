@@ -43,7 +43,11 @@ public sealed class SerializationRoundTripTests(OrleansSerializerFixture fixture
         from scale in Gen.Double[0.1, 4]
         from learningRate in Gen.Double[1e-5, 0.1]
         from coding in Gen.OneOf("arithmetic", "paper")
-        select new TrialConfig(model, dataset, seed, training, sparsity, alpha, policy, bits, candidates, budget, wSep, overflow, scale, learningRate, coding);
+        from fineTune in Gen.OneOf("ste", "inq")
+        select new TrialConfig(model, dataset, seed, training, sparsity, alpha, policy, bits, candidates, budget, wSep, overflow, scale, learningRate, coding)
+        {
+            FineTune = fineTune,
+        };
 
     private static readonly Gen<TrialResult> TrialResults =
         from ratio in Gen.Double[1, 100]
@@ -94,8 +98,12 @@ public sealed class SerializationRoundTripTests(OrleansSerializerFixture fixture
         from budgets in Maybe(Gen.Double[0.5, 6].List[1, 3])
         from overflow in Gen.Double[0, 0.5].Nullable().List[1, 3]
         from coding in Gen.OneOf("arithmetic", "paper").List[1, 2]
+        from fineTune in Gen.OneOf("ste", "inq").List[1, 2]
         select new SweepSpec(name, "lenet5", "fashion-mnist", seed, objectives, drop, concurrency, strategy, training,
-            new SearchSpace(sparsity, null, new BitsSpace(budgets is null ? "uniform" : "per-layer", bits, budgets), [2.0], overflow, [0.2, 0.5], [0.002], coding));
+            new SearchSpace(sparsity, null, new BitsSpace(budgets is null ? "uniform" : "per-layer", bits, budgets), [2.0], overflow, [0.2, 0.5], [0.002], coding)
+            {
+                FineTune = fineTune,
+            });
 
     // NaN is a real value here (a validation figure not known), so it must compare as text too.
     private static readonly JsonSerializerOptions JsonOptions = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
@@ -133,6 +141,19 @@ public sealed class SerializationRoundTripTests(OrleansSerializerFixture fixture
 
         Assert.Null(fixture.RoundTrip(withDefault).OverflowRate);
         Assert.Equal(1.0 / 17, fixture.RoundTrip(withRate).OverflowRate);
+    }
+
+    [Fact]
+    public void A_fine_tuning_mode_comes_back_as_given_and_a_config_or_space_stored_without_one_reads_as_ste()
+    {
+        var inq = TrialConfigs.Single() with { FineTune = "inq" };
+        var space = SweepSpecs.Single().Space with { FineTune = ["inq"] };
+
+        Assert.Equal("inq", fixture.RoundTrip(inq).FineTune);
+        Assert.Equal(["inq"], fixture.RoundTrip(space).FineTune);
+        // State written before the knob existed has no such field: the property reads as the default.
+        Assert.Equal("ste", fixture.RoundTrip(inq with { FineTune = null! }).FineTune);
+        Assert.Equal(["ste"], fixture.RoundTrip(space with { FineTune = null! }).FineTune);
     }
 
     [Fact]

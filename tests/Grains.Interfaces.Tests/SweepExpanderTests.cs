@@ -54,8 +54,25 @@ public sealed class SweepExpanderTests
         Assert.Null(first.PruneAlpha);
         Assert.Equal(2.0, first.WSep);
         Assert.Equal(1.0 / 3.0, first.ScheduleScale);
-        Assert.Equal(0.002, first.FineTuneLearningRate);
+        Assert.Equal(0.001, first.FineTuneLearningRate);
         Assert.Equal("arithmetic", first.Coding);
+        Assert.Equal("ste", first.FineTune);
+    }
+
+    [Fact]
+    public void Fine_tuning_modes_vary_fastest_and_one_mode_expands_to_the_trials_a_spec_without_the_key_has()
+    {
+        var without = SweepExpander.Expand(Spec(Space3x2x2));
+        var both = SweepExpander.Expand(Spec(Space3x2x2 + "\n  fine_tune: [ste, inq]"));
+        var inq = SweepExpander.Expand(Spec(Space3x2x2 + "\n  fine_tune: inq"));
+
+        Assert.Equal(2 * without.Count, both.Count);
+        Assert.Equal(without.SelectMany(t => new[] { Key(t) + "|ste", Key(t) + "|inq" }), both.Select(t => Key(t) + "|" + t.FineTune));
+        Assert.Equal(without.Select(Key), inq.Select(Key));
+        Assert.All(inq, t => Assert.Equal("inq", t.FineTune));
+        // A random sweep draws the same trials with or without one explicit mode.
+        const string random = "strategy: { kind: random, budget: 5, seed: 4 }\nspace: { sparsity: { from: 0.5, to: 0.95, step: 0.05 }, bits: { from: 3, to: 8 } }";
+        Assert.Equal(SweepExpander.Expand(Spec(random)).Select(Key), SweepExpander.Expand(Spec(random.Replace("} }", "}, fine_tune: ste }"))).Select(Key));
     }
 
     [Fact]

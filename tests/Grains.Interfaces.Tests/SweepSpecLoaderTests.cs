@@ -91,8 +91,16 @@ public sealed class SweepSpecLoaderTests
         Assert.Equal([2.0], spec.Space.WSep);
         Assert.Equal([null], spec.Space.OverflowRate);
         Assert.Equal([1.0 / 3.0], spec.Space.ScheduleScale);
-        Assert.Equal([0.002], spec.Space.FineTuneLearningRate);
+        Assert.Equal([0.001], spec.Space.FineTuneLearningRate);
         Assert.Equal(["arithmetic"], spec.Space.Coding);
+        Assert.Equal(["ste"], spec.Space.FineTune);
+    }
+
+    [Fact]
+    public void Fine_tuning_modes_are_read_case_insensitively_as_a_list_or_one_value()
+    {
+        Assert.Equal(["ste", "inq"], SweepSpecLoader.Parse("space: { sparsity: 0.9, fine_tune: [STE, Inq] }", File).Space.FineTune);
+        Assert.Equal(["inq"], SweepSpecLoader.Parse("space: { sparsity: 0.9, fine_tune: inq }", File).Space.FineTune);
     }
 
     [Fact]
@@ -217,6 +225,8 @@ public sealed class SweepSpecLoaderTests
     [InlineData("space: { sparsity: 0.9, schedule_scale: 0 }", "space.schedule_scale", "schedule_scale must be in (0, 100]")]
     [InlineData("space: { sparsity: 0.9, fine_tune_lr: 20 }", "space.fine_tune_lr", "fine_tune_lr must be in (0, 10)")]
     [InlineData("space: { sparsity: 0.9, coding: [arithmetic, zip] }", "space.coding[1]", "unknown coding mode 'zip'")]
+    [InlineData("space: { sparsity: 0.9, fine_tune: [ste, sgd] }", "space.fine_tune[1]", "unknown fine-tuning mode 'sgd'; valid modes: ste, inq")]
+    [InlineData("space: { sparsity: 0.9, fine_tune: [inq, INQ] }", "space.fine_tune[1]", "appears twice")]
     [InlineData("space: { sparsity: [0.9, 0.9] }", "space.sparsity[1]", "appears twice")]
     [InlineData("concurrency: 0\nspace: { sparsity: 0.9 }", "concurrency", "between 1 and 1024, got 0")]
     [InlineData("training: { batch_size: 0 }\nspace: { sparsity: 0.9 }", "training.batch_size", "between 1 and 65536")]

@@ -5,7 +5,7 @@ namespace FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
 /// <summary>
 /// Turns a validated spec into its trials. The grid is the cartesian product of the space's dimensions in this order,
 /// the last varying fastest: pruning (sparsity or prune_alpha), bits (the width, or the budget for per-layer),
-/// w_sep, overflow_rate, schedule_scale, fine_tune_lr, coding. Random draws Budget combinations from the same grid,
+/// w_sep, overflow_rate, schedule_scale, fine_tune_lr, coding, fine_tune. Random draws Budget combinations from the same grid,
 /// distinct until every combination has been drawn, seeded by the strategy's seed or else the spec's.
 /// </summary>
 public static class SweepExpander
@@ -38,7 +38,7 @@ public static class SweepExpander
     public static string DescribeDimensions(SearchSpace space)
     {
         var names = new[] { space.PruneAlpha is null ? "sparsity" : "prune_alpha", space.Bits.Policy == "per-layer" ? "budget_bits_per_weight" : "bits",
-            "w_sep", "overflow_rate", "schedule_scale", "fine_tune_lr", "coding" };
+            "w_sep", "overflow_rate", "schedule_scale", "fine_tune_lr", "coding", "fine_tune" };
         return string.Join(" x ", names.Zip(Dimensions(space)).Where(d => d.Second != 1)
             .Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.First} {d.Second}")));
     }
@@ -52,6 +52,8 @@ public static class SweepExpander
         space.ScheduleScale.Count,
         space.FineTuneLearningRate.Count,
         space.Coding.Count,
+        // Last, so that a spec with one mode expands to exactly the trials (and order) it had before the knob existed.
+        space.FineTune.Count,
     ];
 
     /// <summary>
@@ -112,6 +114,9 @@ public static class SweepExpander
             OverflowRate: space.OverflowRate[digit[3]],
             ScheduleScale: space.ScheduleScale[digit[4]],
             FineTuneLearningRate: space.FineTuneLearningRate[digit[5]],
-            Coding: SweepVocabulary.Coding(space.Coding[digit[6]]) ?? space.Coding[digit[6]]);
+            Coding: SweepVocabulary.Coding(space.Coding[digit[6]]) ?? space.Coding[digit[6]])
+        {
+            FineTune = SweepVocabulary.FineTune(space.FineTune[digit[7]]) ?? space.FineTune[digit[7]],
+        };
     }
 }

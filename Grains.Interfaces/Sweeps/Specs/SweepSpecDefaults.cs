@@ -48,9 +48,12 @@ public static class SweepSpecDefaults
     /// <summary>schedule_scale: [1/3] of the paper's fine-tuning schedule.</summary>
     public static IReadOnlyList<double> ScheduleScale { get; } = [1.0 / 3.0];
 
-    /// <summary>fine_tune_lr: [0.002].</summary>
-    public static IReadOnlyList<double> FineTuneLearningRate { get; } = [0.002];
+    /// <summary>fine_tune_lr: [0.001] (the paper's).</summary>
+    public static IReadOnlyList<double> FineTuneLearningRate { get; } = [0.001];
 
     /// <summary>coding: [arithmetic].</summary>
     public static IReadOnlyList<string> Coding { get; } = ["arithmetic"];
+
+    /// <summary>fine_tune: [ste].</summary>
+    public static IReadOnlyList<string> FineTune { get; } = [SweepVocabulary.DefaultFineTune];
 }

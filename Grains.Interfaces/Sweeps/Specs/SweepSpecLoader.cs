@@ -14,7 +14,7 @@ public static class SweepSpecLoader
     private static readonly string[] ConstraintKeys = ["max_top1_drop"];
     private static readonly string[] StrategyKeys = ["kind", "budget", "seed"];
     private static readonly string[] TrainingKeys = ["baseline_epochs", "prune_epochs", "batch_size", "learning_rate", "train_limit", "test_limit", "validation", "data_dir"];
-    private static readonly string[] SpaceKeys = ["sparsity", "prune_alpha", "bits", "w_sep", "overflow_rate", "schedule_scale", "fine_tune_lr", "coding"];
+    private static readonly string[] SpaceKeys = ["sparsity", "prune_alpha", "bits", "w_sep", "overflow_rate", "schedule_scale", "fine_tune_lr", "fine_tune", "coding"];
     private static readonly string[] BitsKeys = ["policy", "values", "candidates", "budget_bits_per_weight"];
 
     /// <summary>Largest spec read, in bytes of the file or characters of the text: 1,000,000 (the examples are under 2,000).</summary>
@@ -299,20 +299,29 @@ public static class SweepSpecLoader
             OverflowRate: map.Get("overflow_rate") is { } overflow ? reader.DoublesOrDefault(overflow, "space.overflow_rate") : SweepSpecDefaults.OverflowRate,
             ScheduleScale: map.Get("schedule_scale") is { } scale ? reader.Doubles(scale, "space.schedule_scale") : SweepSpecDefaults.ScheduleScale,
             FineTuneLearningRate: map.Get("fine_tune_lr") is { } lr ? reader.Doubles(lr, "space.fine_tune_lr") : SweepSpecDefaults.FineTuneLearningRate,
-            Coding: map.Get("coding") is { } coding ? Coding(reader, coding) : SweepSpecDefaults.Coding);
+            Coding: map.Get("coding") is { } coding
+                ? Names(reader, coding, "space.coding", SweepVocabulary.Coding, "coding mode", SweepVocabulary.CodingModes)
+                : SweepSpecDefaults.Coding)
+        {
+            FineTune = map.Get("fine_tune") is { } fineTune
+                ? Names(reader, fineTune, "space.fine_tune", SweepVocabulary.FineTune, "fine-tuning mode", SweepVocabulary.FineTuneModes)
+                : SweepSpecDefaults.FineTune,
+        };
     }
 
-    private static List<string> Coding(SpecReader reader, YamlNode node)
+    /// <summary>A list of names from a vocabulary, each made canonical; an unknown one is refused with the valid ones.</summary>
+    private static List<string> Names(
+        SpecReader reader, YamlNode node, string key, Func<string, string?> canonicalize, string what, IReadOnlyList<string> valid)
     {
-        var names = reader.Strings(node, "space.coding");
+        var names = reader.Strings(node, key);
         for (var i = 0; i < names.Count; i++)
         {
-            if (SweepVocabulary.Coding(names[i]) is { } canonical) names[i] = canonical;
+            if (canonicalize(names[i]) is { } canonical) names[i] = canonical;
             else
             {
-                var path = node is YamlSequenceNode ? $"space.coding[{i}]" : "space.coding";
+                var path = node is YamlSequenceNode ? $"{key}[{i}]" : key;
                 throw reader.Error(node is YamlSequenceNode sequence ? sequence.Children[i] : node, path,
-                    $"unknown coding mode '{SpecReader.Clip(names[i])}'; valid modes: {string.Join(", ", SweepVocabulary.CodingModes)}");
+                    $"unknown {what} '{SpecReader.Clip(names[i])}'; valid modes: {string.Join(", ", valid)}");
             }
         }
         return names;

@@ -137,6 +137,8 @@ public static class SweepSpecValidator
         Each(space.FineTuneLearningRate, "space.fine_tune_lr", v => Open(v, 0, 10, "fine_tune_lr"), check, fail);
         Each(space.Coding, "space.coding",
             v => SweepVocabulary.Coding(v ?? "") is null ? $"unknown coding mode '{v}'; valid modes: {string.Join(", ", SweepVocabulary.CodingModes)}" : null, check, fail);
+        Each(space.FineTune, "space.fine_tune",
+            v => SweepVocabulary.FineTune(v ?? "") is null ? $"unknown fine-tuning mode '{v}'; valid modes: {string.Join(", ", SweepVocabulary.FineTuneModes)}" : null, check, fail);
     }
 
     private static void ValidateBits(BitsSpace? bits, Action<string, string?> check, Action<string, string> fail)

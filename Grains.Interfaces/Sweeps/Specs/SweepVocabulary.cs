@@ -15,6 +15,15 @@ public static class SweepVocabulary
     /// <summary>Coding modes of the .fqz file, the default first.</summary>
     public static IReadOnlyList<string> CodingModes { get; } = ["arithmetic", "paper"];
 
+    /// <summary>
+    /// Fine-tuning modes, the default first: ste (quantized weights keep training through the straight-through
+    /// estimator) and inq (frozen once quantized).
+    /// </summary>
+    public static IReadOnlyList<string> FineTuneModes { get; } = ["ste", "inq"];
+
+    /// <summary>The default fine-tuning mode, ste.</summary>
+    public const string DefaultFineTune = "ste";
+
     /// <summary>Metrics an objective may name.</summary>
     public static IReadOnlyList<string> Metrics { get; } = ["cr", "top1", "top5", "compressed_bytes"];
 
@@ -60,6 +69,13 @@ public static class SweepVocabulary
     {
         var key = name.Trim().ToLowerInvariant();
         return CodingModes.Contains(key) ? key : null;
+    }
+
+    /// <summary>The fine-tuning mode for a name (case-insensitive), or null.</summary>
+    public static string? FineTune(string name)
+    {
+        var key = name.Trim().ToLowerInvariant();
+        return FineTuneModes.Contains(key) ? key : null;
     }
 
     private static string? Canonical(string name, IReadOnlyList<string> names, Dictionary<string, string> aliases)

@@ -1,6 +1,8 @@
 using FocusedQuantization.Compression.Coding;
 using FocusedQuantization.Compression.Data;
 using FocusedQuantization.Compression.Pipeline;
+using FocusedQuantization.Compression.Quantization;
+using FocusedQuantization.Compression.Retraining;
 using FocusedQuantization.Compression.Stages;
 using FocusedQuantization.Compression.Training;
 using Xunit;
@@ -51,6 +53,30 @@ public sealed class TrialStageTests(StageFixture fixture)
         Assert.Equal(File.ReadAllBytes(outputs[0]), File.ReadAllBytes(outputs[1]));
         Assert.Equal(reports[0].Top1Compressed, reports[1].Top1Compressed);
         Assert.All(FqzFile.Read(outputs[0]).Layers, l => Assert.Equal(4, l.Parameters.Bits));
+    }
+
+    [Fact]
+    public void Each_layer_reports_the_separation_that_chose_its_mode_and_the_fine_tuning_mode_reaches_the_trial()
+    {
+        var ste = new TrialSpec(StageFixture.Prune, Bits: 5, null, WSep: 2.0, OverflowRate: null, ScheduleScale: 0.1,
+            FineTuneLearningRate: 0.001, CodingMode.Paper, Seed: 5);
+        var inq = ste with { FineTune = FineTuneMode.Inq };
+        _ = fixture.PrunedId;
+
+        var steReport = TrialStage.Run(ste, fixture.Store, Path.Combine(fixture.Folder, "ste.fqz"), null, TestContext.Current.CancellationToken);
+        var inqReport = TrialStage.Run(inq, fixture.Store, Path.Combine(fixture.Folder, "inq.fqz"), null, TestContext.Current.CancellationToken);
+
+        // The mode is chosen on the pruned weights, before fine-tuning re-estimates anything.
+        using var pruned = StageCheckpoint.Load(fixture.Store, fixture.PrunedId);
+        var parameters = pruned.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.data<float>().ToArray());
+        var first = pruned.Masks!.ToDictionary(m => m.Name,
+            m => LayerPlanner.Plan(parameters[m.Name], m.Mask, new QuantizationOptions { Bits = 5, SeparationThreshold = 2.0 }).Separation);
+        Assert.All(steReport.Layers, l => Assert.Equal(first[l.Name], l.Separation));
+        Assert.All(inqReport.Layers, l => Assert.Equal(first[l.Name], l.Separation));
+        Assert.All(steReport.Layers, l => Assert.Equal(l.Separation >= 2.0 ? "recentralized" : "shift", l.Mode, ignoreCase: true));
+        Assert.Equal(FineTuneMode.Ste, steReport.Options.FineTune);
+        Assert.Equal(FineTuneMode.Inq, inqReport.Options.FineTune);
+        Assert.NotEqual(File.ReadAllBytes(Path.Combine(fixture.Folder, "ste.fqz")), File.ReadAllBytes(Path.Combine(fixture.Folder, "inq.fqz")));
     }
 
     [Fact]
