@@ -60,7 +60,7 @@ public sealed class DivergenceRecoveryTests(StageFixture fixture)
 
         Assert.Equal(DivergenceRecovery.MaxRetries, error.Retries);
         Assert.Equal((TrialStage.FineTuneStage, 2, 1, "conv1.weight"), (error.Stage, error.Epoch, error.Batch, error.Layer));
-        Assert.Equal("quantize (fine-tune) diverged at epoch 2, batch 1/16: weight conv1.weight NaN at index 0 " +
+        Assert.Equal("quantize (fine-tune) diverged at epoch 2, batch 1/15: weight conv1.weight NaN at index 0 " +
             "(still diverging after 2 retries at a halved learning rate)", error.Message);
         Assert.Equal(
             ["epoch 2 diverged (weight conv1.weight NaN at index 0, batch 1); restored epoch start, retrying at lr 0.001",

@@ -61,7 +61,7 @@ public sealed class SweepGrainTests(SweepClusterFixture fixture)
     {
         var sweep = fixture.Cluster.Client.GetGrain<ISweepGrain>("collapse-" + Guid.NewGuid().ToString("N")[..8]);
 
-        // Fine-tuning LeNet-300-100 at lr 9 leaves it predicting one class (about 10 % top-1).
+        // Fine-tuning LeNet-300-100 at lr 9 ruins it: it either diverges beyond the retries or ends predicting one class.
         await sweep.Launch(SmallSweep("collapse", concurrency: 2, [0.8], [5], [0.005, 9]));
         var status = await SweepWaiting.UntilAsync(sweep, s => s.State != SweepState.Running, TimeSpan.FromMinutes(4));
 
@@ -70,7 +70,7 @@ public sealed class SweepGrainTests(SweepClusterFixture fixture)
         Assert.Equal(TrialState.Failed, failed.State);
         Assert.Null(failed.Result);
         Assert.Equal(1, failed.Attempts);
-        Assert.Matches(@"^The compressed model collapsed: top-1 \d+\.\d\d % on 10 classes is below twice chance \(20\.00 %\)", failed.Error);
+        Assert.Matches(@"^(The compressed model collapsed: top-1 \d+\.\d\d % on 10 classes is below twice chance \(20\.00 %\)|quantize \(fine-tune\) diverged at epoch \d+, batch \d+/\d+: .+ \(still diverging after 2 retries at a halved learning rate\))", failed.Error);
         Assert.Equal(TrialState.Completed, completed.State);
         Assert.Empty(completed.Result!.Recoveries);
         var pareto = await sweep.GetPareto(null);
