@@ -138,7 +138,7 @@ public sealed partial class DamagedStateTests : IDisposable
             model: lenet5
             dataset: fashion-mnist
             concurrency: 1
-            training: { baseline_epochs: 1, prune_epochs: 1, train_limit: 400, validation: 100, test_limit: 100 }
+            training: { baseline_epochs: 3, prune_epochs: 1, learning_rate: 0.1, train_limit: 600, validation: 100, test_limit: 100 }
             space:
               sparsity: [{{sparsity}}]
               bits: [4]
