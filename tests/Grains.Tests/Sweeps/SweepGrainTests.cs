@@ -5,8 +5,8 @@ namespace FocusedQuantization.Grains.Tests.Sweeps;
 [Collection(SweepClusterCollection.Name)]
 public sealed class SweepGrainTests(SweepClusterFixture fixture)
 {
-    private static SweepSpec SmallSweep(string name, int concurrency, IReadOnlyList<double> sparsities, IReadOnlyList<int> bits, IReadOnlyList<double>? fineTuneRates = null) => new(
-        name, "lenet-300-100", "fashion-mnist", Seed: 3,
+    private static SweepSpec SmallSweep(string name, int concurrency, IReadOnlyList<double> sparsities, IReadOnlyList<int> bits, IReadOnlyList<double>? fineTuneRates = null, int seed = 3) => new(
+        name, "lenet-300-100", "fashion-mnist", seed,
         [new ObjectiveSpec("cr", true), new ObjectiveSpec("top1", true)], MaxTop1Drop: null, concurrency,
         new StrategySpec("grid", null, null),
         new TrainingSpec(BaselineEpochs: 1, PruneEpochs: 1, BatchSize: 64, LearningRate: 0.05, TrainLimit: 1000, TestLimit: 300, DataDirectory: null),
@@ -18,7 +18,8 @@ public sealed class SweepGrainTests(SweepClusterFixture fixture)
         var sweep = fixture.Cluster.Client.GetGrain<ISweepGrain>("spread-" + Guid.NewGuid().ToString("N")[..8]);
         var baselinesBefore = fixture.Counters.BaselinesTrained;
 
-        var launched = await sweep.Launch(SmallSweep("spread", concurrency: 4, [0.8, 0.9], [4, 5]));
+        // A seed of its own: the other tests of this cluster train the seed-3 baseline, in whatever order they run.
+        var launched = await sweep.Launch(SmallSweep("spread", concurrency: 4, [0.8, 0.9], [4, 5], seed: 11));
         var status = await SweepWaiting.UntilAsync(sweep, s => s.State != SweepState.Running, TimeSpan.FromMinutes(4));
 
         Assert.Equal(4, launched.Trials.Count);
@@ -36,7 +37,7 @@ public sealed class SweepGrainTests(SweepClusterFixture fixture)
         var pareto = await sweep.GetPareto(null);
         Assert.NotEmpty(pareto.Front);
         Assert.All(pareto.Front, f => Assert.DoesNotContain(status.Trials, t =>
-            t.Result!.CompressionRatio > f.Result!.CompressionRatio && t.Result.Top1 > f.Result.Top1));
+            t.Result!.CompressionRatio > f.Result!.CompressionRatio && t.Result.SelectionTop1 > f.Result.SelectionTop1));
     }
 
     [Fact]
