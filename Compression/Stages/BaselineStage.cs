@@ -26,7 +26,7 @@ public static class BaselineStage
         return store.WithLock(id, () =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            torch.set_num_threads(1);
+            TorchThreads.Use();
             using var trained = StageCheckpoint.IsReusable(store, id) ? null : Make(spec, id, store, progress, cancellationToken);
             if (trained is null) progress.Report(new PipelineProgress(PipelineStage.Baseline, 0, $"reusing {id}"));
             StageEvaluations.Ensure(store, id, spec.ValidationData, () => trained);

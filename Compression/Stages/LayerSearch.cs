@@ -33,7 +33,7 @@ public static class LayerSearch
         return store.WithLock(id, () =>
         {
             if (store.Exists(name)) return JsonSerializer.Deserialize<LayerSearchResult>(store.ReadText(name), ReportJson.Options)!;
-            torch.set_num_threads(1);
+            TorchThreads.Use();
             var result = Search(request, store, manifest, index, cancellationToken);
             store.SaveText(name, JsonSerializer.Serialize(result, ReportJson.Options));
             return result;

@@ -28,7 +28,7 @@ public static class PruneStage
         return store.WithLock(id, () =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            torch.set_num_threads(1);
+            TorchThreads.Use();
             using var pruned = StageCheckpoint.IsReusable(store, id) ? null : Make(spec, id, store, progress, cancellationToken);
             if (pruned is null) progress.Report(new PipelineProgress(PipelineStage.Prune, 0, $"reusing {id}"));
             StageEvaluations.Ensure(store, id, spec.Baseline.ValidationData, () => pruned);

@@ -57,7 +57,7 @@ public static class TrialStage
         var pruned = PruneStage.Evaluation(prune, store, cancellationToken);
         var denseValidation = BaselineStage.ValidationEvaluation(baseline, store, cancellationToken);
         var prunedValidation = PruneStage.ValidationEvaluation(prune, store, cancellationToken);
-        torch.set_num_threads(1);
+        TorchThreads.Use();
 
         var seconds = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();

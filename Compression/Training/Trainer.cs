@@ -26,7 +26,7 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         Options = options ?? new TrainerOptions();
         Options.Validate();
-        torch.set_num_threads(Options.Threads);
+        TorchThreads.Use(Options.Threads);
         Model = model;
         parameters = model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToArray();
         optimizer = Options.Optimizer switch

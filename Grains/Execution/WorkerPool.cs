@@ -28,7 +28,12 @@ public sealed class WorkerPool(IOptions<FqGrainsOptions> options) : IHostedServi
         await _slots.WaitAsync(linked.Token);
         try
         {
-            var job = Task.Run(() => work(linked.Token), linked.Token);
+            var job = Task.Run(() =>
+            {
+                // The pool owns torch's thread setting, which is per thread: one each, as the slots assume.
+                Compression.Training.TorchThreads.Use();
+                return work(linked.Token);
+            }, linked.Token);
             _running.TryAdd(job, 0);
             try
             {
