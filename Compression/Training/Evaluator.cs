@@ -13,40 +13,34 @@ public static class Evaluator
     /// </summary>
     public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, ImageDataset data, int batchSize = 256)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        if (batchSize < 1) throw new ArgumentException($"Batch size must be at least 1, got {batchSize}.", nameof(batchSize));
-        using var tensors = new DatasetTensors(data);
-        var wasTraining = model.training;
-        model.eval();
-        try
+        var k = Math.Min(5, data.Classes);
+        long top1 = 0, top5 = 0;
+        double lossSum = 0;
+        ForEachBatch(model, data, batchSize, (logits, labels, _) =>
         {
-            using var noGrad = torch.no_grad();
-            var k = Math.Min(5, data.Classes);
-            long top1 = 0, top5 = 0;
-            double lossSum = 0;
-            for (long start = 0; start < tensors.Count; start += batchSize)
-            {
-                using var scope = torch.NewDisposeScope();
-                var length = Math.Min(batchSize, tensors.Count - start);
-                var images = tensors.Images.narrow(0, start, length);
-                var labels = tensors.Labels.narrow(0, start, length);
-                var logits = model.forward(images);
-                lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
-                top1 += CountInTopK(logits, labels, 1);
-                top5 += CountInTopK(logits, labels, k);
-            }
-            var count = data.Count;
-            return new EvaluationResult(100.0 * top1 / count, 100.0 * top5 / count, lossSum / count, count);
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
+            lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
+            top1 += CountInTopK(logits, labels, 1);
+            top5 += CountInTopK(logits, labels, k);
+        });
+        var count = data.Count;
+        return new EvaluationResult(100.0 * top1 / count, 100.0 * top5 / count, lossSum / count, count);
     }
 
     /// <summary>The top-1 class <paramref name="model"/> gives each image of <paramref name="data"/> (eval mode, no gradients).</summary>
     public static long[] Predict(nn.Module<Tensor, Tensor> model, ImageDataset data, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var predictions = new long[data.Count];
+        ForEachBatch(model, data, batchSize, (logits, _, start) => logits.argmax(1).data<long>().ToArray().CopyTo(predictions, start));
+        return predictions;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="batch"/> with the logits and labels of each batch (and the batch's first index), the model
+    /// in eval mode without gradients, each batch's tensors freed after it; restores the model's training mode.
+    /// </summary>
+    private static void ForEachBatch(nn.Module<Tensor, Tensor> model, ImageDataset data, int batchSize, Action<Tensor, Tensor, long> batch)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -57,15 +51,13 @@ public static class Evaluator
         try
         {
             using var noGrad = torch.no_grad();
-            var predictions = new long[data.Count];
             for (long start = 0; start < tensors.Count; start += batchSize)
             {
                 using var scope = torch.NewDisposeScope();
                 var length = Math.Min(batchSize, tensors.Count - start);
                 var logits = model.forward(tensors.Images.narrow(0, start, length));
-                logits.argmax(1).data<long>().ToArray().CopyTo(predictions, start);
+                batch(logits, tensors.Labels.narrow(0, start, length), start);
             }
-            return predictions;
         }
         finally
         {
