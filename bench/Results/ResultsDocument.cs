@@ -17,11 +17,11 @@ public static class ResultsDocument
             Accuracies are in percent. CR is the dense model's size (4 bytes a parameter) over the .fqz file's real size,
             every byte counted.
 
-            The first section was measured after the fixes of the "Trustworthy results" issue (own optimiser, validation
-            split, equal-epoch baseline). The sections after it (Table 1, w_sep, sweeps) were measured on 2026-11-28 on a
-            machine of the same kind with an Intel Xeon CPU, before them: with TorchSharp's optimiser, whose updates could be corrupted now and then, accuracies on the test
-            set, and the drop measured against a dense model trained for fewer epochs than the compressed one. Read them
-            as that; `bench/results.sh table wsep sweeps write` measures them again.
+            Every section was measured after the fixes of the "Trustworthy results" issue (own optimiser, validation split,
+            divergence checks). The first gives the fair comparison: the accuracy drop against a dense model trained as long
+            as the compressed one. Table 1 and the w_sep section report test accuracy of fixed settings, nothing chosen
+            from it, next to the dense model the compression started from (trained for fewer epochs than the compressed
+            model received in total); the sweeps' fronts are chosen on validation accuracy.
 
             """);
         text.Append(TrustSection.Write(data));
