@@ -11,6 +11,7 @@ namespace FocusedQuantization.Compression.Stages;
 public sealed class DatasetCache
 {
     private readonly ConcurrentDictionary<string, Lazy<ImageDataset>> _loaded = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<(ImageDataset Fit, ImageDataset Validation)>> _carved = new(StringComparer.Ordinal);
 
     /// <summary>The process-wide cache the stages use.</summary>
     public static DatasetCache Shared { get; } = new();
@@ -36,14 +37,10 @@ public sealed class DatasetCache
             : GetOrLoad($"{splitKey}|first {limit}", () => DatasetSubset.First(limit).Apply(whole));
         if (request.Validation is not { } validation) return limited;
         var carvedKey = $"{splitKey}|first {request.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all"}|validation {validation}";
-        // Both parts are made at once and kept: the fit part and the held-out part always come from one carve.
-        var fit = GetOrLoad($"{carvedKey}|fit", () =>
-        {
-            var (fitPart, held) = validation.Carve(limited);
-            _loaded.TryAdd($"{carvedKey}|held", new Lazy<ImageDataset>(held));
-            return fitPart;
-        });
-        return request.Split == DatasetSplit.Validation ? GetOrLoad($"{carvedKey}|held", () => validation.Carve(limited).Validation) : fit;
+        // One carve per key, kept whole: the fit part and the held-out part always come from the same carve.
+        var carve = _carved.GetOrAdd(carvedKey, _ => new Lazy<(ImageDataset Fit, ImageDataset Validation)>(
+            () => validation.Carve(limited), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        return request.Split == DatasetSplit.Validation ? carve.Validation : carve.Fit;
     }
 
     private ImageDataset GetOrLoad(string key, Func<ImageDataset> load)
