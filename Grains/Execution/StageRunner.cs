@@ -30,7 +30,7 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
             var spec = Baseline(request);
             var existed = _store.Exists(StageNames.Manifest(spec.Id));
             var id = BaselineStage.Ensure(spec, _store, Notices(spec.Id), token);
-            if (!existed) counters.BaselineTrained();
+            if (!existed) counters.BaselineTrained(request.Seed);
             var evaluation = BaselineStage.Evaluation(spec, _store, token);
             return new CheckpointRef(id, evaluation.Top1Percent, evaluation.Top5Percent, silo);
         }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Top1, answer.Top1));
