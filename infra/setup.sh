@@ -4,18 +4,22 @@
 # SHA-256 check) into ~/.cache/fq/datasets, and the cluster mode needs a Redis server you provide.
 #   infra/setup.sh           what fq needs to run
 #   infra/setup.sh --tests   also what the tests need: chromium, for the tracker page's headless-browser tests
+#   infra/setup.sh --bench   also the benchmarks' peers: python3-optuna (Debian's Optuna 3.1, never used by fq itself)
 set -euo pipefail
 tests=false
+bench=false
 for arg in "$@"; do
   case "$arg" in
     --tests) tests=true ;;
-    *) echo "setup: unknown option '$arg' (--tests installs what the tests need too)" >&2; exit 2 ;;
+    --bench) bench=true ;;
+    *) echo "setup: unknown option '$arg' (--tests installs what the tests need too, --bench what the benchmarks compare with)" >&2; exit 2 ;;
   esac
 done
 missing=()
 [[ -d /usr/share/datasets/fashion-mnist ]] || missing+=(dataset-fashion-mnist)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if $tests; then command -v chromium >/dev/null 2>&1 || missing+=(chromium); fi
+if $bench; then /usr/bin/python3 -c 'import optuna' >/dev/null 2>&1 || missing+=(python3-optuna); fi
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
 fi

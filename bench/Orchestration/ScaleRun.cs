@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+using FocusedQuantization.Grains.Execution;
+using FocusedQuantization.Grains.Interfaces.Sweeps;
+using FocusedQuantization.Silo;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FocusedQuantization.Benchmarks.Orchestration;
+
+/// <summary>
+/// The same no-op trials through one system, timed from launch to the last outcome: fq's embedded sweep (real sweep,
+/// trial, model and layer grains; durable SQLite state), or Optuna 3.1 with RandomSampler in memory or with SQLite
+/// storage (Debian's python3-optuna, run by /usr/bin/python3; a benchmark peer only, never fq's runtime).
+/// </summary>
+public static class ScaleRun
+{
+    public static readonly string[] Systems = ["fq", "optuna-memory", "optuna-sqlite"];
+
+    public static Task RunAsync(string system, int trials, double trialMs, int concurrency, CancellationToken cancellationToken) => system switch
+    {
+        "fq" => RunFqAsync(trials, trialMs, concurrency, cancellationToken),
+        "optuna-memory" => RunOptunaAsync("memory", trials, trialMs, concurrency, cancellationToken),
+        "optuna-sqlite" => RunOptunaAsync("sqlite", trials, trialMs, concurrency, cancellationToken),
+        _ => throw new ArgumentOutOfRangeException(nameof(system), system, "unknown system"),
+    };
+
+    /// <summary>
+    /// A spec of at least <paramref name="trials"/> distinct points (100 sparsities x 10 w_sep x 100 fine-tuning rates),
+    /// drawn at random so that the spec stays small whatever the trial count.
+    /// </summary>
+    public static SweepSpec NoOpSpec(int trials, int concurrency)
+    {
+        var sparsities = Enumerable.Range(0, 100).Select(i => 0.5 + 0.45 * i / 100).ToArray();
+        var separations = Enumerable.Range(0, 10).Select(i => 0.5 + 0.25 * i).ToArray();
+        var rates = Enumerable.Range(1, 100).Select(i => i * 1e-4).ToArray();
+        return new SweepSpec("bench-scale", "lenet5", "fashion-mnist", 1, [new ObjectiveSpec("cr", true), new ObjectiveSpec("top1", true)], null, concurrency,
+            new StrategySpec("random", trials, 1), new TrainingSpec(1, 1, 64, 0.02, 100, 100, null),
+            new SearchSpace(sparsities, null, new BitsSpace("uniform", [5], null), separations, [null], [0.2], rates, ["arithmetic"]));
+    }
+
+    private static async Task RunFqAsync(int trials, double trialMs, int concurrency, CancellationToken cancellationToken)
+    {
+        var home = Directory.CreateTempSubdirectory("fq-bench-scale-").FullName;
+        try
+        {
+            await using var cluster = await EmbeddedSession.OpenAsync(home,
+                silo => silo.Services.AddSingleton<IStageRunner>(new SyntheticStageRunner(TimeSpan.FromMilliseconds(trialMs), layers: 4)),
+                cancellationToken);
+            var sweep = cluster.Client.GetGrain<ISweepGrain>("bench-scale");
+            var clock = Stopwatch.StartNew();
+            await sweep.Launch(NoOpSpec(trials, concurrency));
+            SweepStatus status;
+            while ((status = await sweep.GetStatus()).State == SweepState.Running)
+                await Task.Delay(50, cancellationToken);
+            var elapsed = clock.Elapsed;
+            if (status.State != SweepState.Completed) throw new InvalidOperationException($"the benchmark sweep ended {status.State}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fq: {trials} trials, {elapsed.TotalMilliseconds / trials:F3} ms per trial"));
+
+            var statusMs = await MedianMs(() => sweep.GetStatus());
+            var paretoMs = await MedianMs(() => sweep.GetPareto(null));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"fq queries at {trials} trials: status {statusMs:F2} ms, pareto {paretoMs:F2} ms (median of 7)"));
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"fq memory at {trials} trials: managed heap {GC.GetTotalMemory(true) / 1048576.0:F1} MB, working set {Environment.WorkingSet / 1048576.0:F1} MB"));
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    private static async Task<double> MedianMs<T>(Func<Task<T>> query)
+    {
+        var times = new List<double>();
+        for (var run = 0; run < 7; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            await query();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    private static async Task RunOptunaAsync(string storage, int trials, double trialMs, int concurrency, CancellationToken cancellationToken)
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "optuna_noop.py");
+        var start = new ProcessStartInfo("/usr/bin/python3")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            ArgumentList =
+            {
+                script, "--trials", trials.ToString(CultureInfo.InvariantCulture), "--trial-ms", trialMs.ToString(CultureInfo.InvariantCulture),
+                "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--storage", storage,
+            },
+        };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            var reason = (await errors).Contains("No module named 'optuna'", StringComparison.Ordinal)
+                ? "python3-optuna is not installed (infra/setup.sh --bench installs it)"
+                : (await errors).Trim();
+            Console.WriteLine($"optuna-{storage}: not run: {reason}");
+            return;
+        }
+        Console.Write(await output);
+    }
+}
