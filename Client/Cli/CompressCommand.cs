@@ -14,8 +14,18 @@ public static class CompressCommand
     {
         var defaults = new CompressionOptions();
         var model = new Option<string>("--model") { Description = "Model: lenet5, lenet-300-100, cifar9, resnet20.", DefaultValueFactory = _ => defaults.Model };
-        var dataset = new Option<string>("--dataset") { Description = "Data set: fashion-mnist or mnist.", DefaultValueFactory = _ => defaults.Dataset };
+        var dataset = new Option<string>("--dataset")
+        {
+            Description = "Data set: fashion-mnist, mnist, imagefolder:PATH (PATH/train and PATH/val, a sub-folder of JPEG/PNG images per class), " +
+                "cifar10:PATH or cifar100:PATH (the binary version, downloaded into PATH unless --offline).",
+            DefaultValueFactory = _ => defaults.Dataset,
+        };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder with the data set's IDX files (default: search the Debian package path and the cache)." };
+        var imageSize = new Option<int?>("--image-size")
+        {
+            Description = "Image folders: side of the square crop the model sees (training: random-resized crop and flip; evaluation: resize to 256/224 of it, centre crop). Default 224.",
+        };
+        var skipBad = new Option<bool>("--skip-bad-images") { Description = "Image folders: skip unreadable images (and count them) instead of stopping at the first." };
         var bits = new Option<int>("--bits") { Description = "Bits per weight before entropy coding, 3..8.", DefaultValueFactory = _ => defaults.Bits };
         var wsep = new Option<double>("--w-sep") { Description = "Wasserstein separation from which a layer is recentralized.", DefaultValueFactory = _ => defaults.WSep };
         var overflow = new Option<double?>("--overflow-rate") { Description = "Fraction of weights allowed above the top level (default 1/(2^n+1))." };
@@ -51,7 +61,7 @@ public static class CompressCommand
 
         var command = new Command("compress", "Train (or load) a baseline, prune it, quantize it with focused quantization, fine-tune, encode and evaluate.")
         {
-            model, dataset, dataDir, bits, wsep, overflow, sparsity, pruneAlpha, baselineEpochs, pruneEpochs, scheduleScale,
+            model, dataset, dataDir, imageSize, skipBad, bits, wsep, overflow, sparsity, pruneAlpha, baselineEpochs, pruneEpochs, scheduleScale,
             lr, fineTuneLr, fineTune, batchSize, seed, coding, trainLimit, testLimit, validation, equalEpochs, checkpoint, offline, output, report,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -61,6 +71,8 @@ public static class CompressCommand
                 Model = parse.GetValue(model)!,
                 Dataset = parse.GetValue(dataset)!,
                 DataDirectory = parse.GetValue(dataDir),
+                ImageSize = parse.GetValue(imageSize),
+                SkipBadImages = parse.GetValue(skipBad),
                 Bits = parse.GetValue(bits),
                 WSep = parse.GetValue(wsep),
                 OverflowRate = parse.GetValue(overflow),
@@ -100,6 +112,7 @@ public static class CompressCommand
             AtomicFile.WriteAllText(reportPath, JsonSerializer.Serialize(result, ReportJson.Options));
             AnsiConsole.MarkupLineInterpolated($"Report written to [bold]{reportPath}[/]");
         }
+        if (result.SkippedImages > 0) AnsiConsole.MarkupLineInterpolated($"[yellow]Skipped {result.SkippedImages:N0} unreadable images.[/]");
         AnsiConsole.MarkupLineInterpolated($"Compressed model written to [bold]{outputPath}[/]");
         return ExitCodes.Success;
     }

@@ -12,21 +12,16 @@ public sealed record DatasetSubset(int Count, int? Seed = null)
     public static DatasetSubset Sample(int count, int seed) => new(count, seed);
 
     /// <summary>Returns the subset of <paramref name="dataset"/> (a new dataset; the original is untouched).</summary>
-    public ImageDataset Apply(ImageDataset dataset)
+    public ImageDataset Apply(ImageDataset dataset) => (ImageDataset)Apply((IImageSet)dataset);
+
+    /// <summary>Returns the subset of any image set (a new set; the original is untouched), keeping its name.</summary>
+    public IImageSet Apply(IImageSet dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (Count < 0) throw new ArgumentException($"A subset size must not be negative, got {Count}.");
         if (Count >= dataset.Count) return dataset;
         var indices = Seed is { } seed ? SampleIndices(dataset.Count, Count, seed) : Enumerable.Range(0, Count).ToArray();
-        var size = dataset.ImageSize;
-        var pixels = new float[Count * size];
-        var labels = new long[Count];
-        for (var i = 0; i < indices.Length; i++)
-        {
-            Array.Copy(dataset.Pixels, (long)indices[i] * size, pixels, (long)i * size, size);
-            labels[i] = dataset.Labels[indices[i]];
-        }
-        return dataset with { Pixels = pixels, Labels = labels };
+        return dataset.Select(indices, null);
     }
 
     private static int[] SampleIndices(int total, int count, int seed)

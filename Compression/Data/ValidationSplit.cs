@@ -71,8 +71,23 @@ public sealed record ValidationSplit
     public (ImageDataset Fit, ImageDataset Validation) Carve(ImageDataset training)
     {
         ArgumentNullException.ThrowIfNull(training);
-        var held = SizeOf(training.Count);
-        var order = Enumerable.Range(0, training.Count).ToArray();
+        var (fit, validation) = Indices(training.Count);
+        return (training.Select(fit, "fit"), training.Select(validation, "validation"));
+    }
+
+    /// <summary>Splits any image set as <see cref="Carve(ImageDataset)"/> does: the same positions for the same count.</summary>
+    public (IImageSet Fit, IImageSet Validation) Carve(IImageSet training)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        if (training is ImageDataset inMemory) return Carve(inMemory);
+        var (fit, validation) = Indices(training.Count);
+        return (training.Select(fit, "fit"), training.Select(validation, "validation"));
+    }
+
+    private (int[] Fit, int[] Validation) Indices(int count)
+    {
+        var held = SizeOf(count);
+        var order = Enumerable.Range(0, count).ToArray();
         var random = new Random(CarveSeed);
         for (var i = 0; i < held; i++)
         {
@@ -83,7 +98,7 @@ public sealed record ValidationSplit
         var fit = order[held..];
         Array.Sort(validation);
         Array.Sort(fit);
-        return (Take(training, fit, "fit"), Take(training, validation, "validation"));
+        return (fit, validation);
     }
 
     /// <summary>"0.1" or "5000": the setting as it enters checkpoint ids.</summary>
@@ -93,17 +108,4 @@ public sealed record ValidationSplit
     public string Describe() => IsFraction
         ? (Value * 100).ToString("0.##", CultureInfo.InvariantCulture) + " %"
         : Value.ToString("0", CultureInfo.InvariantCulture) + " images";
-
-    private static ImageDataset Take(ImageDataset source, int[] indices, string part)
-    {
-        var size = source.ImageSize;
-        var pixels = new float[(long)indices.Length * size];
-        var labels = new long[indices.Length];
-        for (var i = 0; i < indices.Length; i++)
-        {
-            Array.Copy(source.Pixels, (long)indices[i] * size, pixels, (long)i * size, size);
-            labels[i] = source.Labels[indices[i]];
-        }
-        return source with { Name = $"{source.Name} ({part})", Pixels = pixels, Labels = labels };
-    }
 }

@@ -11,8 +11,14 @@ public sealed record CompressionOptions
     /// <summary>Model zoo name. Default lenet5.</summary>
     public string Model { get; init; } = "lenet5";
 
-    /// <summary>Data set name (fashion-mnist or mnist). Default fashion-mnist.</summary>
+    /// <summary>Data set: fashion-mnist, mnist, imagefolder:PATH, cifar10:PATH or cifar100:PATH (see <see cref="Data.DataSource"/>). Default fashion-mnist.</summary>
     public string Dataset { get; init; } = "fashion-mnist";
+
+    /// <summary>Image folders: the side of the square crop the model receives (training: random-resized crop; evaluation: resize to 256/224 of it, centre crop); null: 224, or the size the data set name gives.</summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>Image folders: skip (and count) unreadable images instead of stopping. Default false.</summary>
+    public bool SkipBadImages { get; init; }
 
     /// <summary>Folder holding the data set's IDX files; null searches the usual places.</summary>
     public string? DataDirectory { get; init; }
@@ -103,6 +109,7 @@ public sealed record CompressionOptions
         if (BatchSize is < 1 or > 65536) throw new ArgumentException($"--batch-size must be between 1 and 65536, got {BatchSize}.");
         if (TrainLimit is < 1) throw new ArgumentException($"--train-limit must be at least 1, got {TrainLimit}.");
         if (TestLimit is < 1) throw new ArgumentException($"--test-limit must be at least 1, got {TestLimit}.");
+        Data.DataSource.Parse(Dataset).With(ImageSize, SkipBadImages ? true : null);
         if (BaselineCheckpoint is { } path && !File.Exists(path)) throw new FileNotFoundException($"Baseline checkpoint {path} does not exist.", path);
     }
 }

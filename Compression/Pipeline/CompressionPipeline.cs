@@ -18,7 +18,7 @@ public sealed class CompressionPipeline(CompressionOptions options)
     {
         options.Validate();
         var modelName = ModelZoo.Canonicalize(options.Model);
-        var dataset = DatasetCatalog.Describe(options.Dataset);
+        var dataset = DataSource.Parse(options.Dataset).With(options.ImageSize, options.SkipBadImages ? true : null);
         progress ??= new Progress<PipelineProgress>();
         var baseline = new BaselineSpec(
             modelName, dataset.Name, options.BaselineEpochs, options.LearningRate, options.BatchSize, options.Seed,
@@ -65,6 +65,8 @@ public sealed class CompressionPipeline(CompressionOptions options)
             {
                 StageSeconds = seconds, Options = options, DenseEpochs = options.BaselineCheckpoint is null ? options.BaselineEpochs : 0,
                 TotalEpochs = totalEpochs, EqualEpochDense = fair,
+                // The fit and validation parts share the training folder's count; the test part has its own.
+                SkippedImages = new[] { train, test }.OfType<IBatchSource>().Sum(s => s.SkippedImages),
             };
         }, cancellationToken);
     }

@@ -57,6 +57,9 @@ public sealed record CompressionReport
     /// order they happened: the baseline's and the pruning's (from their checkpoints) and then the fine-tuning's.
     /// </summary>
     public IReadOnlyList<TrainingRecovery> Recoveries { get; init; } = [];
+
+    /// <summary>Unreadable images skipped (image folders with skipping asked for; always 0 otherwise).</summary>
+    public int SkippedImages { get; init; }
     public required CompressionOptions Options { get; init; }
 }
 

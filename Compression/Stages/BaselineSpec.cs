@@ -41,7 +41,7 @@ public sealed record BaselineSpec(
         get
         {
             var model = ModelZoo.Canonicalize(Model);
-            var dataset = DatasetCatalog.Describe(Dataset).Name;
+            var dataset = DataSource.Parse(Dataset).Name;
             if (ImportPath is { } path)
             {
                 using var stream = File.OpenRead(path);
@@ -65,7 +65,7 @@ public sealed record BaselineSpec(
     public void Validate()
     {
         ModelZoo.Canonicalize(Model);
-        DatasetCatalog.Describe(Dataset);
+        DataSource.Parse(Dataset);
         if (Epochs < 0) throw new ArgumentException($"Baseline epochs must be >= 0, got {Epochs}.");
         if (!(LearningRate > 0 && LearningRate < 10)) throw new ArgumentException($"The baseline learning rate must be in (0, 10), got {LearningRate}.");
         if (BatchSize is < 1 or > 65536) throw new ArgumentException($"The batch size must be between 1 and 65536, got {BatchSize}.");

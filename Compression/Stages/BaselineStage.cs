@@ -90,7 +90,7 @@ public static class BaselineStage
                 }
                 recoveries = recovery.Recoveries;
             }
-            Save(store, id, spec.Canonical, "baseline", modelName, DatasetCatalog.Describe(spec.Dataset).Name, shape, model, parent: null, recoveries);
+            Save(store, id, spec.Canonical, "baseline", modelName, DataSource.Parse(spec.Dataset).Name, shape, model, parent: null, recoveries);
             return model;
         }
         catch

@@ -4,14 +4,14 @@ using FocusedQuantization.Compression.Data;
 namespace FocusedQuantization.Compression.Stages;
 
 /// <summary>
-/// Loads each data set split once per process and hands every caller the same <see cref="ImageDataset"/>, which
+/// Loads each data set split once per process and hands every caller the same <see cref="IImageSet"/>, which
 /// callers must treat as read-only. Thread-safe: concurrent requests for the same split wait for one load. A load
 /// that fails is forgotten, so a later request tries again.
 /// </summary>
 public sealed class DatasetCache
 {
-    private readonly ConcurrentDictionary<string, Lazy<ImageDataset>> _loaded = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lazy<(ImageDataset Fit, ImageDataset Validation)>> _carved = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<IImageSet>> _loaded = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<(IImageSet Fit, IImageSet Validation)>> _carved = new(StringComparer.Ordinal);
 
     /// <summary>The process-wide cache the stages use.</summary>
     public static DatasetCache Shared { get; } = new();
@@ -22,30 +22,30 @@ public sealed class DatasetCache
     private int _loads;
 
     /// <summary>The data set <paramref name="request"/> names, loading it on first use.</summary>
-    public ImageDataset Get(DatasetRequest request)
+    public IImageSet Get(DatasetRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
-        var descriptor = DatasetCatalog.Describe(request.Dataset);
+        var source = DataSource.Parse(request.Dataset);
         if (request.Limit is < 1) throw new ArgumentException($"A data set limit must be at least 1, got {request.Limit}.");
         var directory = request.DataDirectory is null ? "" : Path.GetFullPath(request.DataDirectory);
         var file = request.Split == DatasetSplit.Test ? DatasetSplit.Test : DatasetSplit.Train;
-        var splitKey = $"{descriptor.Name}|{file}|{directory}";
-        var whole = GetOrLoad(splitKey, () => LoadSplit(descriptor, request with { Split = file }));
+        var splitKey = $"{source.Name}|{file}|{directory}";
+        var whole = GetOrLoad(splitKey, () => LoadSplit(source, request with { Split = file }));
         var limited = request.Limit is not { } limit || limit >= whole.Count
             ? whole
             : GetOrLoad($"{splitKey}|first {limit}", () => DatasetSubset.First(limit).Apply(whole));
         if (request.Validation is not { } validation) return limited;
         var carvedKey = $"{splitKey}|first {request.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all"}|validation {validation}";
         // One carve per key, kept whole: the fit part and the held-out part always come from the same carve.
-        var carve = _carved.GetOrAdd(carvedKey, _ => new Lazy<(ImageDataset Fit, ImageDataset Validation)>(
+        var carve = _carved.GetOrAdd(carvedKey, _ => new Lazy<(IImageSet Fit, IImageSet Validation)>(
             () => validation.Carve(limited), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
         return request.Split == DatasetSplit.Validation ? carve.Validation : carve.Fit;
     }
 
-    private ImageDataset GetOrLoad(string key, Func<ImageDataset> load)
+    private IImageSet GetOrLoad(string key, Func<IImageSet> load)
     {
-        var lazy = _loaded.GetOrAdd(key, _ => new Lazy<ImageDataset>(() =>
+        var lazy = _loaded.GetOrAdd(key, _ => new Lazy<IImageSet>(() =>
         {
             Interlocked.Increment(ref _loads);
             return load();
@@ -56,17 +56,11 @@ public sealed class DatasetCache
         }
         catch
         {
-            _loaded.TryRemove(new KeyValuePair<string, Lazy<ImageDataset>>(key, lazy));
+            _loaded.TryRemove(new KeyValuePair<string, Lazy<IImageSet>>(key, lazy));
             throw;
         }
     }
 
-    private static ImageDataset LoadSplit(DatasetDescriptor descriptor, DatasetRequest request)
-    {
-        var catalog = new DatasetCatalog(new DatasetCatalogOptions { DataDirectory = request.DataDirectory, AllowDownload = request.AllowDownload });
-        // Only a download needs the asynchronous path; stages run on worker threads, where blocking on it is harmless.
-        return catalog.Find(descriptor) is not null || !request.AllowDownload
-            ? catalog.Load(descriptor, request.Split)
-            : catalog.LoadAsync(descriptor, request.Split).GetAwaiter().GetResult();
-    }
+    private static IImageSet LoadSplit(DataSource source, DatasetRequest request) =>
+        DataSourceLoader.Load(source, request.Split, new DatasetCatalogOptions { DataDirectory = request.DataDirectory, AllowDownload = request.AllowDownload });
 }

@@ -151,7 +151,7 @@ public static class TrialStage
     }
 
     private static FocusedFineTuner FineTune(
-        TrialSpec spec, nn.Module<Tensor, Tensor> model, IReadOnlyList<(string Name, bool[] Mask)> masks, Data.ImageDataset train,
+        TrialSpec spec, nn.Module<Tensor, Tensor> model, IReadOnlyList<(string Name, bool[] Mask)> masks, Data.IImageSet train,
         IProgress<PipelineProgress> progress, List<EpochSummary> epochs, List<TrainingRecovery> recoveries,
         Func<nn.Module<Tensor, Tensor>, ITrainingHooks>? extraHooks,
         CancellationToken cancellationToken)

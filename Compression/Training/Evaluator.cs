@@ -10,59 +10,94 @@ public static class Evaluator
     /// <summary>
     /// Runs <paramref name="model"/> in eval mode without gradients over <paramref name="data"/> in batches of
     /// <paramref name="batchSize"/>, then restores the model's training mode.
+    /// An <see cref="IBatchSource"/> is evaluated with its evaluation transforms; images it skipped as unreadable are
+    /// not counted.
     /// </summary>
-    public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, ImageDataset data, int batchSize = 256)
+    public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, IImageSet data, int batchSize = 256)
     {
         ArgumentNullException.ThrowIfNull(data);
         var k = Math.Min(5, data.Classes);
         long top1 = 0, top5 = 0;
         double lossSum = 0;
+        var count = 0;
         ForEachBatch(model, data, batchSize, (logits, labels, _) =>
         {
             lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
             top1 += CountInTopK(logits, labels, 1);
             top5 += CountInTopK(logits, labels, k);
+            count += (int)labels.shape[0];
         });
-        var count = data.Count;
+        if (count == 0) throw new InvalidDataException($"No image of '{data.Name}' could be read: all {data.Count} were skipped as unreadable.");
         return new EvaluationResult(100.0 * top1 / count, 100.0 * top5 / count, lossSum / count, count);
     }
 
-    /// <summary>The top-1 class <paramref name="model"/> gives each image of <paramref name="data"/> (eval mode, no gradients).</summary>
-    public static long[] Predict(nn.Module<Tensor, Tensor> model, ImageDataset data, int batchSize = 256)
+    /// <summary>
+    /// The top-1 class <paramref name="model"/> gives each image of <paramref name="data"/> (eval mode, no gradients);
+    /// -1 for an image a batch source skipped as unreadable.
+    /// </summary>
+    public static long[] Predict(nn.Module<Tensor, Tensor> model, IImageSet data, int batchSize = 256)
     {
         ArgumentNullException.ThrowIfNull(data);
         var predictions = new long[data.Count];
-        ForEachBatch(model, data, batchSize, (logits, _, start) => logits.argmax(1).data<long>().ToArray().CopyTo(predictions, start));
+        Array.Fill(predictions, -1);
+        ForEachBatch(model, data, batchSize, (logits, _, positions) =>
+        {
+            var top = logits.argmax(1).data<long>().ToArray();
+            for (var i = 0; i < top.Length; i++) predictions[positions[i]] = top[i];
+        });
         return predictions;
     }
 
     /// <summary>
-    /// Calls <paramref name="batch"/> with the logits and labels of each batch (and the batch's first index), the model
-    /// in eval mode without gradients, each batch's tensors freed after it; restores the model's training mode.
+    /// Calls <paramref name="batch"/> with the logits and labels of each batch (and the positions of its images in the
+    /// set), the model in eval mode without gradients, each batch's tensors freed after it; restores the model's training mode.
     /// </summary>
-    private static void ForEachBatch(nn.Module<Tensor, Tensor> model, ImageDataset data, int batchSize, Action<Tensor, Tensor, long> batch)
+    private static void ForEachBatch(nn.Module<Tensor, Tensor> model, IImageSet data, int batchSize, Action<Tensor, Tensor, int[]> batch)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         if (batchSize < 1) throw new ArgumentException($"Batch size must be at least 1, got {batchSize}.", nameof(batchSize));
-        using var tensors = new DatasetTensors(data);
+        if (data is not ImageDataset and not IBatchSource)
+            throw new ArgumentException($"Data set '{data.Name}' is neither in memory nor a batch source.", nameof(data));
         var wasTraining = model.training;
         model.eval();
         try
         {
             using var noGrad = torch.no_grad();
-            for (long start = 0; start < tensors.Count; start += batchSize)
+            if (data is ImageDataset inMemory)
             {
-                using var scope = torch.NewDisposeScope();
-                var length = Math.Min(batchSize, tensors.Count - start);
-                var logits = model.forward(tensors.Images.narrow(0, start, length));
-                batch(logits, tensors.Labels.narrow(0, start, length), start);
+                using var tensors = new DatasetTensors(inMemory);
+                for (long start = 0; start < tensors.Count; start += batchSize)
+                {
+                    using var scope = torch.NewDisposeScope();
+                    var length = Math.Min(batchSize, tensors.Count - start);
+                    var logits = model.forward(tensors.Images.narrow(0, start, length));
+                    batch(logits, tensors.Labels.narrow(0, start, length), Positions(start, length));
+                }
+            }
+            else
+            {
+                if (data.Count == 0) throw new ArgumentException($"Data set '{data.Name}' is empty.");
+                foreach (var host in ((IBatchSource)data).EvaluationBatches(batchSize))
+                {
+                    if (host.Count == 0) continue;
+                    using var scope = torch.NewDisposeScope();
+                    var logits = model.forward(torch.tensor(host.Pixels, [host.Count, data.Channels, data.Height, data.Width]));
+                    batch(logits, torch.tensor(host.Labels), host.Positions);
+                }
             }
         }
         finally
         {
             model.train(wasTraining);
         }
+    }
+
+    private static int[] Positions(long start, long length)
+    {
+        var positions = new int[length];
+        for (var i = 0; i < positions.Length; i++) positions[i] = (int)(start + i);
+        return positions;
     }
 
     /// <summary>How many rows of <paramref name="logits"/> (N x classes) have their label among their k largest entries.</summary>

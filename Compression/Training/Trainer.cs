@@ -69,7 +69,7 @@ public sealed class Trainer : IDisposable
 
     /// <summary>Runs <see cref="TrainerOptions.Epochs"/> epochs over <paramref name="data"/>.</summary>
     public IReadOnlyList<EpochSummary> Train(
-        ImageDataset data,
+        IImageSet data,
         ITrainingHooks? hooks = null,
         IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default)
@@ -87,9 +87,11 @@ public sealed class Trainer : IDisposable
     /// (checked after every step) or buffer (checked at the end of the epoch), or a divergence a hook reports, throws
     /// <see cref="TrainingDivergedException"/> naming <see cref="TrainerOptions.Stage"/>, the epoch, the batch and the
     /// layer; the epoch does not count as completed, and the model is only fit to use again after <see cref="Restore"/>.
+    /// An <see cref="ImageDataset"/> is batched from one tensor of the whole set; an <see cref="IBatchSource"/> makes
+    /// its batches (augmented from <see cref="TrainerOptions.Seed"/> and the epoch) in the same seeded order.
     /// </summary>
     public EpochSummary TrainEpoch(
-        ImageDataset data,
+        IImageSet data,
         ITrainingHooks? hooks = null,
         IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default)
@@ -97,12 +99,18 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(data);
         hooks ??= NoHooks;
         cancellationToken.ThrowIfCancellationRequested();
-        var set = TensorsOf(data);
+        // In memory: batches are index_selects of one tensor of the whole set. Otherwise the source makes them.
+        var set = data is ImageDataset inMemory ? TensorsOf(inMemory) : null;
+        var source = set is null
+            ? data as IBatchSource ?? throw new ArgumentException($"Data set '{data.Name}' is neither in memory nor a batch source.", nameof(data))
+            : null;
+        if (data.Count == 0) throw new ArgumentException($"Data set '{data.Name}' is empty.");
+        var count = set?.Count ?? data.Count;
         var epoch = EpochsCompleted;
         ApplySchedule(epoch);
         var clock = Stopwatch.StartNew();
         var batchSize = Options.BatchSize;
-        var batches = (int)((set.Count + batchSize - 1) / batchSize);
+        var batches = (int)((count + batchSize - 1) / batchSize);
         Model.train();
         try
         {
@@ -114,46 +122,73 @@ public sealed class Trainer : IDisposable
         }
         double lossSum = 0;
         long correct = 0, seen = 0;
-        using (var order = torch.randperm(set.Count, generator: generator))
+
+        void RunBatch(Tensor images, Tensor labels, long length, int batch)
         {
-            for (var batch = 0; batch < batches; batch++)
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var scope = torch.NewDisposeScope();
-                long start = (long)batch * batchSize;
-                var length = Math.Min(batchSize, set.Count - start);
-                var indices = order.narrow(0, start, length);
-                var images = set.Images.index_select(0, indices);
-                var labels = set.Labels.index_select(0, indices);
+                optimizer.ZeroGrad();
+                hooks.BeforeForward(Step);
+                var logits = Model.forward(images);
+                var loss = nn.functional.cross_entropy(logits, labels);
+                // Read before backward: a non-finite loss stops the epoch before it reaches the weights.
+                var lossValue = loss.item<float>();
+                if (!float.IsFinite(lossValue)) throw new TrainingDivergedException($"loss {TrainingDivergedException.Describe(lossValue)}");
+                loss.backward();
+                hooks.BeforeOptimizerStep(Step);
+                optimizer.Step();
+                ThrowIfNonFinite(parameters, "weight");
+                hooks.AfterOptimizerStep(Step);
+                Step++;
 
-                try
-                {
-                    optimizer.ZeroGrad();
-                    hooks.BeforeForward(Step);
-                    var logits = Model.forward(images);
-                    var loss = nn.functional.cross_entropy(logits, labels);
-                    // Read before backward: a non-finite loss stops the epoch before it reaches the weights.
-                    var lossValue = loss.item<float>();
-                    if (!float.IsFinite(lossValue)) throw new TrainingDivergedException($"loss {TrainingDivergedException.Describe(lossValue)}");
-                    loss.backward();
-                    hooks.BeforeOptimizerStep(Step);
-                    optimizer.Step();
-                    ThrowIfNonFinite(parameters, "weight");
-                    hooks.AfterOptimizerStep(Step);
-                    Step++;
+                lossSum += lossValue * length;
+                correct += logits.argmax(1).eq(labels).sum().item<long>();
+                seen += length;
+            }
+            catch (TrainingDivergedException diverged) when (diverged.Stage is null)
+            {
+                throw diverged.At(Options.Stage, epoch + 1, batch + 1, batches);
+            }
+            if (progress is not null && ((batch + 1) % Options.ProgressEveryBatches == 0 || batch + 1 == batches))
+                progress.Report(new TrainingProgress(epoch, batch + 1, batches, lossSum / seen, 100.0 * correct / seen, learningRate, Step));
+        }
 
-                    lossSum += lossValue * length;
-                    correct += logits.argmax(1).eq(labels).sum().item<long>();
-                    seen += length;
-                }
-                catch (TrainingDivergedException diverged) when (diverged.Stage is null)
+        using (var order = torch.randperm(count, generator: generator))
+        {
+            if (set is not null)
+            {
+                for (var batch = 0; batch < batches; batch++)
                 {
-                    throw diverged.At(Options.Stage, epoch + 1, batch + 1, batches);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    using var scope = torch.NewDisposeScope();
+                    long start = (long)batch * batchSize;
+                    var length = Math.Min(batchSize, set.Count - start);
+                    var indices = order.narrow(0, start, length);
+                    var images = set.Images.index_select(0, indices);
+                    var labels = set.Labels.index_select(0, indices);
+                    RunBatch(images, labels, length, batch);
                 }
-                if (progress is not null && ((batch + 1) % Options.ProgressEveryBatches == 0 || batch + 1 == batches))
-                    progress.Report(new TrainingProgress(epoch, batch + 1, batches, lossSum / seen, 100.0 * correct / seen, learningRate, Step));
+            }
+            else
+            {
+                var positions = Array.ConvertAll(order.data<long>().ToArray(), p => (int)p);
+                var batch = 0;
+                foreach (var host in source!.TrainingBatches(positions, batchSize, Options.Seed, epoch, cancellationToken))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    // A batch whose every image was skipped as unreadable takes no step.
+                    if (host.Count > 0)
+                    {
+                        using var scope = torch.NewDisposeScope();
+                        var images = torch.tensor(host.Pixels, [host.Count, data.Channels, data.Height, data.Width]);
+                        var labels = torch.tensor(host.Labels);
+                        RunBatch(images, labels, host.Count, batch);
+                    }
+                    batch++;
+                }
             }
         }
+        if (seen == 0) throw new InvalidDataException($"No image of '{data.Name}' could be read: all {count} were skipped as unreadable.");
         try
         {
             // Batch norm's running statistics change in the forward pass, not in the step: checked once per epoch.

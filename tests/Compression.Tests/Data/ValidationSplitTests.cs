@@ -68,9 +68,9 @@ public sealed class ValidationSplitTests
         var split = ValidationSplit.Parse("0.2");
         DatasetRequest Request(DatasetSplit part) => new("fashion-mnist", part, 500, null, false, split);
 
-        var fit = cache.Get(Request(DatasetSplit.Train));
-        var held = cache.Get(Request(DatasetSplit.Validation));
-        var whole = cache.Get(new DatasetRequest("fashion-mnist", DatasetSplit.Train, 500));
+        var fit = (ImageDataset)cache.Get(Request(DatasetSplit.Train));
+        var held = (ImageDataset)cache.Get(Request(DatasetSplit.Validation));
+        var whole = (ImageDataset)cache.Get(new DatasetRequest("fashion-mnist", DatasetSplit.Train, 500));
 
         Assert.Equal(400, fit.Count);
         Assert.Equal(100, held.Count);

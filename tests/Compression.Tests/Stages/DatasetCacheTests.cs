@@ -26,8 +26,8 @@ public sealed class DatasetCacheTests
     {
         var cache = new DatasetCache();
 
-        var whole = cache.Get(new DatasetRequest("fmnist", DatasetSplit.Test));
-        var first = cache.Get(new DatasetRequest("fashion-mnist", DatasetSplit.Test, Limit: 20));
+        var whole = (ImageDataset)cache.Get(new DatasetRequest("fmnist", DatasetSplit.Test));
+        var first = (ImageDataset)cache.Get(new DatasetRequest("fashion-mnist", DatasetSplit.Test, Limit: 20));
 
         Assert.Equal(10_000, whole.Count);
         Assert.Equal(whole.Labels[..20], first.Labels);
