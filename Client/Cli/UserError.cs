@@ -9,6 +9,7 @@ public static class UserError
         AggregateException { InnerExceptions.Count: 1 } aggregate => Describe(aggregate.InnerExceptions[0]),
         ArgumentException argument => StripParameterSuffix(argument.Message),
         InvalidDataException invalid => invalid.Message,
+        Compression.Data.UnreadableImageException unreadable => unreadable.Message,
         FileNotFoundException notFound => notFound.Message,
         DirectoryNotFoundException notFound => notFound.Message,
         _ => null,

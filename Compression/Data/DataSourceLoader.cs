@@ -40,7 +40,7 @@ public static class DataSourceLoader
                 var format = source.Kind == DataSourceKind.Cifar10 ? CifarFormat.Cifar10 : CifarFormat.Cifar100;
                 var directory = EnsureCifarAsync(format, source.Path!, catalogOptions.AllowDownload, httpClient, cancellationToken).GetAwaiter().GetResult();
                 var (pixels, labels) = format.Read(directory, split);
-                return new CifarDataset($"{source.Name}-{(split == DatasetSplit.Test ? "test" : "train")}", pixels, labels, format.Classes, format.Normalization);
+                return new CifarDataset($"{source.Name} {(split == DatasetSplit.Test ? "test" : "train")}", pixels, labels, format.Classes, format.Normalization);
             }
         }
     }
@@ -58,7 +58,7 @@ public static class DataSourceLoader
             if (!Directory.Exists(part))
                 throw new DirectoryNotFoundException($"Image folder '{root}' has no {Path.GetFileName(part)}/ folder; it needs train/ and val/, each with a sub-folder of images per class.");
         var transforms = new ImageTransforms(source.ImageSize, source.ResizeSize, ImageNormalization.ImageNet);
-        var name = $"{source.Name}-{(split == DatasetSplit.Test ? "val" : "train")}";
+        var name = $"{source.Name} {(split == DatasetSplit.Test ? "val" : "train")}/";
         if (split != DatasetSplit.Test) return ImageFolderDataset.Open(train, name, transforms, null, source.SkipBadImages, workers);
         var classes = Directory.GetDirectories(train).Select(d => Path.GetFileName(d)!).Where(n => !n.StartsWith('.')).Order(StringComparer.Ordinal).ToArray();
         return ImageFolderDataset.Open(val, name, transforms, classes, source.SkipBadImages, workers);

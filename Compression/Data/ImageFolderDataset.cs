@@ -150,8 +150,9 @@ public sealed class ImageFolderDataset : IBatchSource
         }
         catch (UnreadableImageException e)
         {
-            throw new UnreadableImageException(e.Path,
-                $"{e.Message} (image {position} of {Name}, class '{ClassNames[(int)LabelAt(position)]}'). Replace or remove it, or skip unreadable images (--skip-bad-images, training.skip_bad_images).",
+            throw new UnreadableImageException(e.Path, e.Reason,
+                $"Cannot read image '{e.Path}' (class '{ClassNames[(int)LabelAt(position)]}' of {Name}): {e.Reason}. " +
+                "Replace or remove it, or skip unreadable images (--skip-bad-images, training.skip_bad_images).",
                 e.InnerException);
         }
     }

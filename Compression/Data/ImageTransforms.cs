@@ -55,7 +55,9 @@ public sealed class ImageTransforms
         // failure here is the file's.
         catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
         {
-            throw new UnreadableImageException(path, $"Cannot read image '{path}': {e.Message}", e);
+            // ImageSharp's message for an unknown format goes on to list every decoder: its first line says enough.
+            var reason = e is UnknownImageFormatException ? "it is not in an image format ImageSharp reads (JPEG, PNG, BMP, GIF, TIFF, TGA, WebP)" : e.Message.Split('\n')[0].Trim();
+            throw new UnreadableImageException(path, reason, e);
         }
     }
 
