@@ -3,8 +3,10 @@
 # (the cluster mode and its tests), both from Debian's packages. Elsewhere, fq downloads the data set itself (with a
 # SHA-256 check) into ~/.cache/fq/datasets, and the cluster mode needs a Redis server you provide.
 #   infra/setup.sh           what fq needs to run
-#   infra/setup.sh --tests   also what the tests need: chromium, for the tracker page's headless-browser tests
-#   infra/setup.sh --bench   also the benchmarks' peers: python3-optuna (Debian's Optuna 3.1, never used by fq itself)
+#   infra/setup.sh --tests   also what the tests need: chromium, for the tracker page's headless-browser tests, and
+#                            python3-torch and python3-torchvision (Debian's 1.13 and 0.14), the data tests' peers
+#   infra/setup.sh --bench   also the benchmarks' peers: python3-optuna (Debian's Optuna 3.1) and python3-torchvision
+#                            (the loader benchmark); none of them is ever used by fq itself
 set -euo pipefail
 tests=false
 bench=false
@@ -19,6 +21,9 @@ missing=()
 [[ -d /usr/share/datasets/fashion-mnist ]] || missing+=(dataset-fashion-mnist)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if $tests; then command -v chromium >/dev/null 2>&1 || missing+=(chromium); fi
+# Debian's PyTorch 1.13 and torchvision 0.14: the peers the data tests compare transforms with and the loader benchmark
+# runs beside fq's (never used by fq itself).
+if $tests || $bench; then /usr/bin/python3 -c 'import torch, torchvision' >/dev/null 2>&1 || missing+=(python3-torch python3-torchvision); fi
 if $bench; then /usr/bin/python3 -c 'import optuna' >/dev/null 2>&1 || missing+=(python3-optuna); fi
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
