@@ -3,12 +3,16 @@ using FocusedQuantization.Benchmarks.Report;
 
 namespace FocusedQuantization.Benchmarks;
 
-/// <summary>Entry point: "report ..." runs every figure and writes docs/BENCHMARKS.md; anything else goes to BenchmarkDotNet.</summary>
+/// <summary>
+/// Entry point: "report ..." runs every figure and writes docs/BENCHMARKS.md; "loaders ..." compares the image-folder
+/// pipeline with torchvision's; anything else goes to BenchmarkDotNet.
+/// </summary>
 internal static class EntryPoint
 {
     public static async Task<int> Main(string[] args)
     {
         if (args is ["report", .. var rest]) return await ReportCommand.RunAsync(rest);
+        if (args is ["loaders", .. var loaderArgs]) return Loaders.LoaderCommand.Run(loaderArgs);
         // Every public benchmark class in this assembly is picked up; choose with --filter, e.g. --filter '*Linear*'.
         BenchmarkSwitcher.FromAssembly(typeof(EntryPoint).Assembly).Run(args);
         return 0;
