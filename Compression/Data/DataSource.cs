@@ -92,6 +92,9 @@ public sealed record DataSource
             if (skip) throw new ArgumentException($"skip-bad applies to image folders only; CIFAR files have no separate images to skip ('{text}').");
         }
         var imageSize = size ?? (kind == DataSourceKind.ImageFolder ? DefaultImageFolderSize : 32);
+        // The shell leaves "~" after "cifar10:" alone; expanded here as a user means it.
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
+            path = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.TrimStart('~').TrimStart('/'));
         return new DataSource(kind, System.IO.Path.GetFullPath(path), null, imageSize, skip);
     }
 

@@ -28,6 +28,7 @@ public sealed class DataSourceTests
         Assert.Equal("imagefolder:/d/x?size=32", DataSource.Parse("imagefolder:/d/x").With(32, null).Name);
         Assert.Equal("imagefolder:/d/x", DataSource.Parse("imagefolder:/d/x?size=224").Name);
 
+        Assert.Equal(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "c10"), DataSource.Parse("cifar10:~/c10").Path);
         Assert.Equal(DataSourceKind.Cifar100, DataSource.Parse("cifar100:/c").Kind);
         Assert.Equal("cifar10:/c", DataSource.Parse("cifar10:/c").Name);
         Assert.Equal(32, DataSource.Parse("cifar10:/c").ImageSize);
