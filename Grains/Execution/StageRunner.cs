@@ -4,6 +4,7 @@ using FocusedQuantization.Compression.Models;
 using FocusedQuantization.Compression.Pipeline;
 using FocusedQuantization.Compression.Quantization;
 using FocusedQuantization.Compression.Stages;
+using FocusedQuantization.Grains.Artifacts;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -15,17 +16,22 @@ namespace FocusedQuantization.Grains.Execution;
 
 /// <summary>
 /// The one place where grain requests become Compression stages: maps the wire records to stage specs, runs the CPU
-/// work in the silo's worker pool, and maps the answers back. Checkpoints live in the store under the state folder.
+/// work in the silo's worker pool, and maps the answers back. Checkpoints live in the store under the state folder; the
+/// inputs a stage needs (checkpoints, data sets) are made local first by <see cref="ArtifactFetcher"/>, from the silos that
+/// hold them, and what a stage makes is registered so that other silos can fetch it.
 /// </summary>
-public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool workers, StageCounters counters, ILogger<StageRunner> logger)
+public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool workers, StageCounters counters, ILogger<StageRunner> logger, ArtifactFetcher artifacts)
     : IStageRunner
 {
     // A damaged checkpoint set aside is worth a warning in the silo's log: it costs a retraining.
     private readonly CheckpointStore _store = new(options.Value.CheckpointFolder, warning => logger.LogWarning("{Warning}", warning));
 
     /// <summary>Trains (or finds) the dense baseline and its test accuracy.</summary>
-    public Task<CheckpointRef> EnsureBaselineAsync(BaselineRequest request, string silo, CancellationToken cancellationToken) =>
-        Traced(FqSpans.Baseline, span => span?.SetTag(FqTags.Model, request.Model), () => workers.RunAsync(token =>
+    public async Task<CheckpointRef> EnsureBaselineAsync(BaselineRequest request, string silo, CancellationToken cancellationToken)
+    {
+        request = request with { Training = await LocalData(request.Dataset, request.Training, cancellationToken) };
+        await artifacts.EnsureCheckpointAsync(Baseline(request).Id, required: false, cancellationToken);
+        return await Registered(Traced(FqSpans.Baseline, span => span?.SetTag(FqTags.Model, request.Model), () => workers.RunAsync(token =>
         {
             var spec = Baseline(request);
             var existed = _store.Exists(StageNames.Manifest(spec.Id));
@@ -33,11 +39,16 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
             if (!existed) counters.BaselineTrained(request.Seed);
             var evaluation = BaselineStage.Evaluation(spec, _store, token);
             return new CheckpointRef(id, evaluation.Top1Percent, evaluation.Top5Percent, silo);
-        }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Top1, answer.Top1));
+        }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Top1, answer.Top1)));
+    }
 
     /// <summary>Prunes (or finds) a checkpoint of the baseline, masks included.</summary>
-    public Task<CheckpointRef> EnsurePrunedAsync(PruneRequest request, string silo, CancellationToken cancellationToken) =>
-        Traced(FqSpans.Prune, span => span?.SetTag(FqTags.Model, request.Baseline.Model).SetTag(FqTags.Sparsity, request.TargetSparsity),
+    public async Task<CheckpointRef> EnsurePrunedAsync(PruneRequest request, string silo, CancellationToken cancellationToken)
+    {
+        request = request with { Baseline = request.Baseline with { Training = await LocalData(request.Baseline.Dataset, request.Baseline.Training, cancellationToken) } };
+        if (!await artifacts.EnsureCheckpointAsync(Prune(request).Id, required: false, cancellationToken))
+            await artifacts.EnsureCheckpointAsync(Baseline(request.Baseline).Id, required: false, cancellationToken);
+        return await Registered(Traced(FqSpans.Prune, span => span?.SetTag(FqTags.Model, request.Baseline.Model).SetTag(FqTags.Sparsity, request.TargetSparsity),
             () => workers.RunAsync(token =>
             {
                 var spec = Prune(request);
@@ -46,11 +57,15 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
                 if (!existed) counters.CheckpointPruned();
                 var evaluation = PruneStage.Evaluation(spec, _store, token);
                 return new CheckpointRef(id, evaluation.Top1Percent, evaluation.Top5Percent, silo);
-            }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Top1, answer.Top1));
+            }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Top1, answer.Top1)));
+    }
 
     /// <summary>One layer's rate-distortion points over the candidate widths.</summary>
-    public Task<LayerSearchAnswer> SearchLayerAsync(SweepLayerSearchRequest request, string silo, CancellationToken cancellationToken) =>
-        Traced(FqSpans.LayerSearch, span => span?.SetTag(FqTags.Layer, request.Layer).SetTag(FqTags.Bits, request.CandidateBits.ToArray()),
+    public async Task<LayerSearchAnswer> SearchLayerAsync(SweepLayerSearchRequest request, string silo, CancellationToken cancellationToken)
+    {
+        request = request with { Training = await LocalData(request.Dataset, request.Training, cancellationToken) };
+        await artifacts.EnsureCheckpointAsync(request.PrunedCheckpointId, required: true, cancellationToken);
+        return await Traced(FqSpans.LayerSearch, span => span?.SetTag(FqTags.Layer, request.Layer).SetTag(FqTags.Bits, request.CandidateBits.ToArray()),
             () => workers.RunAsync(token =>
             {
                 var result = LayerSearch.Run(new StageLayerSearchRequest(
@@ -61,6 +76,7 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
                 FqMetrics.LayerSearches.Add(1);
                 return ToAnswer(result, silo);
             }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Mode, string.Join(",", answer.Points.Select(p => p.Mode).Distinct())));
+    }
 
     /// <summary>The quantizable layers of a model, in order.</summary>
     public IReadOnlyList<string> LayerNames(string model, string dataset, TrainingSpec training)
@@ -97,11 +113,16 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
         answer.Top1Reference);
 
     /// <summary>Fine-tunes, encodes and evaluates a trial; the .fqz goes to the model folder under the trial's id.</summary>
-    public Task<TrialResult> RunTrialAsync(
+    public async Task<TrialResult> RunTrialAsync(
         string trialId, TrialConfig config, CheckpointRef baseline, CheckpointRef pruned, IReadOnlyDictionary<string, int> bits,
-        IReadOnlyList<LayerSearchAnswer> answers, Action<string, double> progress, CancellationToken cancellationToken) =>
+        IReadOnlyList<LayerSearchAnswer> answers, Action<string, double> progress, CancellationToken cancellationToken)
+    {
+        config = config with { Training = await LocalData(config.Dataset, config.Training, cancellationToken) };
+        // Not required: a checkpoint no silo can give any more is made again here, as the trial stage does when it is missing.
+        await artifacts.EnsureCheckpointAsync(baseline.Id, required: false, cancellationToken);
+        await artifacts.EnsureCheckpointAsync(pruned.Id, required: false, cancellationToken);
         // Activity.Current (the trial's span) flows into the worker through the ExecutionContext that Task.Run captures.
-        workers.RunAsync(token =>
+        return await workers.RunAsync(token =>
         {
             var spec = new TrialSpec(
                 Prune(new PruneRequest(new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training), config.TargetSparsity, config.PruneAlpha)),
@@ -140,6 +161,19 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
                 Recoveries = report.Recoveries.Select(r => $"{r.Stage}: {r.Describe()}").ToArray(),
             };
         }, cancellationToken);
+    }
+
+    /// <summary>The training settings with the data directory where this silo has the data set (fetched from another silo if need be).</summary>
+    private async Task<TrainingSpec> LocalData(string dataset, TrainingSpec training, CancellationToken cancellationToken) =>
+        training with { DataDirectory = await artifacts.ResolveDataDirectoryAsync(dataset, training.DataDirectory, cancellationToken) };
+
+    /// <summary>The checkpoint a stage answered with, once this silo is registered as one of its holders.</summary>
+    private async Task<CheckpointRef> Registered(Task<CheckpointRef> stage)
+    {
+        var answer = await stage;
+        await artifacts.RegisterCheckpointAsync(answer.Id);
+        return answer;
+    }
 
     /// <summary>Progress of a shared checkpoint's stage: only its notices (recoveries from divergence) reach the silo's log.</summary>
     private ActionProgress Notices(string checkpointId) => new(p =>
