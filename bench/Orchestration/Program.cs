@@ -37,7 +37,7 @@ var spec = new SweepSpec("bench", "lenet5", "fashion-mnist", 1, [new ObjectiveSp
     new StrategySpec("grid", null, null), new TrainingSpec(1, 1, 64, 0.02, 100, 100, null),
     new SearchSpace(sparsities, null, new BitsSpace("uniform", [5], null), [2.0], [null], [0.2], [0.002], ["arithmetic"]));
 TimeSpan swept;
-await using (var cluster = await EmbeddedSession.OpenAsync(home, silo => silo.Services.AddSingleton<IStageRunner>(new SyntheticStageRunner(duration, layers: 4))))
+await using (var cluster = await FqConnection.OpenAsync(new FqConnectionOptions { StateFolder = home, ConfigureSilo = silo => silo.Services.AddSingleton<IStageRunner>(new SyntheticStageRunner(duration, layers: 4)) }))
 {
     var sweep = cluster.Client.GetGrain<ISweepGrain>("bench");
     var clock = Stopwatch.StartNew();
