@@ -97,6 +97,30 @@ public sealed class TrackerTokenTests : IDisposable
     }
 
     [Fact]
+    public async Task Fq_tracker_serves_the_database_and_urls_it_is_given_as_the_standalone_tracker_did()
+    {
+        var port = FreePort();
+        var database = Path.Combine(home, "elsewhere", "mlruns.db");
+        using var process = FqProcess.Start(home, new Dictionary<string, string?> { ["FQ_TRACKER_TOKEN"] = null },
+            "tracker", "--db", database, "--urls", $"http://127.0.0.1:{port}", "--token", "standalone");
+        try
+        {
+            await FqProcess.WaitForLineAsync(process, line => line.StartsWith("Tracker: ", StringComparison.Ordinal), TimeSpan.FromMinutes(1));
+            var address = new Uri($"http://127.0.0.1:{port}");
+
+            Assert.Equal(HttpStatusCode.Unauthorized, await SearchStatusAsync(address, null));
+            Assert.Equal(HttpStatusCode.OK, await SearchStatusAsync(address, "standalone"));
+            Assert.True(File.Exists(database));
+            Assert.False(File.Exists(Path.Combine(home, "tracker.db")));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(Cancel);
+        }
+    }
+
+    [Fact]
     public async Task The_embedded_tracker_requires_its_token_and_the_silos_outbox_delivers_to_it_with_that_token()
     {
         await using var services = new ServiceCollection().BuildServiceProvider();
