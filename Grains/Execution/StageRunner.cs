@@ -18,9 +18,11 @@ namespace FocusedQuantization.Grains.Execution;
 /// The one place where grain requests become Compression stages: maps the wire records to stage specs, runs the CPU
 /// work in the silo's worker pool, and maps the answers back. Checkpoints live in the store under the state folder; the
 /// inputs a stage needs (checkpoints, data sets) are made local first by <see cref="ArtifactFetcher"/>, from the silos that
-/// hold them, and what a stage makes is registered so that other silos can fetch it.
+/// hold them, and what a stage makes is registered so that other silos can fetch it. Data sets come from the silo's one
+/// <see cref="DatasetCache"/>.
 /// </summary>
-public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool workers, StageCounters counters, ILogger<StageRunner> logger, ArtifactFetcher artifacts)
+public sealed class StageRunner(
+    IOptions<FqGrainsOptions> options, WorkerPool workers, DatasetCache data, StageCounters counters, ILogger<StageRunner> logger, ArtifactFetcher artifacts)
     : IStageRunner
 {
     // A damaged checkpoint set aside is worth a warning in the silo's log: it costs a retraining.
@@ -35,9 +37,9 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
         {
             var spec = Baseline(request);
             var existed = _store.Exists(StageNames.Manifest(spec.Id));
-            var id = BaselineStage.Ensure(spec, _store, Notices(spec.Id), token);
+            var id = BaselineStage.Ensure(spec, _store, data, Notices(spec.Id), token);
             if (!existed) counters.BaselineTrained(request.Seed);
-            var evaluation = BaselineStage.Evaluation(spec, _store, token);
+            var evaluation = BaselineStage.Evaluation(spec, _store, data, token);
             return new CheckpointRef(id, evaluation.Top1Percent, evaluation.Top5Percent, silo);
         }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Top1, answer.Top1)));
     }
@@ -53,9 +55,9 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
             {
                 var spec = Prune(request);
                 var existed = _store.Exists(StageNames.Manifest(spec.Id));
-                var id = PruneStage.Ensure(spec, _store, Notices(spec.Id), token);
+                var id = PruneStage.Ensure(spec, _store, data, Notices(spec.Id), token);
                 if (!existed) counters.CheckpointPruned();
-                var evaluation = PruneStage.Evaluation(spec, _store, token);
+                var evaluation = PruneStage.Evaluation(spec, _store, data, token);
                 return new CheckpointRef(id, evaluation.Top1Percent, evaluation.Top5Percent, silo);
             }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Top1, answer.Top1)));
     }
@@ -71,7 +73,7 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
                 var result = LayerSearch.Run(new StageLayerSearchRequest(
                     request.PrunedCheckpointId, request.Layer, request.CandidateBits.ToArray(), request.WSep, request.OverflowRate,
                     CodingModes.Parse(request.Coding), request.Seed, DataDirectory: request.Training.DataDirectory,
-                    TrainLimit: request.Training.TrainLimit, Validation: ValidationOf(request.Training)), _store, token);
+                    TrainLimit: request.Training.TrainLimit, Validation: ValidationOf(request.Training)), _store, data, token);
                 counters.LayerSearched();
                 FqMetrics.LayerSearches.Add(1);
                 return ToAnswer(result, silo);
@@ -133,7 +135,7 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
             CompressionReport report;
             try
             {
-                report = TrialStage.Run(spec, _store, output, new ActionProgress(p =>
+                report = TrialStage.Run(spec, _store, data, output, new ActionProgress(p =>
                 {
                     if (p.Notice) logger.LogWarning("Trial {TrialId}, {Stage}: {Notice}", trialId, p.Stage, p.Detail);
                     spans.Enter(p.Stage);
@@ -146,7 +148,7 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
                 throw;
             }
             var validation = report.Validation ?? throw new InvalidOperationException("A trial's report has no validation figures.");
-            spans.Finish(report, DatasetCache.Shared.Get(spec.Prune.Baseline.TrainData).Count, DatasetCache.Shared.Get(spec.Prune.Baseline.TestData).Count);
+            spans.Finish(report, data.Get(spec.Prune.Baseline.TrainData).Count, data.Get(spec.Prune.Baseline.TestData).Count);
             counters.TrialRun();
             return new TrialResult(
                 report.CompressionRatio, report.Top1Compressed, report.Top5Compressed, report.Sparsity, report.CompressedBytes, report.DenseBytes,

@@ -65,7 +65,7 @@ public static class FanOut
         int? primary = null;
         for (var i = 0; i < silos; i++)
         {
-            var ports = EmbeddedCluster.FreeLoopbackPorts(2);
+            var ports = LoopbackPorts.Free(2);
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.AddFqSilo(new SiloSettings { StateFolder = home, SiloPort = ports[0], GatewayPort = ports[1], PrimarySiloPort = primary });
             var host = builder.Build();

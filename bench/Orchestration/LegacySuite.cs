@@ -53,7 +53,7 @@ public static class LegacySuite
             new StrategySpec("grid", null, null), new TrainingSpec(1, 1, 64, 0.02, 100, 100, null),
             new SearchSpace(sparsities, null, new BitsSpace("uniform", [5], null), [2.0], [null], [0.2], [0.002], ["arithmetic"]));
         TimeSpan swept;
-        await using (var cluster = await EmbeddedSession.OpenAsync(home, silo => silo.Services.AddSingleton<IStageRunner>(new SyntheticStageRunner(duration, layers: 4)), cancellationToken))
+        await using (var cluster = await FqConnection.OpenAsync(new FqConnectionOptions { StateFolder = home, ConfigureSilo = silo => silo.Services.AddSingleton<IStageRunner>(new SyntheticStageRunner(duration, layers: 4)) }, cancellationToken))
         {
             var sweep = cluster.Client.GetGrain<ISweepGrain>("bench");
             var clock = Stopwatch.StartNew();

@@ -43,9 +43,11 @@ public static class ScaleRun
         var home = Directory.CreateTempSubdirectory("fq-bench-scale-").FullName;
         try
         {
-            await using var cluster = await EmbeddedSession.OpenAsync(home,
-                silo => silo.Services.AddSingleton<IStageRunner>(new SyntheticStageRunner(TimeSpan.FromMilliseconds(trialMs), layers: 4)),
-                cancellationToken);
+            await using var cluster = await FqConnection.OpenAsync(new FqConnectionOptions
+            {
+                StateFolder = home,
+                ConfigureSilo = silo => silo.Services.AddSingleton<IStageRunner>(new SyntheticStageRunner(TimeSpan.FromMilliseconds(trialMs), layers: 4)),
+            }, cancellationToken);
             var sweep = cluster.Client.GetGrain<ISweepGrain>("bench-scale");
             var clock = Stopwatch.StartNew();
             await sweep.Launch(NoOpSpec(trials, concurrency));

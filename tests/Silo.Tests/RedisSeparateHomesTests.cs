@@ -35,7 +35,7 @@ public sealed class RedisSeparateHomesTests : IAsyncDisposable
     private readonly TempFolder _folder = new();
     private readonly List<ChildProcess> _silos = [];
     private RedisServer? _redis;
-    private FqClusterClient? _client;
+    private FqConnection? _client;
 
     public async ValueTask DisposeAsync()
     {
@@ -68,7 +68,7 @@ public sealed class RedisSeparateHomesTests : IAsyncDisposable
         StartSilo("silo A", ports[0], ports[1], stateA, machineDatasets: true);
         StartSilo("silo B", ports[2], ports[3], stateB, machineDatasets: false);
         await Task.WhenAll(_silos.Select(s => s.WaitUntilReadyAsync(StartTimeout)));
-        _client = await FqClusterClient.ConnectAsync(_redis.Address, cancellationToken: ct);
+        _client = await FqConnection.OpenAsync(new FqConnectionOptions { Cluster = _redis.Address }, ct);
         var hosts = await _client.Grains.GetGrain<IManagementGrain>(0).GetHosts(true, ct);
         var a = hosts.Keys.Single(s => s.Endpoint.Port == ports[0]);
         var b = hosts.Keys.Single(s => s.Endpoint.Port == ports[2]);

@@ -1,14 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace FocusedQuantization.Client.Cli;
+namespace FocusedQuantization.Silo;
 
 /// <summary>
 /// Shows the warnings of fq's own components in the silo this process hosts (a damaged file set aside, an empty state
-/// file, a tracker refusing an operation) as one "fq: warning:" line each on stderr; the embedded host has no other
-/// logging, and Orleans' own chatter stays hidden.
+/// file, a tracker refusing an operation) as one "fq: warning:" line each (on stderr for an fq command, see
+/// <see cref="FqConnectionOptions.Notices"/>); the embedded host has no other logging, and Orleans' own chatter stays hidden.
 /// </summary>
-public sealed class StderrWarnings : ILoggerProvider
+public sealed class WarningLines : ILoggerProvider
 {
     private const string OwnPrefix = "FocusedQuantization.";
 
@@ -18,11 +18,11 @@ public sealed class StderrWarnings : ILoggerProvider
     private readonly TextWriter _writer;
 
     /// <summary>Writes to <paramref name="writer"/>, or to stderr when null.</summary>
-    public StderrWarnings(TextWriter? writer = null) => _writer = writer ?? Console.Error;
+    public WarningLines(TextWriter? writer = null) => _writer = writer ?? Console.Error;
 
     /// <summary>Adds the provider to a host's services.</summary>
     public static void AddTo(IServiceCollection services, TextWriter? writer = null) =>
-        services.AddLogging(logging => logging.AddProvider(new StderrWarnings(writer)));
+        services.AddLogging(logging => logging.AddProvider(new WarningLines(writer)));
 
     /// <summary>Whether a category is one whose warnings are shown.</summary>
     public static bool Shows(string category) =>

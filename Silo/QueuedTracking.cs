@@ -1,4 +1,4 @@
-namespace FocusedQuantization.Client.Tracking;
+namespace FocusedQuantization.Silo;
 
 /// <summary>
 /// The line a command that hosted a silo prints on exit when its outbox still holds undelivered operations (the tracker
