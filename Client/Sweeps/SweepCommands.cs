@@ -3,7 +3,7 @@ using System.Diagnostics;
 using FocusedQuantization.Client.Cli;
 using FocusedQuantization.Client.Rendering;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
-using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+using FocusedQuantization.Specs;
 using FocusedQuantization.Telemetry;
 using Spectre.Console;
 
