@@ -57,7 +57,7 @@ public sealed class SweepTrackingTests(TrackedSweepClusterFixture fixture)
             Assert.Equal(result.CompressedBytes, Metric(child, "compressed_bytes"));
             var layer = result.Layers[0];
             Assert.Equal(layer.Bits, Metric(child, $"layer.{layer.Name}.bits"));
-            Assert.Equal(layer.Mode, Tag(child, $"layer.{layer.Name}.mode"));
+            Assert.Equal(SweepVocabulary.Name(layer.Mode), Tag(child, $"layer.{layer.Name}.mode"));
             var losses = (await fixture.Runs.GetMetricHistoryAsync(child.Info.RunId, "train_loss", cancellationToken: Cancel)).Metrics ?? [];
             Assert.NotEmpty(result.FineTuneEpochs);
             Assert.Equal(result.FineTuneEpochs.Select(e => (long)e.Epoch), losses.Select(m => m.Step));
