@@ -5,6 +5,8 @@ namespace FocusedQuantization.Grains.Interfaces.Sweeps;
 // The closed vocabularies of a sweep, as they cross the grain boundary. Their numbers are the wire format (never
 // renumber a member; add new ones at the end); their text (YAML, CLI, tracker params, JSON) is SweepVocabulary's.
 // The first member of each is its default, so that a field missing from stored state reads as the default.
+// Grain state written before these enums existed held their words (strings) in the same fields and cannot be read
+// into them: SqliteGrainStorage says so, naming the file, and fq exits 2 (see docs/ARCHITECTURE.md).
 
 /// <summary>How bit widths are chosen: one width for every layer (the paper), or a width per layer under a budget.</summary>
 [GenerateSerializer, Alias("fq.BitsPolicy"), JsonConverter(typeof(SweepWordJsonConverter<BitsPolicy>))]
