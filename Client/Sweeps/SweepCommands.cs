@@ -3,8 +3,8 @@ using System.Diagnostics;
 using FocusedQuantization.Client.Cli;
 using FocusedQuantization.Client.Rendering;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
-using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
 using FocusedQuantization.Silo;
+using FocusedQuantization.Specs;
 using FocusedQuantization.Telemetry;
 using Spectre.Console;
 

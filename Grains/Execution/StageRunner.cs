@@ -72,12 +72,12 @@ public sealed class StageRunner(
             {
                 var result = LayerSearch.Run(new StageLayerSearchRequest(
                     request.PrunedCheckpointId, request.Layer, request.CandidateBits.ToArray(), request.WSep, request.OverflowRate,
-                    CodingModes.Parse(request.Coding), request.Seed, DataDirectory: request.Training.DataDirectory,
+                    request.Coding.ToCompression(), request.Seed, DataDirectory: request.Training.DataDirectory,
                     TrainLimit: request.Training.TrainLimit, Validation: ValidationOf(request.Training)), _store, data, token);
                 counters.LayerSearched();
                 FqMetrics.LayerSearches.Add(1);
                 return ToAnswer(result, silo);
-            }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Mode, string.Join(",", answer.Points.Select(p => p.Mode).Distinct())));
+            }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Mode, SweepVocabulary.Join(answer.Points.Select(p => p.Mode).Distinct())));
     }
 
     /// <summary>The quantizable layers of a model, in order.</summary>
@@ -105,13 +105,13 @@ public sealed class StageRunner(
     /// <summary>A layer search result as it crosses the grain boundary.</summary>
     public static LayerSearchAnswer ToAnswer(LayerSearchResult result, string silo) => new(
         result.Layer, result.Weights, result.Separation,
-        result.Points.Select(p => new LayerPoint(p.Bits, p.Mode.ToString().ToLowerInvariant(), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
+        result.Points.Select(p => new LayerPoint(p.Bits, p.Mode.ToContract(), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
         result.Top1Reference, silo);
 
     /// <summary>The layer search result an answer carries, for the width choice.</summary>
     public static LayerSearchResult ToResult(LayerSearchAnswer answer) => new(
         answer.Layer, answer.Weights, answer.Separation,
-        answer.Points.Select(p => new LayerSearchPoint(p.Bits, Enum.Parse<QuantizationMode>(p.Mode, ignoreCase: true), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
+        answer.Points.Select(p => new LayerSearchPoint(p.Bits, p.Mode.ToCompression(), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
         answer.Top1Reference);
 
     /// <summary>Fine-tunes, encodes and evaluates a trial; the .fqz goes to the model folder under the trial's id.</summary>
@@ -129,7 +129,7 @@ public sealed class StageRunner(
             var spec = new TrialSpec(
                 Prune(new PruneRequest(new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training), config.TargetSparsity, config.PruneAlpha)),
                 config.Bits, bits, config.WSep, config.OverflowRate, config.ScheduleScale, config.FineTuneLearningRate,
-                CodingModes.Parse(config.Coding), config.Seed, FineTuneModes.Parse(config.FineTune));
+                config.Coding.ToCompression(), config.Seed, config.FineTune.ToCompression());
             var output = Path.Combine(options.Value.ModelFolder, trialId.Replace('/', '_') + ".fqz");
             using var spans = new TrialStageSpans();
             CompressionReport report;
@@ -153,7 +153,7 @@ public sealed class StageRunner(
             return new TrialResult(
                 report.CompressionRatio, report.Top1Compressed, report.Top5Compressed, report.Sparsity, report.CompressedBytes, report.DenseBytes,
                 baseline.Top1, baseline.Top5,
-                report.Layers.Select(l => new LayerOutcome(l.Name, l.Mode, l.Bits, l.Weights, l.Sparsity, l.CodedBits) { Separation = l.Separation }).ToArray(),
+                report.Layers.Select(l => new LayerOutcome(l.Name, ContractEnums.LayerModeOfReport(l.Mode), l.Bits, l.Weights, l.Sparsity, l.CodedBits) { Separation = l.Separation }).ToArray(),
                 output)
             {
                 ValidationTop1 = validation.Top1Compressed,

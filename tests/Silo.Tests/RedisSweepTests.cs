@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using FocusedQuantization.Grains.Interfaces;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
-using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+using FocusedQuantization.Specs;
 using FocusedQuantization.Grains.Sweeps;
 using FocusedQuantization.Silo.Tests.Support;
 using Orleans.Runtime.Placement;

@@ -15,10 +15,10 @@ public sealed class SeparateHomesSweepTests(SeparateHomesSweepFixture fixture)
         var sweep = fixture.Cluster.Client.GetGrain<ISweepGrain>("homes-" + Guid.NewGuid().ToString("N")[..8]);
         var spec = new SweepSpec(
             "homes", "lenet-300-100", "fashion-mnist", 17,
-            [new ObjectiveSpec("cr", true), new ObjectiveSpec("top1", true)], MaxTop1Drop: null, 4,
-            new StrategySpec("grid", null, null),
+            [new ObjectiveSpec(ObjectiveMetric.Cr, true), new ObjectiveSpec(ObjectiveMetric.Top1, true)], MaxTop1Drop: null, 4,
+            new StrategySpec(StrategyKind.Grid, null, null),
             new TrainingSpec(BaselineEpochs: 1, PruneEpochs: 1, BatchSize: 64, LearningRate: 0.05, TrainLimit: 1000, TestLimit: 300, DataDirectory: null),
-            new SearchSpace([0.8, 0.9], null, new BitsSpace("uniform", [4, 5], null), [2.0], [null], [0.2], [0.005], ["arithmetic"]));
+            new SearchSpace([0.8, 0.9], null, new BitsSpace(BitsPolicy.Uniform, [4, 5], null), [2.0], [null], [0.2], [0.005], [CodingScheme.Arithmetic]));
 
         var launched = await sweep.Launch(spec);
         var status = await SweepWaiting.UntilAsync(sweep, s => s.State != SweepState.Running, TimeSpan.FromMinutes(6));

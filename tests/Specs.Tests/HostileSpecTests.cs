@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text;
-using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+using FocusedQuantization.Specs;
 
-namespace FocusedQuantization.Grains.Interfaces.Tests;
+namespace FocusedQuantization.Specs.Tests;
 
 /// <summary>
 /// Specs written to break the loader (recursion, nesting, alias bombs) or that would run wrongly (long names, a missing

@@ -1,7 +1,7 @@
 using CsCheck;
-using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+using FocusedQuantization.Grains.Sweeps;
 
-namespace FocusedQuantization.Grains.Interfaces.Tests;
+namespace FocusedQuantization.Specs.Tests;
 
 /// <summary>
 /// The example specs mutated at random (lines deleted, repeated, swapped; characters, tabs, aliases, deep nesting, huge
@@ -123,7 +123,7 @@ public sealed class SweepSpecFuzzTests
             try
             {
                 // A loaded spec must also expand: the loader validated it.
-                Assert.NotEmpty(SweepExpander.Expand(SweepSpecLoader.Parse(text, name)));
+                Assert.NotEmpty(SweepPlan.Expand(SweepSpecLoader.Parse(text, name)));
                 return null;
             }
             catch (Exception e)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+namespace FocusedQuantization.Specs;
 
 /// <summary>
 /// A sweep spec that cannot run, refused before anything starts. The message reads

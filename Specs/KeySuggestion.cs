@@ -1,4 +1,4 @@
-namespace FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+namespace FocusedQuantization.Specs;
 
 /// <summary>Finds the valid key a user most likely meant (edit distance), for "did you mean" hints.</summary>
 internal static class KeySuggestion

@@ -1,7 +1,7 @@
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+namespace FocusedQuantization.Specs;
 
 /// <summary>
 /// Stands between YamlDotNet's parser and the YamlStream that builds nodes, and refuses, event by event and so before

@@ -1,4 +1,7 @@
-namespace FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+using FocusedQuantization.Grains.Interfaces.Sweeps;
+using FocusedQuantization.Grains.Sweeps;
+
+namespace FocusedQuantization.Specs;
 
 /// <summary>
 /// What a sweep spec means when a key is left out. They match `fq compress`, so a one-trial sweep reproduces it.
@@ -19,10 +22,10 @@ public static class SweepSpecDefaults
     public const int Concurrency = 1;
 
     /// <summary>Strategy: grid (every combination).</summary>
-    public const string Strategy = "grid";
+    public const StrategyKind Strategy = StrategyKind.Grid;
 
     /// <summary>Objectives: maximize cr, maximize top1.</summary>
-    public static IReadOnlyList<ObjectiveSpec> Objectives { get; } = [new("cr", true), new("top1", true)];
+    public static IReadOnlyList<ObjectiveSpec> Objectives { get; } = [new(ObjectiveMetric.Cr, true), new(ObjectiveMetric.Top1, true)];
 
     /// <summary>
     /// Longest sweep name: 497 characters. The tracker's experiment is "fq/" + name (TrackingNames.Experiment), and
@@ -31,13 +34,13 @@ public static class SweepSpecDefaults
     public const int MaxNameLength = 500 - 3;
 
     /// <summary>Largest number of trials a spec may ask for (grid size or random budget): 10,000.</summary>
-    public const int MaxTrials = 10_000;
+    public const int MaxTrials = SweepPlan.MaxTrials;
 
     /// <summary>Training: baseline 6 epochs, pruning 4 epochs, batch 64, learning rate 0.02, every image, data found as `fq compress` finds it.</summary>
     public static TrainingSpec Training { get; } = new(6, 4, 64, 0.02, null, null, null);
 
     /// <summary>Bits: uniform 5 (the paper's).</summary>
-    public static BitsSpace Bits { get; } = new("uniform", [5], null);
+    public static BitsSpace Bits { get; } = new(BitsPolicy.Uniform, [5], null);
 
     /// <summary>w_sep: [2.0] (the paper's).</summary>
     public static IReadOnlyList<double> WSep { get; } = [2.0];
@@ -52,8 +55,8 @@ public static class SweepSpecDefaults
     public static IReadOnlyList<double> FineTuneLearningRate { get; } = [0.001];
 
     /// <summary>coding: [arithmetic].</summary>
-    public static IReadOnlyList<string> Coding { get; } = ["arithmetic"];
+    public static IReadOnlyList<CodingScheme> Coding { get; } = [CodingScheme.Arithmetic];
 
     /// <summary>fine_tune: [ste].</summary>
-    public static IReadOnlyList<string> FineTune { get; } = [SweepVocabulary.DefaultFineTune];
+    public static IReadOnlyList<FineTuning> FineTune { get; } = [FineTuning.Ste];
 }

@@ -1,7 +1,9 @@
+using FocusedQuantization.Compression.Data;
+using FocusedQuantization.Grains.Interfaces.Sweeps;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+namespace FocusedQuantization.Specs;
 
 /// <summary>
 /// Reads a sweep spec from YAML (snake_case keys; see examples/README.md) and refuses, before anything runs, any spec
@@ -223,10 +225,10 @@ public static class SweepSpecLoader
             reader.OptionalInt(map.Get("seed"), "strategy.seed"));
     }
 
-    private static string Kind(SpecReader reader, YamlNode node)
+    private static StrategyKind Kind(SpecReader reader, YamlNode node)
     {
         var kind = reader.String(node, "strategy.kind").ToLowerInvariant();
-        return SweepVocabulary.Strategies.Contains(kind) ? kind : throw reader.Error(node, "strategy.kind",
+        return SweepVocabulary.Strategy(kind) ?? throw reader.Error(node, "strategy.kind",
             $"unknown strategy kind '{SpecReader.Clip(kind)}'; valid kinds: {string.Join(", ", SweepVocabulary.Strategies)}");
     }
 
@@ -248,16 +250,23 @@ public static class SweepSpecLoader
         };
     }
 
-    /// <summary>training.validation: a fraction (0.1), a percentage ("10%") or a count of images (5000).</summary>
+    /// <summary>
+    /// training.validation: a fraction (0.1), a percentage ("10%") or a count of images (5000). A percentage is read by
+    /// Compression's own parser (<see cref="ValidationSplit.Parse"/>), so that the spec and `fq compress --validation`
+    /// accept the same text; the range of a number is the validator's to check, with the key.
+    /// </summary>
     private static double? Validation(SpecReader reader, YamlNode? node)
     {
         if (node is YamlScalarNode { Value: { } text } && text.Trim().EndsWith('%'))
         {
-            var number = text.Trim()[..^1].TrimEnd();
-            if (double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var percent)
-                && percent > 0 && percent < 100)
-                return percent / 100;
-            throw reader.Error(node, "training.validation", $"'{SpecReader.Clip(text)}' is not a percentage between 0 and 100");
+            try
+            {
+                return ValidationSplit.Parse(text).Value;
+            }
+            catch (ArgumentException)
+            {
+                throw reader.Error(node, "training.validation", $"'{SpecReader.Clip(text)}' is not a percentage between 0 and 100");
+            }
         }
         return reader.OptionalDouble(node, "training.validation");
     }
@@ -300,53 +309,53 @@ public static class SweepSpecLoader
             ScheduleScale: map.Get("schedule_scale") is { } scale ? reader.Doubles(scale, "space.schedule_scale") : SweepSpecDefaults.ScheduleScale,
             FineTuneLearningRate: map.Get("fine_tune_lr") is { } lr ? reader.Doubles(lr, "space.fine_tune_lr") : SweepSpecDefaults.FineTuneLearningRate,
             Coding: map.Get("coding") is { } coding
-                ? Names(reader, coding, "space.coding", SweepVocabulary.Coding, "coding mode", SweepVocabulary.CodingModes)
+                ? Names(reader, coding, "space.coding", SweepVocabulary.Coding, "coding mode")
                 : SweepSpecDefaults.Coding)
         {
             FineTune = map.Get("fine_tune") is { } fineTune
-                ? Names(reader, fineTune, "space.fine_tune", SweepVocabulary.FineTune, "fine-tuning mode", SweepVocabulary.FineTuneModes)
+                ? Names(reader, fineTune, "space.fine_tune", SweepVocabulary.FineTune, "fine-tuning mode")
                 : SweepSpecDefaults.FineTune,
         };
     }
 
-    /// <summary>A list of names from a vocabulary, each made canonical; an unknown one is refused with the valid ones.</summary>
-    private static List<string> Names(
-        SpecReader reader, YamlNode node, string key, Func<string, string?> canonicalize, string what, IReadOnlyList<string> valid)
+    /// <summary>A list of names from a vocabulary, each read as its member; an unknown one is refused with the valid ones.</summary>
+    private static List<T> Names<T>(SpecReader reader, YamlNode node, string key, Func<string, T?> parse, string what) where T : struct, Enum
     {
         var names = reader.Strings(node, key);
+        var values = new List<T>(names.Count);
         for (var i = 0; i < names.Count; i++)
         {
-            if (canonicalize(names[i]) is { } canonical) names[i] = canonical;
+            if (parse(names[i]) is { } value) values.Add(value);
             else
             {
                 var path = node is YamlSequenceNode ? $"{key}[{i}]" : key;
                 throw reader.Error(node is YamlSequenceNode sequence ? sequence.Children[i] : node, path,
-                    $"unknown {what} '{SpecReader.Clip(names[i])}'; valid modes: {string.Join(", ", valid)}");
+                    $"unknown {what} '{SpecReader.Clip(names[i])}'; valid modes: {string.Join(", ", SweepVocabulary.Names<T>())}");
             }
         }
-        return names;
+        return values;
     }
 
     /// <summary>A list or range of widths (uniform), or { policy, values | candidates, budget_bits_per_weight }.</summary>
     private static BitsSpace Bits(SpecReader reader, YamlNode node)
     {
         if (node is not YamlMappingNode mapping || mapping.Children.Keys.Any(k => k is YamlScalarNode { Value: "from" or "to" or "step" }))
-            return new BitsSpace("uniform", reader.Ints(node, "space.bits"), null);
+            return new BitsSpace(BitsPolicy.Uniform, reader.Ints(node, "space.bits"), null);
 
         var map = reader.Mapping(node, "space.bits", BitsKeys);
         var policy = map.Get("policy") is { } policyNode ? reader.String(policyNode, "space.bits.policy").ToLowerInvariant().Replace('_', '-') : "uniform";
-        switch (policy)
+        switch (SweepVocabulary.Policy(policy))
         {
-            case "uniform":
+            case BitsPolicy.Uniform:
                 if (map.Has("candidates")) throw reader.Error(map.Get("candidates"), "space.bits.candidates", "policy uniform takes values, not candidates (those are for policy per-layer)");
                 if (map.Has("budget_bits_per_weight")) throw reader.Error(map.Get("budget_bits_per_weight"), "space.bits.budget_bits_per_weight", "a budget applies only to policy per-layer");
                 var values = map.Require(reader, node, "values", "policy uniform needs values, e.g. { policy: uniform, values: [4, 5] }");
-                return new BitsSpace("uniform", reader.Ints(values, "space.bits", "space.bits.values"), null);
-            case "per-layer":
+                return new BitsSpace(BitsPolicy.Uniform, reader.Ints(values, "space.bits", "space.bits.values"), null);
+            case BitsPolicy.PerLayer:
                 if (map.Has("values")) throw reader.Error(map.Get("values"), "space.bits.values", "policy per-layer takes candidates (the widths each layer may get), not values");
                 var candidates = map.Require(reader, node, "candidates", "policy per-layer needs candidates, e.g. candidates: [3, 4, 5, 6]");
                 var budgets = map.Require(reader, node, "budget_bits_per_weight", "policy per-layer needs budget_bits_per_weight, e.g. [3.5, 4.5]");
-                return new BitsSpace("per-layer", reader.Ints(candidates, "space.bits.candidates"), reader.Doubles(budgets, "space.bits.budget_bits_per_weight"));
+                return new BitsSpace(BitsPolicy.PerLayer, reader.Ints(candidates, "space.bits.candidates"), reader.Doubles(budgets, "space.bits.budget_bits_per_weight"));
             default:
                 throw reader.Error(map.Get("policy"), "space.bits.policy",
                     $"unknown bits policy '{SpecReader.Clip(policy)}'; valid policies: {string.Join(", ", SweepVocabulary.BitsPolicies)}");

@@ -1,6 +1,6 @@
-using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+using FocusedQuantization.Grains.Sweeps;
 
-namespace FocusedQuantization.Grains.Interfaces.Tests;
+namespace FocusedQuantization.Specs.Tests;
 
 public sealed class ExampleSpecTests
 {
@@ -21,7 +21,7 @@ public sealed class ExampleSpecTests
     {
         var spec = SweepSpecLoader.Load(Path.Combine(ExamplesFolder(), file));
 
-        Assert.NotEmpty(SweepExpander.Expand(spec));
+        Assert.NotEmpty(SweepPlan.Expand(spec));
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class ExampleSpecTests
     {
         var spec = SweepSpecLoader.Load(Path.Combine(ExamplesFolder(), "quickstart.yaml"));
 
-        Assert.Equal(4, SweepExpander.Expand(spec).Count);
+        Assert.Equal(4, SweepPlan.Expand(spec).Count);
         Assert.Equal(2, spec.Concurrency);
         Assert.Equal(("lenet5", "fashion-mnist"), (spec.Model, spec.Dataset));
         Assert.True(spec.Training.TrainLimit <= 10_000);
@@ -43,11 +43,11 @@ public sealed class ExampleSpecTests
     [Fact]
     public void The_other_examples_make_the_trial_counts_their_comments_state()
     {
-        int Count(string file) => SweepExpander.Expand(SweepSpecLoader.Load(Path.Combine(ExamplesFolder(), file))).Count;
+        int Count(string file) => SweepPlan.Expand(SweepSpecLoader.Load(Path.Combine(ExamplesFolder(), file))).Count;
 
         Assert.Equal(64, Count("lenet5-grid.yaml"));
         Assert.Equal(12, Count("lenet5-random.yaml"));
         Assert.Equal(6, Count("lenet5-mixed-precision.yaml"));
-        Assert.Equal(2160, SweepExpander.CountCombinations(SweepSpecLoader.Load(Path.Combine(ExamplesFolder(), "lenet5-random.yaml")).Space));
+        Assert.Equal(2160, SweepPlan.CountCombinations(SweepSpecLoader.Load(Path.Combine(ExamplesFolder(), "lenet5-random.yaml")).Space));
     }
 }

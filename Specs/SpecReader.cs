@@ -1,7 +1,7 @@
 using System.Globalization;
 using YamlDotNet.RepresentationModel;
 
-namespace FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+namespace FocusedQuantization.Specs;
 
 /// <summary>
 /// Reads YAML nodes as the spec's types, remembering where each key was written and refusing, with the file, the

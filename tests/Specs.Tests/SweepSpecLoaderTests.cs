@@ -1,7 +1,7 @@
 using FocusedQuantization.Grains.Interfaces.Sweeps;
-using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+using FocusedQuantization.Grains.Sweeps;
 
-namespace FocusedQuantization.Grains.Interfaces.Tests;
+namespace FocusedQuantization.Specs.Tests;
 
 public sealed class SweepSpecLoaderTests
 {
@@ -56,21 +56,21 @@ public sealed class SweepSpecLoaderTests
         Assert.Equal("lenet5", spec.Model);
         Assert.Equal("fashion-mnist", spec.Dataset);
         Assert.Equal(1, spec.Seed);
-        Assert.Equal([new ObjectiveSpec("cr", true), new ObjectiveSpec("top1", true)], spec.Objectives);
+        Assert.Equal([new ObjectiveSpec(ObjectiveMetric.Cr, true), new ObjectiveSpec(ObjectiveMetric.Top1, true)], spec.Objectives);
         Assert.Equal(1.0, spec.MaxTop1Drop);
         Assert.Equal(2, spec.Concurrency);
-        Assert.Equal(new StrategySpec("grid", null, null), spec.Strategy);
+        Assert.Equal(new StrategySpec(StrategyKind.Grid, null, null), spec.Strategy);
         Assert.Equal(new TrainingSpec(2, 1, 64, 0.02, 6000, 2000, null), spec.Training);
         Assert.Equal([0.85, 0.92], spec.Space.TargetSparsity!);
         Assert.Null(spec.Space.PruneAlpha);
-        Assert.Equal("uniform", spec.Space.Bits.Policy);
+        Assert.Equal(BitsPolicy.Uniform, spec.Space.Bits.Policy);
         Assert.Equal([4, 5], spec.Space.Bits.Values);
         Assert.Null(spec.Space.Bits.BudgetBitsPerWeight);
         Assert.Equal([2.0], spec.Space.WSep);
         Assert.Equal([null, 0.05], spec.Space.OverflowRate);
         Assert.Equal([0.2], spec.Space.ScheduleScale);
         Assert.Equal([0.002], spec.Space.FineTuneLearningRate);
-        Assert.Equal(["arithmetic"], spec.Space.Coding);
+        Assert.Equal([CodingScheme.Arithmetic], spec.Space.Coding);
     }
 
     [Fact]
@@ -82,25 +82,25 @@ public sealed class SweepSpecLoaderTests
         Assert.Equal("lenet5", spec.Model);
         Assert.Equal("fashion-mnist", spec.Dataset);
         Assert.Equal(1, spec.Seed);
-        Assert.Equal([new ObjectiveSpec("cr", true), new ObjectiveSpec("top1", true)], spec.Objectives);
+        Assert.Equal([new ObjectiveSpec(ObjectiveMetric.Cr, true), new ObjectiveSpec(ObjectiveMetric.Top1, true)], spec.Objectives);
         Assert.Null(spec.MaxTop1Drop);
         Assert.Equal(1, spec.Concurrency);
-        Assert.Equal(new StrategySpec("grid", null, null), spec.Strategy);
+        Assert.Equal(new StrategySpec(StrategyKind.Grid, null, null), spec.Strategy);
         Assert.Equal(new TrainingSpec(6, 4, 64, 0.02, null, null, null), spec.Training);
         Assert.Equal([5], spec.Space.Bits.Values);
         Assert.Equal([2.0], spec.Space.WSep);
         Assert.Equal([null], spec.Space.OverflowRate);
         Assert.Equal([1.0 / 3.0], spec.Space.ScheduleScale);
         Assert.Equal([0.001], spec.Space.FineTuneLearningRate);
-        Assert.Equal(["arithmetic"], spec.Space.Coding);
-        Assert.Equal(["ste"], spec.Space.FineTune);
+        Assert.Equal([CodingScheme.Arithmetic], spec.Space.Coding);
+        Assert.Equal([FineTuning.Ste], spec.Space.FineTune);
     }
 
     [Fact]
     public void Fine_tuning_modes_are_read_case_insensitively_as_a_list_or_one_value()
     {
-        Assert.Equal(["ste", "inq"], SweepSpecLoader.Parse("space: { sparsity: 0.9, fine_tune: [STE, Inq] }", File).Space.FineTune);
-        Assert.Equal(["inq"], SweepSpecLoader.Parse("space: { sparsity: 0.9, fine_tune: inq }", File).Space.FineTune);
+        Assert.Equal([FineTuning.Ste, FineTuning.Inq], SweepSpecLoader.Parse("space: { sparsity: 0.9, fine_tune: [STE, Inq] }", File).Space.FineTune);
+        Assert.Equal([FineTuning.Inq], SweepSpecLoader.Parse("space: { sparsity: 0.9, fine_tune: inq }", File).Space.FineTune);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class SweepSpecLoaderTests
 
         Assert.Equal("lenet5", spec.Model);
         Assert.Equal("fashion-mnist", spec.Dataset);
-        Assert.Equal([new ObjectiveSpec("cr", true), new ObjectiveSpec("compressed_bytes", false)], spec.Objectives);
+        Assert.Equal([new ObjectiveSpec(ObjectiveMetric.Cr, true), new ObjectiveSpec(ObjectiveMetric.CompressedBytes, false)], spec.Objectives);
         Assert.Equal("lenet5", SweepSpecLoader.Parse("model: lenet-5\n" + Minimal, File).Model);
     }
 
@@ -133,7 +133,7 @@ public sealed class SweepSpecLoaderTests
               bits: { policy: per-layer, candidates: [3, 4, 5, 6], budget_bits_per_weight: [3.5, 4.5] }
             """, File);
 
-        Assert.Equal("per-layer", spec.Space.Bits.Policy);
+        Assert.Equal(BitsPolicy.PerLayer, spec.Space.Bits.Policy);
         Assert.Equal([3, 4, 5, 6], spec.Space.Bits.Values);
         Assert.Equal([3.5, 4.5], spec.Space.Bits.BudgetBitsPerWeight!);
         Assert.Equal([0.5, 1.0], spec.Space.PruneAlpha!);
@@ -145,7 +145,7 @@ public sealed class SweepSpecLoaderTests
     {
         var spec = SweepSpecLoader.Parse("strategy: { kind: random, budget: 8, seed: 7 }\ntraining: { train_limit: all }\n" + Minimal, File);
 
-        Assert.Equal(new StrategySpec("random", 8, 7), spec.Strategy);
+        Assert.Equal(new StrategySpec(StrategyKind.Random, 8, 7), spec.Strategy);
         Assert.Null(spec.Training.TrainLimit);
     }
 
@@ -233,7 +233,7 @@ public sealed class SweepSpecLoaderTests
     [InlineData("training: { train_limit: 0 }\nspace: { sparsity: 0.9 }", "training.train_limit", "at least 1")]
     [InlineData("constraints: { max_top1_drop: -1 }\nspace: { sparsity: 0.9 }", "constraints.max_top1_drop", "max_top1_drop must be in [0, 100]")]
     [InlineData("strategy: { kind: random }\nspace: { sparsity: 0.9 }", "strategy.budget", "needs a budget")]
-    [InlineData("strategy: { kind: random, budget: 0 }\nspace: { sparsity: 0.9 }", "strategy.budget", "between 1 and 10,000")]
+    [InlineData("strategy: { kind: random, budget: 0 }\nspace: { sparsity: 0.9 }", "strategy.budget", "between 1 and 1,000,000")]
     [InlineData("strategy: { kind: grid, budget: 5 }\nspace: { sparsity: 0.9 }", "strategy.budget", "only to strategy kind random")]
     [InlineData("strategy: { kind: bayes }\nspace: { sparsity: 0.9 }", "strategy.kind", "unknown strategy kind 'bayes'")]
     [InlineData("model: vgg16\nspace: { sparsity: 0.9 }", "model", "unknown model 'vgg16'; valid models: lenet-300-100, lenet5, cifar9, resnet20")]
@@ -269,7 +269,7 @@ public sealed class SweepSpecLoaderTests
 
     [Fact]
     public void A_big_space_is_fine_for_a_random_strategy() =>
-        Assert.Equal(12600, SweepExpander.CountCombinations(SweepSpecLoader.Parse(
+        Assert.Equal(12600, SweepPlan.CountCombinations(SweepSpecLoader.Parse(
             "strategy: { kind: random, budget: 5 }\nspace: { sparsity: { from: 0, to: 0.99, step: 0.01 }, bits: { from: 3, to: 8 }, w_sep: { from: 0, to: 2, step: 0.1 } }", File).Space));
 
     [Fact]
@@ -318,7 +318,7 @@ public sealed class SweepSpecLoaderTests
     public void A_spec_built_in_code_is_checked_by_the_same_rules()
     {
         var good = SweepSpecLoader.Parse(Minimal, File);
-        var bad = good with { Space = good.Space with { Bits = new BitsSpace("uniform", [5, 2], null) } };
+        var bad = good with { Space = good.Space with { Bits = new BitsSpace(BitsPolicy.Uniform, [5, 2], null) } };
 
         var error = Assert.Throws<SweepSpecException>(() => SweepSpecValidator.Validate(bad));
 

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Globalization;
+using FocusedQuantization.Grains.Interfaces.Sweeps;
+using FocusedQuantization.Grains.Sweeps;
 
-namespace FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+namespace FocusedQuantization.Specs;
 
 /// <summary>
 /// Checks the values of a spec: the same rules whether it came from YAML (the loader) or was built in code and sent to
@@ -37,14 +39,14 @@ public static class SweepSpecValidator
             Fail("dataset", $"unknown data set '{spec.Dataset}'; valid data sets: {string.Join(", ", SweepVocabulary.Datasets)}");
 
         if (spec.Objectives is null || spec.Objectives.Count == 0) Fail("objectives", "give at least one objective, e.g. 'maximize cr'");
-        var metrics = new HashSet<string>();
+        var metrics = new HashSet<ObjectiveMetric>();
         for (var i = 0; i < spec.Objectives!.Count; i++)
         {
             var metric = spec.Objectives[i].Metric;
-            if (SweepVocabulary.Metric(metric ?? "") is not { } canonical)
-                Fail($"objectives[{i}]", $"unknown metric '{metric}'; valid metrics: {string.Join(", ", SweepVocabulary.Metrics)}");
-            else if (!metrics.Add(canonical))
-                Fail($"objectives[{i}]", $"the metric '{canonical}' appears in two objectives");
+            if (!Enum.IsDefined(metric))
+                Fail($"objectives[{i}]", $"unknown metric '{SweepVocabulary.Name(metric)}'; valid metrics: {string.Join(", ", SweepVocabulary.Metrics)}");
+            else if (!metrics.Add(metric))
+                Fail($"objectives[{i}]", $"the metric '{SweepVocabulary.Name(metric)}' appears in two objectives");
         }
 
         if (spec.MaxTop1Drop is { } drop) Check("constraints.max_top1_drop", Range(drop, 0, 100, "max_top1_drop", "[0, 100] percentage points"));
@@ -54,10 +56,10 @@ public static class SweepSpecValidator
         ValidateTraining(spec.Training, Check, Fail);
         ValidateSpace(spec.Space, Check, Fail);
 
-        if (spec.Strategy.Kind == "grid" && SweepExpander.CountCombinations(spec.Space) is var count && count > SweepSpecDefaults.MaxTrials)
+        if (spec.Strategy.Kind == StrategyKind.Grid && SweepPlan.CountCombinations(spec.Space) is var count && count > SweepSpecDefaults.MaxTrials)
         {
             Fail("space", string.Create(CultureInfo.InvariantCulture,
-                $"the grid has {count:N0} trials ({SweepExpander.DescribeDimensions(spec.Space)}), more than the limit of {SweepSpecDefaults.MaxTrials:N0}; use fewer values or strategy kind random with a budget"));
+                $"the grid has {count:N0} trials ({SweepPlan.DescribeDimensions(spec.Space)}), more than the limit of {SweepSpecDefaults.MaxTrials:N0}; use fewer values or strategy kind random with a budget"));
         }
         return spec;
     }
@@ -71,18 +73,18 @@ public static class SweepSpecValidator
         }
         switch (strategy.Kind)
         {
-            case "grid":
+            case StrategyKind.Grid:
                 if (strategy.Budget is not null) fail("strategy.budget", "a budget applies only to strategy kind random; a grid runs every combination");
                 if (strategy.Seed is not null) fail("strategy.seed", "a seed applies only to strategy kind random; a grid draws nothing");
                 break;
-            case "random":
+            case StrategyKind.Random:
                 if (strategy.Budget is not { } budget)
                     fail("strategy.budget", "strategy kind random needs a budget (the number of trials to draw), e.g. { kind: random, budget: 8 }");
                 else if (budget is < 1 or > SweepSpecDefaults.MaxTrials)
                     fail("strategy.budget", $"budget must be between 1 and {SweepSpecDefaults.MaxTrials:N0}, got {budget}");
                 break;
             default:
-                fail("strategy.kind", $"unknown strategy kind '{strategy.Kind}'; valid kinds: {string.Join(", ", SweepVocabulary.Strategies)}");
+                fail("strategy.kind", $"unknown strategy kind '{SweepVocabulary.Name(strategy.Kind)}'; valid kinds: {string.Join(", ", SweepVocabulary.Strategies)}");
                 break;
         }
     }
@@ -100,12 +102,26 @@ public static class SweepSpecValidator
         check("training.learning_rate", Open(training.LearningRate, 0, 10, "learning_rate"));
         check("training.train_limit", training.TrainLimit is null or >= 1 ? null : $"train_limit must be at least 1 (or left out for every image), got {training.TrainLimit}");
         check("training.test_limit", training.TestLimit is null or >= 1 ? null : $"test_limit must be at least 1 (or left out for every image), got {training.TestLimit}");
-        check("training.validation", training.Validation is not { } v || (v > 0 && v < 1) || (v >= 1 && v <= int.MaxValue && Math.Floor(v) == v)
+        check("training.validation", training.Validation is not { } v || IsValidationSplit(v)
             ? null
             : $"validation must be a fraction between 0 and 1 (0.1 or 10%) or a whole number of images (5000), got {v}");
         if (training.TrainLimit is { } limit && training.Validation is { } count && count >= 1 && count >= limit)
             fail("training.validation", $"a validation split of {count} images leaves nothing to train on: train_limit is {limit}");
         if (training.DataDirectory is { } dir && string.IsNullOrWhiteSpace(dir)) fail("training.data_dir", "data_dir is empty; leave it out to search the usual places");
+    }
+
+    /// <summary>Whether Compression takes the number as a validation split (a fraction in (0, 1) or a whole count).</summary>
+    private static bool IsValidationSplit(double value)
+    {
+        try
+        {
+            Compression.Data.ValidationSplit.FromNumber(value);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static void ValidateSpace(SearchSpace? space, Action<string, string?> check, Action<string, string> fail)
@@ -136,9 +152,9 @@ public static class SweepSpecValidator
         Each(space.ScheduleScale, "space.schedule_scale", v => v > 0 && v <= 100 ? null : $"schedule_scale must be in (0, 100], got {F(v)}", check, fail);
         Each(space.FineTuneLearningRate, "space.fine_tune_lr", v => Open(v, 0, 10, "fine_tune_lr"), check, fail);
         Each(space.Coding, "space.coding",
-            v => SweepVocabulary.Coding(v ?? "") is null ? $"unknown coding mode '{v}'; valid modes: {string.Join(", ", SweepVocabulary.CodingModes)}" : null, check, fail);
+            v => Enum.IsDefined(v) ? null : $"unknown coding mode '{SweepVocabulary.Name(v)}'; valid modes: {string.Join(", ", SweepVocabulary.CodingModes)}", check, fail);
         Each(space.FineTune, "space.fine_tune",
-            v => SweepVocabulary.FineTune(v ?? "") is null ? $"unknown fine-tuning mode '{v}'; valid modes: {string.Join(", ", SweepVocabulary.FineTuneModes)}" : null, check, fail);
+            v => Enum.IsDefined(v) ? null : $"unknown fine-tuning mode '{SweepVocabulary.Name(v)}'; valid modes: {string.Join(", ", SweepVocabulary.FineTuneModes)}", check, fail);
     }
 
     private static void ValidateBits(BitsSpace? bits, Action<string, string?> check, Action<string, string> fail)
@@ -151,12 +167,12 @@ public static class SweepSpecValidator
         static string? Width(int v) => v is >= 3 and <= 8 ? null : $"bits must be between 3 and 8, got {v}";
         switch (bits.Policy)
         {
-            case "uniform":
+            case BitsPolicy.Uniform:
                 Each(bits.Values, "space.bits", Width, check, fail);
                 if (bits.BudgetBitsPerWeight is not null)
                     fail("space.bits.budget_bits_per_weight", "a budget applies only to policy per-layer");
                 break;
-            case "per-layer":
+            case BitsPolicy.PerLayer:
                 Each(bits.Values, "space.bits.candidates", Width, check, fail);
                 if (bits.BudgetBitsPerWeight is null)
                     fail("space.bits.budget_bits_per_weight", "policy per-layer needs budget_bits_per_weight (average coded bits a weight, e.g. [4.0])");
@@ -165,7 +181,7 @@ public static class SweepSpecValidator
                         v => v > 0 && v <= 32 ? null : $"budget_bits_per_weight must be in (0, 32], got {F(v)}", check, fail);
                 break;
             default:
-                fail("space.bits.policy", $"unknown bits policy '{bits.Policy}'; valid policies: {string.Join(", ", SweepVocabulary.BitsPolicies)}");
+                fail("space.bits.policy", $"unknown bits policy '{SweepVocabulary.Name(bits.Policy)}'; valid policies: {string.Join(", ", SweepVocabulary.BitsPolicies)}");
                 break;
         }
     }
@@ -214,6 +230,8 @@ public static class SweepSpecValidator
     {
         null => "default",
         double d => F(d),
+        CodingScheme c => SweepVocabulary.Name(c),
+        FineTuning f => SweepVocabulary.Name(f),
         _ => value.ToString() ?? "",
     };
 

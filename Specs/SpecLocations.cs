@@ -1,4 +1,4 @@
-namespace FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+namespace FocusedQuantization.Specs;
 
 /// <summary>
 /// Where each key of a parsed spec was written, so that checks made on the records can still point at a line. Keys are
