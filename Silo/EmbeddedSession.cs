@@ -1,11 +1,5 @@
 using System.Globalization;
-using System.Net;
-using FocusedQuantization.Grains.Interfaces;
 using FocusedQuantization.Telemetry;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
-using Orleans.Serialization;
 
 namespace FocusedQuantization.Silo;
 
@@ -14,15 +8,16 @@ namespace FocusedQuantization.Silo;
 /// an exclusive lock on <c>embedded.lock</c>; the others find the lock taken and connect to that silo's gateway (its
 /// port is in <c>embedded.gateway</c>) instead of starting a second silo on the same database.
 /// </summary>
-public static class EmbeddedSession
+internal static class EmbeddedSession
 {
     private const string LockFileName = "embedded.lock", GatewayFileName = "embedded.gateway";
     private static readonly TimeSpan WaitForGatewayFile = TimeSpan.FromSeconds(30);
 
     /// <summary>Hosts the embedded silo, or joins the one another process on this state folder hosts.</summary>
-    public static async Task<IFqCluster> OpenAsync(string? stateFolder, Action<ISiloBuilder>? configureSilo = null, CancellationToken cancellationToken = default)
+    public static async Task<FqConnection> OpenAsync(FqConnectionOptions options, CancellationToken cancellationToken)
     {
-        var folder = FqStateFolder.Resolve(stateFolder);
+        var folder = FqStateFolder.Resolve(options.StateFolder);
+        options = options with { StateFolder = folder };
         Directory.CreateDirectory(folder);
         var lockPath = Path.Combine(folder, LockFileName);
         var gatewayPath = Path.Combine(folder, GatewayFileName);
@@ -37,7 +32,7 @@ public static class EmbeddedSession
             {
                 try
                 {
-                    return await JoinAsync(folder, gatewayPath, cancellationToken);
+                    return await JoinAsync(options, gatewayPath, cancellationToken);
                 }
                 catch (Exception ex) when (attempt < 3 && ex is not OperationCanceledException)
                 {
@@ -48,14 +43,17 @@ public static class EmbeddedSession
 
         try
         {
-            var ports = EmbeddedCluster.FreeLoopbackPorts(2);
-            var cluster = await EmbeddedCluster.StartAsync(
-                new SiloSettings
-                {
-                    StateFolder = folder, SiloPort = ports[0], GatewayPort = ports[1], DashboardPort = SiloSettings.DashboardPortFromEnvironment(),
-                }, configureSilo, cancellationToken);
+            var ports = LoopbackPorts.Free(2);
+            var settings = new SiloSettings { StateFolder = folder, SiloPort = ports[0], GatewayPort = ports[1], DashboardPort = options.DashboardPort };
+            var host = SiloHost.Build(settings, FqTelemetry.ClientServiceName, withDefaults: false, configureSilo: silo =>
+            {
+                if (options.Notices is { } notices) WarningLines.AddTo(silo.Services, notices);
+                if (options.EmbeddedTracker is { } tracker) silo.Services.AddEmbeddedTracker(tracker with { StateFolder = tracker.StateFolder ?? folder });
+                options.ConfigureSilo?.Invoke(silo);
+            });
+            await HostStart.StartOrDisposeAsync(host, cancellationToken);
             File.WriteAllText(gatewayPath, ports[1].ToString(CultureInfo.InvariantCulture));
-            return new Hosted(cluster, held, gatewayPath);
+            return new FqConnection(host, options, $"embedded silo (state in {folder})", isEmbedded: true, new Lock(held, gatewayPath));
         }
         catch
         {
@@ -64,7 +62,7 @@ public static class EmbeddedSession
         }
     }
 
-    private static async Task<IFqCluster> JoinAsync(string folder, string gatewayPath, CancellationToken cancellationToken)
+    private static async Task<FqConnection> JoinAsync(FqConnectionOptions options, string gatewayPath, CancellationToken cancellationToken)
     {
         // The host writes the port right after its silo started: give it that long.
         var deadline = DateTime.UtcNow + WaitForGatewayFile;
@@ -72,35 +70,13 @@ public static class EmbeddedSession
         while (!TryReadPort(gatewayPath, out port))
         {
             if (DateTime.UtcNow > deadline)
-                throw new InvalidOperationException($"Another fq process holds the embedded silo of {folder} but published no gateway port in {gatewayPath}.");
+                throw new InvalidOperationException(
+                    $"Another fq process holds the embedded silo of {options.StateFolder} but published no gateway port in {gatewayPath}.");
             await Task.Delay(200, cancellationToken);
         }
-
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        var defaults = new SiloSettings();
-        builder.Services.AddFqTelemetry(FqTelemetry.ClientServiceName);
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ServiceId = defaults.ServiceId;
-                o.ClusterId = defaults.ClusterId;
-            });
-            client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, port));
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = defaults.ResponseTimeout);
-            client.AddActivityPropagation();
-            client.Services.AddSerializer(s => s.AddAssembly(typeof(IClusterInfoGrain).Assembly));
-            var connecting = System.Diagnostics.Stopwatch.StartNew();
-            client.UseConnectionRetryFilter(async (_, token) =>
-            {
-                if (connecting.Elapsed > TimeSpan.FromSeconds(10)) return false;
-                await Task.Delay(250, token);
-                return true;
-            });
-        });
-        var host = builder.Build();
-        await HostStart.StartOrDisposeAsync(host, cancellationToken);
-        return new Joined(host, $"embedded silo of another fq process (state in {folder}, gateway {port})");
+        var host = await ClientHost.StartAsync(new FqClientSettings { GatewayPort = port, ConnectTimeout = TimeSpan.FromSeconds(10) },
+            options.ConfigureClient, cancellationToken);
+        return new FqConnection(host, options, $"embedded silo of another fq process (state in {options.StateFolder}, gateway {port})", isEmbedded: false);
     }
 
     private static bool TryReadPort(string path, out int port)
@@ -116,19 +92,11 @@ public static class EmbeddedSession
         }
     }
 
-    /// <summary>This process hosts the silo; disposing stops it, then releases the lock.</summary>
-    private sealed class Hosted(EmbeddedCluster cluster, FileStream held, string gatewayPath) : IFqCluster
+    /// <summary>The state folder's lock, held while this process hosts its silo; released after the silo stopped.</summary>
+    private sealed class Lock(FileStream held, string gatewayPath) : IAsyncDisposable
     {
-        public IClusterClient Client => cluster.Client;
-        public IServiceProvider Services => cluster.Services;
-        public string Description => cluster.Description;
-
-        /// <summary>The hosted cluster itself.</summary>
-        public EmbeddedCluster Cluster => cluster;
-
         public async ValueTask DisposeAsync()
         {
-            await cluster.DisposeAsync();
             try
             {
                 File.Delete(gatewayPath);
@@ -139,21 +107,4 @@ public static class EmbeddedSession
             await held.DisposeAsync();
         }
     }
-
-    /// <summary>A client of another process's embedded silo.</summary>
-    private sealed class Joined(IHost host, string description) : IFqCluster
-    {
-        public IClusterClient Client => host.Services.GetRequiredService<IClusterClient>();
-        public IServiceProvider Services => host.Services;
-        public string Description => description;
-
-        public async ValueTask DisposeAsync()
-        {
-            await host.StopAsync();
-            host.Dispose();
-        }
-    }
-
-    /// <summary>True when <paramref name="cluster"/> hosts its silo in this process.</summary>
-    public static bool HostsSilo(IFqCluster cluster) => cluster is Hosted or EmbeddedCluster;
 }

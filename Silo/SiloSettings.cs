@@ -60,9 +60,14 @@ public sealed record SiloSettings
 
     /// <summary>The port in FQ_DASHBOARD_PORT, or null when it is unset or blank.</summary>
     /// <exception cref="ArgumentException">It is set but not a port number.</exception>
-    public static int? DashboardPortFromEnvironment()
+    public static int? DashboardPortFromEnvironment() => DashboardPortFromEnvironment(Environment.GetEnvironmentVariable);
+
+    /// <summary>The port in FQ_DASHBOARD_PORT as <paramref name="variable"/> gives it, or null when it is unset or blank.</summary>
+    /// <exception cref="ArgumentException">It is set but not a port number.</exception>
+    public static int? DashboardPortFromEnvironment(Func<string, string?> variable)
     {
-        var text = NonBlank(Environment.GetEnvironmentVariable(DashboardPortVariable));
+        ArgumentNullException.ThrowIfNull(variable);
+        var text = NonBlank(variable(DashboardPortVariable));
         if (text is null) return null;
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
             throw new ArgumentException($"{DashboardPortVariable} must be a port number between 1 and 65535; got '{text}'. Unset it for no dashboard.",
@@ -79,7 +84,8 @@ public sealed record SiloSettings
 
     /// <summary>
     /// Reads the settings from configuration, so from the command line: --cluster, --silo-port, --gateway-port,
-    /// --primary-silo-port, --service-id, --cluster-id, --state, --dashboard-port; anything not given keeps its default.
+    /// --primary-silo-port, --service-id, --cluster-id, --state (else FQ_HOME), --dashboard-port; anything not given
+    /// keeps its default.
     /// </summary>
     /// <exception cref="ArgumentException">A value is not a usable port, id or address; the message names the setting.</exception>
     public static SiloSettings FromConfiguration(IConfiguration configuration)
@@ -94,7 +100,7 @@ public sealed record SiloSettings
             ServiceId = NonBlank(configuration["service-id"]) ?? defaults.ServiceId,
             ClusterId = NonBlank(configuration["cluster-id"]) ?? defaults.ClusterId,
             Cluster = NonBlank(configuration["cluster"]),
-            StateFolder = NonBlank(configuration["state"]),
+            StateFolder = NonBlank(configuration["state"]) ?? NonBlank(configuration[FqStateFolder.EnvironmentVariable]),
             DashboardPort = Port(configuration, "dashboard-port"),
         };
         settings.Validate();

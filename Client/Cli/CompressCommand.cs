@@ -3,6 +3,8 @@ using System.CommandLine;
 using System.Text.Json;
 using FocusedQuantization.Compression.IO;
 using FocusedQuantization.Compression.Pipeline;
+using FocusedQuantization.Compression.Stages;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace FocusedQuantization.Client.Cli;
@@ -102,7 +104,13 @@ public static class CompressCommand
     private static async Task<int> RunAsync(CompressionOptions options, string outputPath, string? reportPath, CancellationToken cancellationToken)
     {
         options.Validate();
-        var pipeline = new CompressionPipeline(options);
+        // fq compress's own composition: one data set cache for the run, which the pipeline hands to every stage.
+        await using var services = new ServiceCollection()
+            .AddSingleton<DatasetCache>()
+            .AddSingleton(options)
+            .AddSingleton<CompressionPipeline>()
+            .BuildServiceProvider();
+        var pipeline = services.GetRequiredService<CompressionPipeline>();
         var result = await PipelineProgressView.RunAsync(
             (progress, token) => pipeline.RunAsync(outputPath, progress, token), cancellationToken);
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using FocusedQuantization.Client.Tracking;
+using System.Globalization;
 using FocusedQuantization.Silo;
 using FocusedQuantization.Telemetry;
 using FocusedQuantization.Tracking;
@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 
 namespace FocusedQuantization.Client.Cli;
 
-/// <summary>`fq silo`: runs one silo of a cluster until Ctrl-C or SIGTERM.</summary>
+/// <summary>`fq silo`: runs one silo of a cluster until Ctrl-C or SIGTERM; the one silo process there is.</summary>
 public static class SiloCommand
 {
     public static Command Create()
@@ -20,8 +20,8 @@ public static class SiloCommand
             Description = "Redis server of the cluster to join, redis://HOST:PORT. Without it the silo runs embedded: localhost "
                 + "clustering, grain state and reminders in a SQLite file in the state folder.",
         };
-        var siloPort = new Option<int>("--silo-port") { Description = "Port for silo-to-silo traffic.", DefaultValueFactory = _ => 11111 };
-        var gatewayPort = new Option<int>("--gateway-port") { Description = "Port clients connect to.", DefaultValueFactory = _ => 30000 };
+        var siloPort = new Option<int?>("--silo-port") { Description = "Port for silo-to-silo traffic. Default: 11111." };
+        var gatewayPort = new Option<int?>("--gateway-port") { Description = "Port clients connect to. Default: 30000." };
         var primaryPort = new Option<int?>("--primary-silo-port")
         {
             Description = "Embedded only: silo port of the first silo on this machine, which this one joins. Default: this silo is the first.",
@@ -34,29 +34,36 @@ public static class SiloCommand
         {
             Description = "Serve the Orleans dashboard (silos, grains, calls) at http://127.0.0.1:PORT/. Default: no dashboard.",
         };
+        var serviceId = new Option<string?>("--service-id") { Description = "Service identity, shared by every silo and client. Default: fq." };
+        var clusterId = new Option<string?>("--cluster-id") { Description = "Cluster identity, shared by every silo and client. Default: fq." };
         var command = new Command("silo",
             "Run a silo until Ctrl-C or SIGTERM; prints 'silo ADDRESS ready' once it serves calls. With --cluster it joins a "
             + "Redis-based cluster (Redis clustering, grain storage and reminders). Without it, it runs embedded on this machine: "
             + "localhost clustering on the given ports, grain state and reminders in the state folder's SQLite file, so a "
             + "restarted silo picks up where it stopped.")
         {
-            cluster, siloPort, gatewayPort, primaryPort, state, dashboardPort,
+            cluster, siloPort, gatewayPort, primaryPort, state, dashboardPort, serviceId, clusterId,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = new SiloSettings
+            // The options under their names, over FQ_HOME and the other variables: the settings the hosting library binds.
+            var configuration = FqConfiguration.Build(new Dictionary<string, string?>
             {
-                Cluster = string.IsNullOrWhiteSpace(parse.GetValue(cluster)) ? null : parse.GetValue(cluster),
-                SiloPort = parse.GetValue(siloPort),
-                GatewayPort = parse.GetValue(gatewayPort),
-                PrimarySiloPort = parse.GetValue(primaryPort),
-                StateFolder = parse.GetValue(state),
-                DashboardPort = parse.GetValue(dashboardPort),
-            };
-            return await RunAsync(settings, cancellationToken);
+                ["cluster"] = parse.GetValue(cluster),
+                ["silo-port"] = Text(parse.GetValue(siloPort)),
+                ["gateway-port"] = Text(parse.GetValue(gatewayPort)),
+                ["primary-silo-port"] = Text(parse.GetValue(primaryPort)),
+                ["state"] = parse.GetValue(state),
+                ["dashboard-port"] = Text(parse.GetValue(dashboardPort)),
+                ["service-id"] = parse.GetValue(serviceId),
+                ["cluster-id"] = parse.GetValue(clusterId),
+            });
+            return await RunAsync(SiloSettings.FromConfiguration(configuration), cancellationToken);
         });
         return command;
     }
+
+    private static string? Text(int? value) => value?.ToString(CultureInfo.InvariantCulture);
 
     private static async Task<int> RunAsync(SiloSettings settings, CancellationToken cancellationToken)
     {

@@ -7,6 +7,8 @@ public static class UserError
     public static string? Describe(Exception exception) => exception switch
     {
         AggregateException { InnerExceptions.Count: 1 } aggregate => Describe(aggregate.InnerExceptions[0]),
+        // Grain storage that cannot read a grain's state (Orleans wraps what the provider threw): the provider's words.
+        Orleans.Runtime.OrleansException { InnerException: InvalidDataException unreadable } => unreadable.Message,
         ArgumentException argument => StripParameterSuffix(argument.Message),
         InvalidDataException invalid => invalid.Message,
         Compression.Data.UnreadableImageException unreadable => unreadable.Message,

@@ -88,7 +88,7 @@ public static class SweepJson
             ["layers"] = result is null ? null : new JsonArray([.. result.Layers.Select(l => (JsonNode)new JsonObject
             {
                 ["name"] = l.Name,
-                ["mode"] = l.Mode,
+                ["mode"] = SweepVocabulary.Name(l.Mode),
                 ["bits"] = l.Bits,
                 ["weights"] = l.Weights,
                 ["sparsity"] = l.Sparsity,
@@ -112,7 +112,7 @@ public static class SweepJson
             ["seed"] = config.Seed,
             ["sparsity"] = config.TargetSparsity,
             ["pruneAlpha"] = config.PruneAlpha,
-            ["bitsPolicy"] = config.BitsPolicy,
+            ["bitsPolicy"] = SweepVocabulary.Name(config.BitsPolicy),
             ["bits"] = config.Bits,
             ["candidateBits"] = new JsonArray([.. config.CandidateBits.Select(b => (JsonNode)b)]),
             ["budgetBitsPerWeight"] = config.BudgetBitsPerWeight,
@@ -120,8 +120,8 @@ public static class SweepJson
             ["overflowRate"] = config.OverflowRate,
             ["scheduleScale"] = config.ScheduleScale,
             ["fineTuneLr"] = config.FineTuneLearningRate,
-            ["coding"] = config.Coding,
-            ["fineTune"] = config.FineTune,
+            ["coding"] = SweepVocabulary.Name(config.Coding),
+            ["fineTune"] = SweepVocabulary.Name(config.FineTune),
             ["training"] = new JsonObject
             {
                 ["baselineEpochs"] = config.Training.BaselineEpochs,

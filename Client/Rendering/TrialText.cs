@@ -1,6 +1,5 @@
 using System.Globalization;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
-using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
 
 namespace FocusedQuantization.Client.Rendering;
 
@@ -8,7 +7,7 @@ namespace FocusedQuantization.Client.Rendering;
 public static class TrialText
 {
     /// <summary>"5" for uniform bits, "per-layer {3,4,5,6} &lt;= 0.8 b/w" for mixed precision.</summary>
-    public static string Bits(TrialConfig config) => config.BitsPolicy == "per-layer"
+    public static string Bits(TrialConfig config) => config.BitsPolicy == BitsPolicy.PerLayer
         ? string.Create(CultureInfo.InvariantCulture,
             $"per-layer {{{string.Join(",", config.CandidateBits)}}} <= {config.BudgetBitsPerWeight:G3} b/w")
         : config.Bits.ToString(CultureInfo.InvariantCulture);
@@ -24,6 +23,6 @@ public static class TrialText
     /// </summary>
     public static string Summary(TrialConfig config) => string.Create(CultureInfo.InvariantCulture,
         $"{Pruning(config)}, w_sep {config.WSep:G4}, overflow {(config.OverflowRate is { } rate ? rate.ToString("G4", CultureInfo.InvariantCulture) : "default")}, " +
-        $"schedule {config.ScheduleScale:G4}, ft-lr {config.FineTuneLearningRate:G4}, {config.Coding}" +
-        $"{(config.FineTune == SweepVocabulary.DefaultFineTune ? "" : ", " + config.FineTune)}");
+        $"schedule {config.ScheduleScale:G4}, ft-lr {config.FineTuneLearningRate:G4}, {SweepVocabulary.Name(config.Coding)}" +
+        $"{(config.FineTune == FineTuning.Ste ? "" : ", " + SweepVocabulary.Name(config.FineTune))}");
 }

@@ -3,7 +3,8 @@ using System.Diagnostics;
 using FocusedQuantization.Client.Cli;
 using FocusedQuantization.Client.Rendering;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
-using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+using FocusedQuantization.Silo;
+using FocusedQuantization.Specs;
 using FocusedQuantization.Telemetry;
 using Spectre.Console;
 
@@ -38,7 +39,7 @@ public static class SweepCommands
         command.SetAction(async (parse, cancellationToken) =>
         {
             var sweepSpec = SweepSpecLoader.Load(parse.GetValue(spec)!);
-            await using var connection = await ClusterConnection.OpenAsync(parse.GetValue(cluster), cancellationToken);
+            await using var connection = await FqConnection.OpenAsync(parse.GetValue(cluster), cancellationToken);
             var sweepId = parse.GetValue(id) ?? SweepIds.New(sweepSpec.Name);
             var sweep = connection.Grains.GetGrain<ISweepGrain>(sweepId);
             var status = await LaunchTracedAsync(sweep, sweepId, sweepSpec);
@@ -83,7 +84,7 @@ public static class SweepCommands
         var command = new Command("watch", "Follow a sweep live until it ends.") { id, cluster };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var connection = await ClusterConnection.OpenAsync(parse.GetValue(cluster), cancellationToken);
+            await using var connection = await FqConnection.OpenAsync(parse.GetValue(cluster), cancellationToken);
             var sweep = await FindAsync(connection, parse.GetValue(id)!);
             var status = await SweepWatcher.WatchAsync(sweep, cancellationToken);
             ParetoTable.Render(await sweep.GetPareto(null), AnsiConsole.Console);
@@ -100,7 +101,7 @@ public static class SweepCommands
         var command = new Command("status", "Show a sweep and every trial.") { id, cluster, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var connection = await ClusterConnection.OpenAsync(parse.GetValue(cluster), cancellationToken);
+            await using var connection = await FqConnection.OpenAsync(parse.GetValue(cluster), cancellationToken);
             var sweep = await FindAsync(connection, parse.GetValue(id)!);
             var status = await sweep.GetStatus();
             if (parse.GetValue(json)) Console.WriteLine(SweepJson.Status(status));
@@ -116,7 +117,7 @@ public static class SweepCommands
         var command = new Command("list", "List the sweeps of the cluster (or of ./.fq), newest first.") { cluster };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var connection = await ClusterConnection.OpenAsync(parse.GetValue(cluster), cancellationToken);
+            await using var connection = await FqConnection.OpenAsync(parse.GetValue(cluster), cancellationToken);
             var sweeps = await connection.Grains.GetGrain<ISweepRegistryGrain>(0).List();
             var table = new Table().AddColumns("sweep", "name", "state", "trials", "completed", "created (UTC)");
             foreach (var s in sweeps)
@@ -134,7 +135,7 @@ public static class SweepCommands
         var command = new Command("cancel", "Cancel a sweep: pending trials never start, running ones stop.") { id, cluster };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var connection = await ClusterConnection.OpenAsync(parse.GetValue(cluster), cancellationToken);
+            await using var connection = await FqConnection.OpenAsync(parse.GetValue(cluster), cancellationToken);
             var sweep = await FindAsync(connection, parse.GetValue(id)!);
             await sweep.Cancel();
             var status = await sweep.GetStatus();
@@ -159,7 +160,7 @@ public static class SweepCommands
             var plotPath = parse.GetValue(plot);
             if (plotPath is not null && !ParetoPlot.IsSupported(plotPath))
                 throw new ArgumentException($"--plot must name a .png or .svg file, got {plotPath}.");
-            await using var connection = await ClusterConnection.OpenAsync(parse.GetValue(cluster), cancellationToken);
+            await using var connection = await FqConnection.OpenAsync(parse.GetValue(cluster), cancellationToken);
             var sweep = await FindAsync(connection, parse.GetValue(id)!);
             var pareto = await sweep.GetPareto(drop);
             if (parse.GetValue(json)) Console.WriteLine(SweepJson.Pareto(pareto));
@@ -175,7 +176,7 @@ public static class SweepCommands
     }
 
     /// <summary>The sweep grain of an id that exists; an unknown id is the user's mistake (exit 2).</summary>
-    private static async Task<ISweepGrain> FindAsync(ClusterConnection connection, string id)
+    private static async Task<ISweepGrain> FindAsync(FqConnection connection, string id)
     {
         var known = await connection.Grains.GetGrain<ISweepRegistryGrain>(0).List();
         if (known.All(s => s.SweepId != id))

@@ -10,8 +10,9 @@ namespace FocusedQuantization.Compression.Pipeline;
 /// imported), DNS pruning with retraining, focused quantization with incremental fine-tuning, coding into a .fqz file,
 /// and evaluation of the model decoded back from that file. It runs the same stages a sweep's trials run
 /// (<see cref="BaselineStage"/>, <see cref="PruneStage"/>, <see cref="TrialStage"/>) with one width for every layer.
+/// The data sets come from <paramref name="data"/>, which the caller owns (one per process run).
 /// </summary>
-public sealed class CompressionPipeline(CompressionOptions options)
+public sealed class CompressionPipeline(CompressionOptions options, DatasetCache data)
 {
     /// <summary>Runs every stage and writes the compressed model to <paramref name="outputPath"/> (atomically).</summary>
     public async Task<CompressionReport> RunAsync(string outputPath, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -34,19 +35,19 @@ public sealed class CompressionPipeline(CompressionOptions options)
             var seconds = new Dictionary<string, double>();
             var clock = Stopwatch.StartNew();
             progress.Report(new PipelineProgress(PipelineStage.Data, 0, $"loading {dataset.Name}"));
-            var train = DatasetCache.Shared.Get(baseline.TrainData);
-            var test = DatasetCache.Shared.Get(baseline.TestData);
-            var validation = DatasetCache.Shared.Get(baseline.ValidationData);
+            var train = data.Get(baseline.TrainData);
+            var test = data.Get(baseline.TestData);
+            var validation = data.Get(baseline.ValidationData);
             progress.Report(new PipelineProgress(PipelineStage.Data, 1,
                 $"{train.Count:N0} training, {validation.Count:N0} validation (held out of the training images), {test.Count:N0} test images"));
             seconds[PipelineStage.Data] = Lap(clock);
 
-            BaselineStage.Ensure(baseline, store, progress, cancellationToken);
+            BaselineStage.Ensure(baseline, store, data, progress, cancellationToken);
             seconds[PipelineStage.Baseline] = Lap(clock);
-            PruneStage.Ensure(prune, store, progress, cancellationToken);
+            PruneStage.Ensure(prune, store, data, progress, cancellationToken);
             seconds[PipelineStage.Prune] = Lap(clock);
 
-            var report = TrialStage.Run(trial, store, outputPath, progress, cancellationToken);
+            var report = TrialStage.Run(trial, store, data, outputPath, progress, cancellationToken);
             foreach (var (stage, time) in report.StageSeconds) seconds[stage] = time;
             var totalEpochs = options.BaselineEpochs + options.PruneEpochs + report.FineTuneEpochs.Count;
             EqualEpochDense? fair = null;
@@ -55,9 +56,9 @@ public sealed class CompressionPipeline(CompressionOptions options)
                 // The same recipe as the baseline, run for every epoch the compressed model received: the drop is then
                 // not flattered by a dense model that simply trained less.
                 var equal = baseline with { Epochs = totalEpochs };
-                BaselineStage.Ensure(equal, store, new EqualEpochProgress(progress), cancellationToken);
-                var equalTest = BaselineStage.Evaluation(equal, store, cancellationToken);
-                var equalValidation = BaselineStage.ValidationEvaluation(equal, store, cancellationToken);
+                BaselineStage.Ensure(equal, store, data, new EqualEpochProgress(progress), cancellationToken);
+                var equalTest = BaselineStage.Evaluation(equal, store, data, cancellationToken);
+                var equalValidation = BaselineStage.ValidationEvaluation(equal, store, data, cancellationToken);
                 fair = new EqualEpochDense(totalEpochs, equalTest.Top1Percent, equalTest.Top5Percent, equalValidation.Top1Percent);
                 seconds["equal-epoch baseline"] = Lap(clock);
             }

@@ -16,10 +16,11 @@ public static class BaselineStage
     /// and returns its id. A baseline already there is not trained again; concurrent calls in one process for the
     /// same spec train once; a damaged one is set aside and trained again. Runs synchronously on the caller's thread; cancellation is observed between batches.
     /// </summary>
-    public static string Ensure(BaselineSpec spec, CheckpointStore store, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static string Ensure(BaselineSpec spec, CheckpointStore store, DatasetCache data, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(data);
         spec.Validate();
         progress ??= new Progress<PipelineProgress>();
         var id = spec.Id;
@@ -27,32 +28,32 @@ public static class BaselineStage
         {
             cancellationToken.ThrowIfCancellationRequested();
             TorchThreads.Use();
-            using var trained = StageCheckpoint.IsReusable(store, id) ? null : Make(spec, id, store, progress, cancellationToken);
+            using var trained = StageCheckpoint.IsReusable(store, id) ? null : Make(spec, id, store, data, progress, cancellationToken);
             if (trained is null) progress.Report(new PipelineProgress(PipelineStage.Baseline, 0, $"reusing {id}"));
-            StageEvaluations.Ensure(store, id, spec.ValidationData, () => trained);
-            var evaluation = StageEvaluations.Ensure(store, id, spec.TestData, () => trained);
+            StageEvaluations.Ensure(store, data, id, spec.ValidationData, () => trained);
+            var evaluation = StageEvaluations.Ensure(store, data, id, spec.TestData, () => trained);
             progress.Report(new PipelineProgress(PipelineStage.Baseline, 1, $"top-1 {evaluation.Top1Percent:F2} %"));
             return id;
         });
     }
 
     /// <summary>The baseline's accuracy on <see cref="BaselineSpec.ValidationData"/>, the figure choices are made on (making the baseline first if needed).</summary>
-    public static EvaluationResult ValidationEvaluation(BaselineSpec spec, CheckpointStore store, CancellationToken cancellationToken = default)
+    public static EvaluationResult ValidationEvaluation(BaselineSpec spec, CheckpointStore store, DatasetCache data, CancellationToken cancellationToken = default)
     {
-        var id = Ensure(spec, store, null, cancellationToken);
-        return StageEvaluations.Ensure(store, id, spec.ValidationData, () => null);
+        var id = Ensure(spec, store, data, null, cancellationToken);
+        return StageEvaluations.Ensure(store, data, id, spec.ValidationData, () => null);
     }
 
     /// <summary>The baseline's accuracy on <see cref="BaselineSpec.TestData"/> (making the baseline first if needed).</summary>
-    public static EvaluationResult Evaluation(BaselineSpec spec, CheckpointStore store, CancellationToken cancellationToken = default)
+    public static EvaluationResult Evaluation(BaselineSpec spec, CheckpointStore store, DatasetCache data, CancellationToken cancellationToken = default)
     {
-        var id = Ensure(spec, store, null, cancellationToken);
-        return StageEvaluations.Ensure(store, id, spec.TestData, () => null);
+        var id = Ensure(spec, store, data, null, cancellationToken);
+        return StageEvaluations.Ensure(store, data, id, spec.TestData, () => null);
     }
 
-    private static nn.Module<Tensor, Tensor> Make(BaselineSpec spec, string id, CheckpointStore store, IProgress<PipelineProgress> progress, CancellationToken cancellationToken)
+    private static nn.Module<Tensor, Tensor> Make(BaselineSpec spec, string id, CheckpointStore store, DatasetCache data, IProgress<PipelineProgress> progress, CancellationToken cancellationToken)
     {
-        var train = DatasetCache.Shared.Get(spec.TrainData);
+        var train = data.Get(spec.TrainData);
         var modelName = ModelZoo.Canonicalize(spec.Model);
         var shape = new ModelShape(train.Channels, train.Height, train.Width, train.Classes);
         var model = ModelZoo.Create(modelName, shape, spec.Seed);

@@ -13,8 +13,9 @@ namespace FocusedQuantization.Compression.Stages;
 /// name, which by construction write the same content, may race: the last rename wins.
 /// </summary>
 /// <remarks>
-/// A cluster of silos on several machines points every silo at one shared folder (an NFS or SMB mount, or any
-/// file system with atomic rename within a folder); on one machine every silo simply uses the same local folder.
+/// Each silo of a cluster may have a store of its own: a silo that lacks a checkpoint another silo made fetches its files
+/// through the cluster into its own store (Grains/Artifacts), checked against the SHA-256 the manifest records. Silos on
+/// one machine may also share one folder, as can silos on a shared file system with atomic rename within a folder.
 /// </remarks>
 public sealed class CheckpointStore
 {

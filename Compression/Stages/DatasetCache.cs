@@ -4,17 +4,16 @@ using FocusedQuantization.Compression.Data;
 namespace FocusedQuantization.Compression.Stages;
 
 /// <summary>
-/// Loads each data set split once per process and hands every caller the same <see cref="IImageSet"/>, which
-/// callers must treat as read-only. Thread-safe: concurrent requests for the same split wait for one load. A load
-/// that fails is forgotten, so a later request tries again.
+/// Loads each data set split once per cache and hands every caller the same <see cref="IImageSet"/>, which callers
+/// must treat as read-only. Thread-safe: concurrent requests for the same split wait for one load. A load that fails is
+/// forgotten, so a later request tries again. There is no process-wide instance: a silo's host registers one singleton
+/// (<c>AddFqGrains</c>) that its stage runner passes to the stages, and <c>fq compress</c> makes one for its run, so
+/// every stage of one host shares one copy of each split while two silos hosted in one process (tests) keep their own.
 /// </summary>
 public sealed class DatasetCache
 {
     private readonly ConcurrentDictionary<string, Lazy<IImageSet>> _loaded = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<(IImageSet Fit, IImageSet Validation)>> _carved = new(StringComparer.Ordinal);
-
-    /// <summary>The process-wide cache the stages use.</summary>
-    public static DatasetCache Shared { get; } = new();
 
     /// <summary>How many loads (whole splits and subsets) this cache has made; a repeated request adds none.</summary>
     public int Loads => _loads;

@@ -19,10 +19,11 @@ namespace FocusedQuantization.Compression.Stages;
 public static class LayerSearch
 {
     /// <summary>Runs (or reads back) the search <paramref name="request"/> describes.</summary>
-    public static LayerSearchResult Run(LayerSearchRequest request, CheckpointStore store, CancellationToken cancellationToken = default)
+    public static LayerSearchResult Run(LayerSearchRequest request, CheckpointStore store, DatasetCache data, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(data);
         request.Validate();
         var manifest = StageCheckpoint.ReadManifest(store, request.PrunedCheckpointId);
         var index = manifest.Layers.ToList().IndexOf(request.Layer);
@@ -34,19 +35,19 @@ public static class LayerSearch
         {
             if (store.Exists(name)) return JsonSerializer.Deserialize<LayerSearchResult>(store.ReadText(name), ReportJson.Options)!;
             TorchThreads.Use();
-            var result = Search(request, store, manifest, index, cancellationToken);
+            var result = Search(request, store, data, manifest, index, cancellationToken);
             store.SaveText(name, JsonSerializer.Serialize(result, ReportJson.Options));
             return result;
         });
     }
 
-    private static LayerSearchResult Search(LayerSearchRequest request, CheckpointStore store, CheckpointManifest manifest, int index, CancellationToken cancellationToken)
+    private static LayerSearchResult Search(LayerSearchRequest request, CheckpointStore store, DatasetCache data, CheckpointManifest manifest, int index, CancellationToken cancellationToken)
     {
         using var checkpoint = StageCheckpoint.Load(store, request.PrunedCheckpointId);
         var parameter = checkpoint.Model.named_parameters().First(p => p.name == request.Layer).parameter;
         var weights = parameter.data<float>().ToArray();
         var mask = checkpoint.Masks?[index].Mask ?? Enumerable.Repeat(true, weights.Length).ToArray();
-        var heldOut = DatasetCache.Shared.Get(new DatasetRequest(manifest.Dataset, DatasetSplit.Validation, request.TrainLimit, request.DataDirectory, Validation: request.EffectiveValidation));
+        var heldOut = data.Get(new DatasetRequest(manifest.Dataset, DatasetSplit.Validation, request.TrainLimit, request.DataDirectory, Validation: request.EffectiveValidation));
         var validation = DatasetSubset.First(request.EffectiveEvaluationLimit).Apply(heldOut);
         var reference = Evaluator.Evaluate(checkpoint.Model, validation).Top1Percent;
 

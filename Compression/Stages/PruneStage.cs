@@ -17,45 +17,46 @@ public static class PruneStage
     /// is not made again; concurrent calls in one process for the same spec prune once; a damaged one is set aside and
     /// made again.
     /// </summary>
-    public static string Ensure(PruneSpec spec, CheckpointStore store, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static string Ensure(PruneSpec spec, CheckpointStore store, DatasetCache data, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(data);
         spec.Validate();
         progress ??= new Progress<PipelineProgress>();
         var id = spec.Id;
-        if (!StageCheckpoint.IsReusable(store, id)) BaselineStage.Ensure(spec.Baseline, store, progress, cancellationToken);
+        if (!StageCheckpoint.IsReusable(store, id)) BaselineStage.Ensure(spec.Baseline, store, data, progress, cancellationToken);
         return store.WithLock(id, () =>
         {
             cancellationToken.ThrowIfCancellationRequested();
             TorchThreads.Use();
-            using var pruned = StageCheckpoint.IsReusable(store, id) ? null : Make(spec, id, store, progress, cancellationToken);
+            using var pruned = StageCheckpoint.IsReusable(store, id) ? null : Make(spec, id, store, data, progress, cancellationToken);
             if (pruned is null) progress.Report(new PipelineProgress(PipelineStage.Prune, 0, $"reusing {id}"));
-            StageEvaluations.Ensure(store, id, spec.Baseline.ValidationData, () => pruned);
-            var evaluation = StageEvaluations.Ensure(store, id, spec.Baseline.TestData, () => pruned);
+            StageEvaluations.Ensure(store, data, id, spec.Baseline.ValidationData, () => pruned);
+            var evaluation = StageEvaluations.Ensure(store, data, id, spec.Baseline.TestData, () => pruned);
             progress.Report(new PipelineProgress(PipelineStage.Prune, 1, $"top-1 {evaluation.Top1Percent:F2} %"));
             return id;
         });
     }
 
     /// <summary>The pruned checkpoint's accuracy on the baseline's validation images (making it first if needed).</summary>
-    public static EvaluationResult ValidationEvaluation(PruneSpec spec, CheckpointStore store, CancellationToken cancellationToken = default)
+    public static EvaluationResult ValidationEvaluation(PruneSpec spec, CheckpointStore store, DatasetCache data, CancellationToken cancellationToken = default)
     {
-        var id = Ensure(spec, store, null, cancellationToken);
-        return StageEvaluations.Ensure(store, id, spec.Baseline.ValidationData, () => null);
+        var id = Ensure(spec, store, data, null, cancellationToken);
+        return StageEvaluations.Ensure(store, data, id, spec.Baseline.ValidationData, () => null);
     }
 
     /// <summary>The pruned checkpoint's accuracy on the baseline's test data (making it first if needed).</summary>
-    public static EvaluationResult Evaluation(PruneSpec spec, CheckpointStore store, CancellationToken cancellationToken = default)
+    public static EvaluationResult Evaluation(PruneSpec spec, CheckpointStore store, DatasetCache data, CancellationToken cancellationToken = default)
     {
-        var id = Ensure(spec, store, null, cancellationToken);
-        return StageEvaluations.Ensure(store, id, spec.Baseline.TestData, () => null);
+        var id = Ensure(spec, store, data, null, cancellationToken);
+        return StageEvaluations.Ensure(store, data, id, spec.Baseline.TestData, () => null);
     }
 
-    private static nn.Module<Tensor, Tensor> Make(PruneSpec spec, string id, CheckpointStore store, IProgress<PipelineProgress> progress, CancellationToken cancellationToken)
+    private static nn.Module<Tensor, Tensor> Make(PruneSpec spec, string id, CheckpointStore store, DatasetCache data, IProgress<PipelineProgress> progress, CancellationToken cancellationToken)
     {
         var baseline = spec.Baseline;
-        var train = DatasetCache.Shared.Get(baseline.TrainData);
+        var train = data.Get(baseline.TrainData);
         var baselineCheckpoint = StageCheckpoint.Load(store, baseline.Id);
         var model = baselineCheckpoint.Model;
         try

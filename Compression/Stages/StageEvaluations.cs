@@ -8,7 +8,7 @@ namespace FocusedQuantization.Compression.Stages;
 /// <summary>Stored accuracies of stage checkpoints, computed once per (checkpoint, evaluation images).</summary>
 internal static class StageEvaluations
 {
-    public static EvaluationResult Ensure(CheckpointStore store, string id, DatasetRequest images, Func<nn.Module<Tensor, Tensor>?> current)
+    public static EvaluationResult Ensure(CheckpointStore store, DatasetCache cache, string id, DatasetRequest images, Func<nn.Module<Tensor, Tensor>?> current)
     {
         var name = images.Split switch
         {
@@ -17,7 +17,7 @@ internal static class StageEvaluations
             _ => throw new ArgumentException("Checkpoints are evaluated on test or validation images, not on the images they trained on."),
         };
         if (TryRead(store, name) is { } stored) return stored;
-        var data = DatasetCache.Shared.Get(images);
+        var data = cache.Get(images);
         EvaluationResult result;
         if (current() is { } model)
         {

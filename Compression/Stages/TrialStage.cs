@@ -33,37 +33,39 @@ public static class TrialStage
     /// throws <see cref="ModelCollapsedException"/> and its file is deleted: neither is ever a result.
     /// </remarks>
     public static CompressionReport Run(
-        TrialSpec spec, CheckpointStore store, string outputPath, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        Run(spec, store, outputPath, progress, fineTuneHooks: null, cancellationToken);
+        TrialSpec spec, CheckpointStore store, DatasetCache data, string outputPath, IProgress<PipelineProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        Run(spec, store, data, outputPath, progress, fineTuneHooks: null, cancellationToken);
 
     /// <summary>
-    /// <see cref="Run(TrialSpec, CheckpointStore, string, IProgress{PipelineProgress}?, CancellationToken)"/> with
+    /// <see cref="Run(TrialSpec, CheckpointStore, DatasetCache, string, IProgress{PipelineProgress}?, CancellationToken)"/> with
     /// hooks that <paramref name="fineTuneHooks"/> makes for the trial's model called after the fine-tuner's own (a seam
     /// for tests that make training diverge); their state is not rolled back on a retry.
     /// </summary>
     internal static CompressionReport Run(
-        TrialSpec spec, CheckpointStore store, string outputPath, IProgress<PipelineProgress>? progress,
+        TrialSpec spec, CheckpointStore store, DatasetCache data, string outputPath, IProgress<PipelineProgress>? progress,
         Func<nn.Module<Tensor, Tensor>, ITrainingHooks>? fineTuneHooks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputPath);
         spec.Validate();
         progress ??= new Progress<PipelineProgress>();
         var prune = spec.Prune;
         var baseline = prune.Baseline;
-        var prunedId = store.Exists(StageNames.Manifest(prune.Id)) ? prune.Id : PruneStage.Ensure(prune, store, progress, cancellationToken);
-        var dense = BaselineStage.Evaluation(baseline, store, cancellationToken);
-        var pruned = PruneStage.Evaluation(prune, store, cancellationToken);
-        var denseValidation = BaselineStage.ValidationEvaluation(baseline, store, cancellationToken);
-        var prunedValidation = PruneStage.ValidationEvaluation(prune, store, cancellationToken);
+        var prunedId = store.Exists(StageNames.Manifest(prune.Id)) ? prune.Id : PruneStage.Ensure(prune, store, data, progress, cancellationToken);
+        var dense = BaselineStage.Evaluation(baseline, store, data, cancellationToken);
+        var pruned = PruneStage.Evaluation(prune, store, data, cancellationToken);
+        var denseValidation = BaselineStage.ValidationEvaluation(baseline, store, data, cancellationToken);
+        var prunedValidation = PruneStage.ValidationEvaluation(prune, store, data, cancellationToken);
         TorchThreads.Use();
 
         var seconds = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
-        var train = DatasetCache.Shared.Get(baseline.TrainData);
-        var test = DatasetCache.Shared.Get(baseline.TestData);
-        var validation = DatasetCache.Shared.Get(baseline.ValidationData);
+        var train = data.Get(baseline.TrainData);
+        var test = data.Get(baseline.TestData);
+        var validation = data.Get(baseline.ValidationData);
         using var checkpoint = StageCheckpoint.Load(store, prunedId);
         var manifest = checkpoint.Manifest;
         var model = checkpoint.Model;

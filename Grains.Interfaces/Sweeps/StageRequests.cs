@@ -33,7 +33,7 @@ public sealed record LayerSearchRequest(
     [property: Id(4)] IReadOnlyList<int> CandidateBits,
     [property: Id(5)] double WSep,
     [property: Id(6)] double? OverflowRate,
-    [property: Id(7)] string Coding,
+    [property: Id(7)] CodingScheme Coding,
     [property: Id(8)] int Seed,
     [property: Id(9)] TrainingSpec Training);
 
@@ -41,7 +41,7 @@ public sealed record LayerSearchRequest(
 [GenerateSerializer, Immutable, Alias("fq.LayerPoint")]
 public sealed record LayerPoint(
     [property: Id(0)] int Bits,
-    [property: Id(1)] string Mode,
+    [property: Id(1)] LayerMode Mode,
     [property: Id(2)] long CodedBits,
     [property: Id(3)] double Mse,
     [property: Id(4)] double RelativeError,

@@ -1,5 +1,3 @@
-using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
-
 namespace FocusedQuantization.Grains.Interfaces.Sweeps;
 
 /// <summary>A hyperparameter sweep as the user wrote it (YAML), validated: what to compress and what to search.</summary>
@@ -18,11 +16,11 @@ public sealed record SweepSpec(
 
 /// <summary>One objective: a metric (cr, top1, top5, compressed_bytes) and whether it is maximised.</summary>
 [GenerateSerializer, Immutable, Alias("fq.ObjectiveSpec")]
-public sealed record ObjectiveSpec([property: Id(0)] string Metric, [property: Id(1)] bool Maximize);
+public sealed record ObjectiveSpec([property: Id(0)] ObjectiveMetric Metric, [property: Id(1)] bool Maximize);
 
-/// <summary>How trials are drawn from the space: "grid" (every combination) or "random" (Budget draws with Seed).</summary>
+/// <summary>How trials are drawn from the space: grid (every combination) or random (Budget draws with Seed).</summary>
 [GenerateSerializer, Immutable, Alias("fq.StrategySpec")]
-public sealed record StrategySpec([property: Id(0)] string Kind, [property: Id(1)] int? Budget, [property: Id(2)] int? Seed);
+public sealed record StrategySpec([property: Id(0)] StrategyKind Kind, [property: Id(1)] int? Budget, [property: Id(2)] int? Seed);
 
 /// <summary>Training settings shared by every trial of a sweep (so that trials share one baseline).</summary>
 [GenerateSerializer, Immutable, Alias("fq.TrainingSpec")]
@@ -55,19 +53,21 @@ public sealed record SearchSpace(
     [property: Id(4)] IReadOnlyList<double?> OverflowRate,
     [property: Id(5)] IReadOnlyList<double> ScheduleScale,
     [property: Id(6)] IReadOnlyList<double> FineTuneLearningRate,
-    [property: Id(7)] IReadOnlyList<string> Coding)
+    [property: Id(7)] IReadOnlyList<CodingScheme> Coding)
 {
-    /// <summary>Fine-tuning modes, default ["ste"]; a space stored before this knob existed reads as the default.</summary>
+    private static readonly IReadOnlyList<FineTuning> DefaultFineTune = [FineTuning.Ste];
+
+    /// <summary>Fine-tuning modes, default [ste]; a space stored before this knob existed reads as the default.</summary>
     [Id(8)]
-    public IReadOnlyList<string> FineTune { get => field ?? SweepSpecDefaults.FineTune; init => field = value; } = SweepSpecDefaults.FineTune;
+    public IReadOnlyList<FineTuning> FineTune { get => field ?? DefaultFineTune; init => field = value; } = DefaultFineTune;
 }
 
 /// <summary>
-/// Bit widths: Policy "uniform" sweeps Values as one width for every layer (the paper); Policy "per-layer" picks each
+/// Bit widths: policy uniform sweeps Values as one width for every layer (the paper); policy per-layer picks each
 /// layer's width from the candidate Values under each budget of BudgetBitsPerWeight (mixed precision).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("fq.BitsSpace")]
 public sealed record BitsSpace(
-    [property: Id(0)] string Policy,
+    [property: Id(0)] BitsPolicy Policy,
     [property: Id(1)] IReadOnlyList<int> Values,
     [property: Id(2)] IReadOnlyList<double>? BudgetBitsPerWeight);

@@ -1,10 +1,8 @@
-using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
-
 namespace FocusedQuantization.Grains.Interfaces.Sweeps;
 
 /// <summary>
 /// One point of a sweep's space: everything a trial needs to run. Exactly one of TargetSparsity and PruneAlpha is set.
-/// With BitsPolicy "uniform" every layer gets Bits; with "per-layer" each layer's width is chosen from CandidateBits
+/// With BitsPolicy Uniform every layer gets Bits; with PerLayer each layer's width is chosen from CandidateBits
 /// so that the coded size stays within BudgetBitsPerWeight.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("fq.TrialConfig")]
@@ -15,7 +13,7 @@ public sealed record TrialConfig(
     [property: Id(3)] TrainingSpec Training,
     [property: Id(4)] double? TargetSparsity,
     [property: Id(5)] double? PruneAlpha,
-    [property: Id(6)] string BitsPolicy,
+    [property: Id(6)] BitsPolicy BitsPolicy,
     [property: Id(7)] int Bits,
     [property: Id(8)] IReadOnlyList<int> CandidateBits,
     [property: Id(9)] double? BudgetBitsPerWeight,
@@ -23,9 +21,9 @@ public sealed record TrialConfig(
     [property: Id(11)] double? OverflowRate,
     [property: Id(12)] double ScheduleScale,
     [property: Id(13)] double FineTuneLearningRate,
-    [property: Id(14)] string Coding)
+    [property: Id(14)] CodingScheme Coding)
 {
     /// <summary>Fine-tuning mode: ste (default) or inq; a config stored before this knob existed reads as ste.</summary>
     [Id(15)]
-    public string FineTune { get => field ?? SweepVocabulary.DefaultFineTune; init => field = value; } = SweepVocabulary.DefaultFineTune;
+    public FineTuning FineTune { get; init; }
 }

@@ -46,7 +46,7 @@ public sealed record TrialResult(
 [GenerateSerializer, Immutable, Alias("fq.LayerOutcome")]
 public sealed record LayerOutcome(
     [property: Id(0)] string Name,
-    [property: Id(1)] string Mode,
+    [property: Id(1)] LayerMode Mode,
     [property: Id(2)] int Bits,
     [property: Id(3)] long Weights,
     [property: Id(4)] double Sparsity,

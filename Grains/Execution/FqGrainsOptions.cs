@@ -1,10 +1,10 @@
 namespace FocusedQuantization.Grains.Execution;
 
-/// <summary>Where the grains keep files every silo must read, and how much CPU work a silo runs at once.</summary>
+/// <summary>Where the grains keep their files, and how much CPU work a silo runs at once.</summary>
 public sealed class FqGrainsOptions
 {
     /// <summary>The state folder: checkpoints and compressed models live under it. Default ./.fq (FQ_HOME moves it).
-    /// A multi-machine cluster points every silo at one shared folder.</summary>
+    /// Each silo may have its own: checkpoints and data sets it lacks come from the other silos (Grains/Artifacts).</summary>
     public string Home { get; set; } = Environment.GetEnvironmentVariable("FQ_HOME") is { Length: > 0 } home ? home : ".fq";
 
     /// <summary>CPU-bound workers per silo (training, layer searches). Default: the number of cores.</summary>

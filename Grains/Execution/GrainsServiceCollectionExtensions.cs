@@ -1,3 +1,4 @@
+using FocusedQuantization.Grains.Artifacts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -6,16 +7,22 @@ namespace FocusedQuantization.Grains.Execution;
 /// <summary>Registers what the sweep grains need on a silo.</summary>
 public static class GrainsServiceCollectionExtensions
 {
-    /// <summary>Adds the worker pool and the stage runner; <paramref name="configure"/> sets the state folder and workers.</summary>
+    /// <summary>
+    /// Adds the worker pool, the stage runner, the artifact transfer between silos and the silo's data set cache (one per host, shared by all its stages);
+    /// <paramref name="configure"/> sets the state folder and workers.
+    /// </summary>
     public static IServiceCollection AddFqGrains(this IServiceCollection services, Action<FqGrainsOptions>? configure = null)
     {
         var options = services.AddOptions<FqGrainsOptions>();
         if (configure is not null) options.Configure(configure);
         services.TryAddSingleton<StageCounters>();
+        services.TryAddSingleton<Compression.Stages.DatasetCache>();
         services.AddSingleton<WorkerPool>();
         // A hosted service too, so that stopping the host cancels and awaits running torch work before the process exits.
         services.AddHostedService(provider => provider.GetRequiredService<WorkerPool>());
         services.TryAddSingleton<IStageRunner, StageRunner>();
+        // Checkpoints and data sets move between the silos through the cluster: no shared folder is needed.
+        services.AddFqArtifacts();
         return services;
     }
 }

@@ -4,6 +4,7 @@ using FocusedQuantization.Compression.Models;
 using FocusedQuantization.Compression.Pipeline;
 using FocusedQuantization.Compression.Quantization;
 using FocusedQuantization.Compression.Stages;
+using FocusedQuantization.Grains.Artifacts;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -15,52 +16,69 @@ namespace FocusedQuantization.Grains.Execution;
 
 /// <summary>
 /// The one place where grain requests become Compression stages: maps the wire records to stage specs, runs the CPU
-/// work in the silo's worker pool, and maps the answers back. Checkpoints live in the store under the state folder.
+/// work in the silo's worker pool, and maps the answers back. Checkpoints live in the store under the state folder; the
+/// inputs a stage needs (checkpoints, data sets) are made local first by <see cref="ArtifactFetcher"/>, from the silos that
+/// hold them, and what a stage makes is registered so that other silos can fetch it. Data sets come from the silo's one
+/// <see cref="DatasetCache"/>.
 /// </summary>
-public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool workers, StageCounters counters, ILogger<StageRunner> logger)
+public sealed class StageRunner(
+    IOptions<FqGrainsOptions> options, WorkerPool workers, DatasetCache data, StageCounters counters, ILogger<StageRunner> logger, ArtifactFetcher artifacts)
     : IStageRunner
 {
     // A damaged checkpoint set aside is worth a warning in the silo's log: it costs a retraining.
     private readonly CheckpointStore _store = new(options.Value.CheckpointFolder, warning => logger.LogWarning("{Warning}", warning));
 
     /// <summary>Trains (or finds) the dense baseline and its test accuracy.</summary>
-    public Task<CheckpointRef> EnsureBaselineAsync(BaselineRequest request, string silo, CancellationToken cancellationToken) =>
-        Traced(FqSpans.Baseline, span => span?.SetTag(FqTags.Model, request.Model), () => workers.RunAsync(token =>
+    public async Task<CheckpointRef> EnsureBaselineAsync(BaselineRequest request, string silo, CancellationToken cancellationToken)
+    {
+        request = request with { Training = await LocalData(request.Dataset, request.Training, cancellationToken) };
+        await artifacts.EnsureCheckpointAsync(Baseline(request).Id, required: false, cancellationToken);
+        return await Registered(Traced(FqSpans.Baseline, span => span?.SetTag(FqTags.Model, request.Model), () => workers.RunAsync(token =>
         {
             var spec = Baseline(request);
             var existed = _store.Exists(StageNames.Manifest(spec.Id));
-            var id = BaselineStage.Ensure(spec, _store, Notices(spec.Id), token);
+            var id = BaselineStage.Ensure(spec, _store, data, Notices(spec.Id), token);
             if (!existed) counters.BaselineTrained(request.Seed);
-            var evaluation = BaselineStage.Evaluation(spec, _store, token);
+            var evaluation = BaselineStage.Evaluation(spec, _store, data, token);
             return new CheckpointRef(id, evaluation.Top1Percent, evaluation.Top5Percent, silo);
-        }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Top1, answer.Top1));
+        }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Top1, answer.Top1)));
+    }
 
     /// <summary>Prunes (or finds) a checkpoint of the baseline, masks included.</summary>
-    public Task<CheckpointRef> EnsurePrunedAsync(PruneRequest request, string silo, CancellationToken cancellationToken) =>
-        Traced(FqSpans.Prune, span => span?.SetTag(FqTags.Model, request.Baseline.Model).SetTag(FqTags.Sparsity, request.TargetSparsity),
+    public async Task<CheckpointRef> EnsurePrunedAsync(PruneRequest request, string silo, CancellationToken cancellationToken)
+    {
+        request = request with { Baseline = request.Baseline with { Training = await LocalData(request.Baseline.Dataset, request.Baseline.Training, cancellationToken) } };
+        if (!await artifacts.EnsureCheckpointAsync(Prune(request).Id, required: false, cancellationToken))
+            await artifacts.EnsureCheckpointAsync(Baseline(request.Baseline).Id, required: false, cancellationToken);
+        return await Registered(Traced(FqSpans.Prune, span => span?.SetTag(FqTags.Model, request.Baseline.Model).SetTag(FqTags.Sparsity, request.TargetSparsity),
             () => workers.RunAsync(token =>
             {
                 var spec = Prune(request);
                 var existed = _store.Exists(StageNames.Manifest(spec.Id));
-                var id = PruneStage.Ensure(spec, _store, Notices(spec.Id), token);
+                var id = PruneStage.Ensure(spec, _store, data, Notices(spec.Id), token);
                 if (!existed) counters.CheckpointPruned();
-                var evaluation = PruneStage.Evaluation(spec, _store, token);
+                var evaluation = PruneStage.Evaluation(spec, _store, data, token);
                 return new CheckpointRef(id, evaluation.Top1Percent, evaluation.Top5Percent, silo);
-            }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Top1, answer.Top1));
+            }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Top1, answer.Top1)));
+    }
 
     /// <summary>One layer's rate-distortion points over the candidate widths.</summary>
-    public Task<LayerSearchAnswer> SearchLayerAsync(SweepLayerSearchRequest request, string silo, CancellationToken cancellationToken) =>
-        Traced(FqSpans.LayerSearch, span => span?.SetTag(FqTags.Layer, request.Layer).SetTag(FqTags.Bits, request.CandidateBits.ToArray()),
+    public async Task<LayerSearchAnswer> SearchLayerAsync(SweepLayerSearchRequest request, string silo, CancellationToken cancellationToken)
+    {
+        request = request with { Training = await LocalData(request.Dataset, request.Training, cancellationToken) };
+        await artifacts.EnsureCheckpointAsync(request.PrunedCheckpointId, required: true, cancellationToken);
+        return await Traced(FqSpans.LayerSearch, span => span?.SetTag(FqTags.Layer, request.Layer).SetTag(FqTags.Bits, request.CandidateBits.ToArray()),
             () => workers.RunAsync(token =>
             {
                 var result = LayerSearch.Run(new StageLayerSearchRequest(
                     request.PrunedCheckpointId, request.Layer, request.CandidateBits.ToArray(), request.WSep, request.OverflowRate,
-                    CodingModes.Parse(request.Coding), request.Seed, DataDirectory: request.Training.DataDirectory,
-                    TrainLimit: request.Training.TrainLimit, Validation: ValidationOf(request.Training)), _store, token);
+                    request.Coding.ToCompression(), request.Seed, DataDirectory: request.Training.DataDirectory,
+                    TrainLimit: request.Training.TrainLimit, Validation: ValidationOf(request.Training)), _store, data, token);
                 counters.LayerSearched();
                 FqMetrics.LayerSearches.Add(1);
                 return ToAnswer(result, silo);
-            }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Mode, string.Join(",", answer.Points.Select(p => p.Mode).Distinct())));
+            }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Mode, SweepVocabulary.Join(answer.Points.Select(p => p.Mode).Distinct())));
+    }
 
     /// <summary>The quantizable layers of a model, in order.</summary>
     public IReadOnlyList<string> LayerNames(string model, string dataset, TrainingSpec training)
@@ -87,32 +105,37 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
     /// <summary>A layer search result as it crosses the grain boundary.</summary>
     public static LayerSearchAnswer ToAnswer(LayerSearchResult result, string silo) => new(
         result.Layer, result.Weights, result.Separation,
-        result.Points.Select(p => new LayerPoint(p.Bits, p.Mode.ToString().ToLowerInvariant(), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
+        result.Points.Select(p => new LayerPoint(p.Bits, p.Mode.ToContract(), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
         result.Top1Reference, silo);
 
     /// <summary>The layer search result an answer carries, for the width choice.</summary>
     public static LayerSearchResult ToResult(LayerSearchAnswer answer) => new(
         answer.Layer, answer.Weights, answer.Separation,
-        answer.Points.Select(p => new LayerSearchPoint(p.Bits, Enum.Parse<QuantizationMode>(p.Mode, ignoreCase: true), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
+        answer.Points.Select(p => new LayerSearchPoint(p.Bits, p.Mode.ToCompression(), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
         answer.Top1Reference);
 
     /// <summary>Fine-tunes, encodes and evaluates a trial; the .fqz goes to the model folder under the trial's id.</summary>
-    public Task<TrialResult> RunTrialAsync(
+    public async Task<TrialResult> RunTrialAsync(
         string trialId, TrialConfig config, CheckpointRef baseline, CheckpointRef pruned, IReadOnlyDictionary<string, int> bits,
-        IReadOnlyList<LayerSearchAnswer> answers, Action<string, double> progress, CancellationToken cancellationToken) =>
+        IReadOnlyList<LayerSearchAnswer> answers, Action<string, double> progress, CancellationToken cancellationToken)
+    {
+        config = config with { Training = await LocalData(config.Dataset, config.Training, cancellationToken) };
+        // Not required: a checkpoint no silo can give any more is made again here, as the trial stage does when it is missing.
+        await artifacts.EnsureCheckpointAsync(baseline.Id, required: false, cancellationToken);
+        await artifacts.EnsureCheckpointAsync(pruned.Id, required: false, cancellationToken);
         // Activity.Current (the trial's span) flows into the worker through the ExecutionContext that Task.Run captures.
-        workers.RunAsync(token =>
+        return await workers.RunAsync(token =>
         {
             var spec = new TrialSpec(
                 Prune(new PruneRequest(new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training), config.TargetSparsity, config.PruneAlpha)),
                 config.Bits, bits, config.WSep, config.OverflowRate, config.ScheduleScale, config.FineTuneLearningRate,
-                CodingModes.Parse(config.Coding), config.Seed, FineTuneModes.Parse(config.FineTune));
+                config.Coding.ToCompression(), config.Seed, config.FineTune.ToCompression());
             var output = Path.Combine(options.Value.ModelFolder, trialId.Replace('/', '_') + ".fqz");
             using var spans = new TrialStageSpans();
             CompressionReport report;
             try
             {
-                report = TrialStage.Run(spec, _store, output, new ActionProgress(p =>
+                report = TrialStage.Run(spec, _store, data, output, new ActionProgress(p =>
                 {
                     if (p.Notice) logger.LogWarning("Trial {TrialId}, {Stage}: {Notice}", trialId, p.Stage, p.Detail);
                     spans.Enter(p.Stage);
@@ -125,12 +148,12 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
                 throw;
             }
             var validation = report.Validation ?? throw new InvalidOperationException("A trial's report has no validation figures.");
-            spans.Finish(report, DatasetCache.Shared.Get(spec.Prune.Baseline.TrainData).Count, DatasetCache.Shared.Get(spec.Prune.Baseline.TestData).Count);
+            spans.Finish(report, data.Get(spec.Prune.Baseline.TrainData).Count, data.Get(spec.Prune.Baseline.TestData).Count);
             counters.TrialRun();
             return new TrialResult(
                 report.CompressionRatio, report.Top1Compressed, report.Top5Compressed, report.Sparsity, report.CompressedBytes, report.DenseBytes,
                 baseline.Top1, baseline.Top5,
-                report.Layers.Select(l => new LayerOutcome(l.Name, l.Mode, l.Bits, l.Weights, l.Sparsity, l.CodedBits) { Separation = l.Separation }).ToArray(),
+                report.Layers.Select(l => new LayerOutcome(l.Name, ContractEnums.LayerModeOfReport(l.Mode), l.Bits, l.Weights, l.Sparsity, l.CodedBits) { Separation = l.Separation }).ToArray(),
                 output)
             {
                 ValidationTop1 = validation.Top1Compressed,
@@ -140,6 +163,19 @@ public sealed class StageRunner(IOptions<FqGrainsOptions> options, WorkerPool wo
                 Recoveries = report.Recoveries.Select(r => $"{r.Stage}: {r.Describe()}").ToArray(),
             };
         }, cancellationToken);
+    }
+
+    /// <summary>The training settings with the data directory where this silo has the data set (fetched from another silo if need be).</summary>
+    private async Task<TrainingSpec> LocalData(string dataset, TrainingSpec training, CancellationToken cancellationToken) =>
+        training with { DataDirectory = await artifacts.ResolveDataDirectoryAsync(dataset, training.DataDirectory, cancellationToken) };
+
+    /// <summary>The checkpoint a stage answered with, once this silo is registered as one of its holders.</summary>
+    private async Task<CheckpointRef> Registered(Task<CheckpointRef> stage)
+    {
+        var answer = await stage;
+        await artifacts.RegisterCheckpointAsync(answer.Id);
+        return answer;
+    }
 
     /// <summary>Progress of a shared checkpoint's stage: only its notices (recoveries from divergence) reach the silo's log.</summary>
     private ActionProgress Notices(string checkpointId) => new(p =>

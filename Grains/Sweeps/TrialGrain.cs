@@ -95,7 +95,7 @@ public sealed class TrialGrain(
             }).ToArray();
             var answers = await Task.WhenAll(searches);
             state.State.LayerSilos = answers.Select(a => a.Silo).Distinct().ToList();
-            var bits = config.BitsPolicy == "per-layer" && config.BudgetBitsPerWeight is { } budget
+            var bits = config.BitsPolicy == BitsPolicy.PerLayer && config.BudgetBitsPerWeight is { } budget
                 ? stages.ChooseBits(answers, budget)
                 : layers.ToDictionary(l => l, _ => config.Bits);
 

@@ -23,7 +23,7 @@ internal sealed class TrialSpan : IDisposable
             .SetTag(FqTags.TrialId, trialId)
             .SetTag(FqTags.Model, config.Model)
             .SetTag(FqTags.Bits, config.Bits)
-            .SetTag(FqTags.Mode, config.BitsPolicy)
+            .SetTag(FqTags.Mode, SweepVocabulary.Name(config.BitsPolicy))
             .SetTag(FqTags.Sparsity, config.TargetSparsity);
         FqMetrics.TrialsStarted.Add(1);
         return new TrialSpan(activity);

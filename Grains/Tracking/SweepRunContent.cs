@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
-using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
 using FocusedQuantization.Tracking;
 
 namespace FocusedQuantization.Grains.Tracking;
@@ -28,11 +27,11 @@ public static class SweepRunContent
             ("model", spec.Model),
             ("dataset", spec.Dataset),
             ("seed", Text(spec.Seed)),
-            ("strategy", spec.Strategy.Kind),
+            ("strategy", SweepVocabulary.Name(spec.Strategy.Kind)),
             ("strategy.budget", Text(spec.Strategy.Budget)),
             ("concurrency", Text(spec.Concurrency)),
             ("max_top1_drop", Text(spec.MaxTop1Drop)),
-            ("objectives", string.Join(",", spec.Objectives.Select(o => (o.Maximize ? "max:" : "min:") + o.Metric))),
+            ("objectives", string.Join(",", spec.Objectives.Select(o => (o.Maximize ? "max:" : "min:") + SweepVocabulary.Name(o.Metric)))),
             ("training.baseline_epochs", Text(spec.Training.BaselineEpochs)),
             ("training.prune_epochs", Text(spec.Training.PruneEpochs)),
             ("training.batch_size", Text(spec.Training.BatchSize)),
@@ -41,16 +40,16 @@ public static class SweepRunContent
             ("training.test_limit", Text(spec.Training.TestLimit)),
             ("space.target_sparsity", Join(space.TargetSparsity)),
             ("space.prune_alpha", Join(space.PruneAlpha)),
-            ("space.bits_policy", space.Bits.Policy),
+            ("space.bits_policy", SweepVocabulary.Name(space.Bits.Policy)),
             ("space.bits", Join(space.Bits.Values)),
             ("space.budget_bits_per_weight", Join(space.Bits.BudgetBitsPerWeight)),
             ("space.w_sep", Join(space.WSep)),
             ("space.overflow_rate", string.Join(",", space.OverflowRate.Select(r => r is { } v ? Text(v) : "default"))),
             ("space.schedule_scale", Join(space.ScheduleScale)),
             ("space.fine_tune_lr", Join(space.FineTuneLearningRate)),
-            ("space.coding", string.Join(",", space.Coding)),
+            ("space.coding", SweepVocabulary.Join(space.Coding)),
             // Left out at the default, so that a sweep's params read as they did before the knob existed.
-            ("space.fine_tune", IsDefaultFineTune(space.FineTune) ? null : string.Join(",", space.FineTune)),
+            ("space.fine_tune", IsDefaultFineTune(space.FineTune) ? null : SweepVocabulary.Join(space.FineTune)),
         };
         return values.Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => new MlflowParam(v.Key, v.Value!)).ToArray();
     }
@@ -63,7 +62,7 @@ public static class SweepRunContent
         new("fq.trial_id", trialId),
     ];
 
-    private static bool IsDefaultFineTune(IReadOnlyList<string> modes) => modes is [SweepVocabulary.DefaultFineTune];
+    private static bool IsDefaultFineTune(IReadOnlyList<FineTuning> modes) => modes is [FineTuning.Ste];
 
     /// <summary>The trial's config as params.</summary>
     public static IReadOnlyList<MlflowParam> TrialParams(TrialConfig config)
@@ -76,14 +75,14 @@ public static class SweepRunContent
             ("target_sparsity", Text(config.TargetSparsity)),
             ("prune_alpha", Text(config.PruneAlpha)),
             ("bits", Text(config.Bits)),
-            ("bits_policy", config.BitsPolicy),
+            ("bits_policy", SweepVocabulary.Name(config.BitsPolicy)),
             ("budget_bits_per_weight", Text(config.BudgetBitsPerWeight)),
             ("w_sep", Text(config.WSep)),
             ("overflow_rate", config.OverflowRate is { } rate ? Text(rate) : "default"),
             ("schedule_scale", Text(config.ScheduleScale)),
             ("fine_tune_lr", Text(config.FineTuneLearningRate)),
-            ("coding", config.Coding),
-            ("fine_tune", config.FineTune == SweepVocabulary.DefaultFineTune ? null : config.FineTune),
+            ("coding", SweepVocabulary.Name(config.Coding)),
+            ("fine_tune", config.FineTune == FineTuning.Ste ? null : SweepVocabulary.Name(config.FineTune)),
         };
         return values.Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => new MlflowParam(v.Key, v.Value!)).ToArray();
     }
@@ -128,7 +127,7 @@ public static class SweepRunContent
 
     /// <summary>Each layer's quantization mode as a tag layer.NAME.mode (shift or recentralized).</summary>
     public static IEnumerable<MlflowRunTag> LayerModeTags(TrialResult result) =>
-        result.Layers.Select(l => new MlflowRunTag(TrackingNames.Layer(l.Name, "mode"), l.Mode));
+        result.Layers.Select(l => new MlflowRunTag(TrackingNames.Layer(l.Name, "mode"), SweepVocabulary.Name(l.Mode)));
 
     /// <summary>The divergences a trial recovered from, one per line, as the tag fq.recoveries; none when it had none.</summary>
     public static IEnumerable<MlflowRunTag> RecoveryTags(TrialResult result)

@@ -67,7 +67,17 @@ public sealed class SqliteGrainStorage : IGrainStorage
         }
         var etag = reader.GetString(0);
         var payload = (byte[])reader.GetValue(1);
-        grainState.State = _serializer.Deserialize<T>(new BinaryData(payload));
+        try
+        {
+            grainState.State = _serializer.Deserialize<T>(new BinaryData(payload));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Most likely written by another version of fq whose records had other field types (e.g. text where enums are now).
+            throw new InvalidDataException(
+                $"{DatabasePath} holds state '{stateName}' of {grainId} that this version of fq cannot read ({ex.GetType().Name}: {ex.Message.Split('\n')[0]}); " +
+                "it was probably written by another version. Move the file aside (or use another FQ_HOME) to start with empty state.", ex);
+        }
         grainState.ETag = etag;
         grainState.RecordExists = true;
     }

@@ -51,7 +51,7 @@ public static class FanOut
         var clock = Stopwatch.StartNew();
         var answers = await Task.WhenAll(layers.Select(layer =>
         {
-            var request = new LayerSearchRequest(prunedId, "lenet5", "fashion-mnist", layer, [3, 4, 5, 6, 7, 8], 2.0, null, "arithmetic", seed, training);
+            var request = new LayerSearchRequest(prunedId, "lenet5", "fashion-mnist", layer, [3, 4, 5, 6, 7, 8], 2.0, null, CodingScheme.Arithmetic, seed, training);
             return client.GetGrain<ILayerGrain>($"{prunedId}/{layer}/{seed}").Search(request);
         }));
         var seconds = clock.Elapsed.TotalSeconds;
@@ -65,7 +65,7 @@ public static class FanOut
         int? primary = null;
         for (var i = 0; i < silos; i++)
         {
-            var ports = EmbeddedCluster.FreeLoopbackPorts(2);
+            var ports = LoopbackPorts.Free(2);
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.AddFqSilo(new SiloSettings { StateFolder = home, SiloPort = ports[0], GatewayPort = ports[1], PrimarySiloPort = primary });
             var host = builder.Build();

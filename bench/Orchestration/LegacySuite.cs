@@ -49,11 +49,11 @@ public static class LegacySuite
         // 2. Through the cluster: an embedded silo (SQLite state), the real sweep, trial, model and layer grains.
         var home = Directory.CreateTempSubdirectory("fq-bench-").FullName;
         var sparsities = Enumerable.Range(0, trials).Select(i => 0.5 + 0.4 * i / Math.Max(1, trials - 1)).ToArray();
-        var spec = new SweepSpec("bench", "lenet5", "fashion-mnist", 1, [new ObjectiveSpec("cr", true), new ObjectiveSpec("top1", true)], null, concurrency,
-            new StrategySpec("grid", null, null), new TrainingSpec(1, 1, 64, 0.02, 100, 100, null),
-            new SearchSpace(sparsities, null, new BitsSpace("uniform", [5], null), [2.0], [null], [0.2], [0.002], ["arithmetic"]));
+        var spec = new SweepSpec("bench", "lenet5", "fashion-mnist", 1, [new ObjectiveSpec(ObjectiveMetric.Cr, true), new ObjectiveSpec(ObjectiveMetric.Top1, true)], null, concurrency,
+            new StrategySpec(StrategyKind.Grid, null, null), new TrainingSpec(1, 1, 64, 0.02, 100, 100, null),
+            new SearchSpace(sparsities, null, new BitsSpace(BitsPolicy.Uniform, [5], null), [2.0], [null], [0.2], [0.002], [CodingScheme.Arithmetic]));
         TimeSpan swept;
-        await using (var cluster = await EmbeddedSession.OpenAsync(home, silo => silo.Services.AddSingleton<IStageRunner>(new SyntheticStageRunner(duration, layers: 4)), cancellationToken))
+        await using (var cluster = await FqConnection.OpenAsync(new FqConnectionOptions { StateFolder = home, ConfigureSilo = silo => silo.Services.AddSingleton<IStageRunner>(new SyntheticStageRunner(duration, layers: 4)) }, cancellationToken))
         {
             var sweep = cluster.Client.GetGrain<ISweepGrain>("bench");
             var clock = Stopwatch.StartNew();

@@ -33,9 +33,9 @@ public static class ScaleRun
         var sparsities = Enumerable.Range(0, 100).Select(i => 0.5 + 0.45 * i / 100).ToArray();
         var separations = Enumerable.Range(0, 10).Select(i => 0.5 + 0.25 * i).ToArray();
         var rates = Enumerable.Range(1, 100).Select(i => i * 1e-4).ToArray();
-        return new SweepSpec("bench-scale", "lenet5", "fashion-mnist", 1, [new ObjectiveSpec("cr", true), new ObjectiveSpec("top1", true)], null, concurrency,
-            new StrategySpec("random", trials, 1), new TrainingSpec(1, 1, 64, 0.02, 100, 100, null),
-            new SearchSpace(sparsities, null, new BitsSpace("uniform", [5], null), separations, [null], [0.2], rates, ["arithmetic"]));
+        return new SweepSpec("bench-scale", "lenet5", "fashion-mnist", 1, [new ObjectiveSpec(ObjectiveMetric.Cr, true), new ObjectiveSpec(ObjectiveMetric.Top1, true)], null, concurrency,
+            new StrategySpec(StrategyKind.Random, trials, 1), new TrainingSpec(1, 1, 64, 0.02, 100, 100, null),
+            new SearchSpace(sparsities, null, new BitsSpace(BitsPolicy.Uniform, [5], null), separations, [null], [0.2], rates, [CodingScheme.Arithmetic]));
     }
 
     private static async Task RunFqAsync(int trials, double trialMs, int concurrency, CancellationToken cancellationToken)
@@ -43,9 +43,11 @@ public static class ScaleRun
         var home = Directory.CreateTempSubdirectory("fq-bench-scale-").FullName;
         try
         {
-            await using var cluster = await EmbeddedSession.OpenAsync(home,
-                silo => silo.Services.AddSingleton<IStageRunner>(new SyntheticStageRunner(TimeSpan.FromMilliseconds(trialMs), layers: 4)),
-                cancellationToken);
+            await using var cluster = await FqConnection.OpenAsync(new FqConnectionOptions
+            {
+                StateFolder = home,
+                ConfigureSilo = silo => silo.Services.AddSingleton<IStageRunner>(new SyntheticStageRunner(TimeSpan.FromMilliseconds(trialMs), layers: 4)),
+            }, cancellationToken);
             var sweep = cluster.Client.GetGrain<ISweepGrain>("bench-scale");
             var clock = Stopwatch.StartNew();
             await sweep.Launch(NoOpSpec(trials, concurrency));

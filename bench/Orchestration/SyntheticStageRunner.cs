@@ -16,7 +16,7 @@ public sealed class SyntheticStageRunner(TimeSpan trialDuration, int layers) : I
         Task.FromResult(new CheckpointRef($"pruned-{request.TargetSparsity}", 89, 99, silo));
 
     public Task<LayerSearchAnswer> SearchLayerAsync(LayerSearchRequest request, string silo, CancellationToken cancellationToken) =>
-        Task.FromResult(new LayerSearchAnswer(request.Layer, 1000, 2.5, [new LayerPoint(request.CandidateBits[0], "shift", 1000, 0.01, 0.01, 89)], 90, silo));
+        Task.FromResult(new LayerSearchAnswer(request.Layer, 1000, 2.5, [new LayerPoint(request.CandidateBits[0], LayerMode.Shift, 1000, 0.01, 0.01, 89)], 90, silo));
 
     public IReadOnlyList<string> LayerNames(string model, string dataset, TrainingSpec training) =>
         Enumerable.Range(0, layers).Select(i => $"layer{i}.weight").ToArray();

@@ -52,8 +52,8 @@ public sealed class SweepJsonTests
     {
         var layers = new[]
         {
-            new LayerOutcome("conv1.weight", "shift", 5, 500, 0.012, 1880) { Separation = 0.4 },
-            new LayerOutcome("fc1.weight", "recentralized", 5, 400_000, 0.937, 204_128) { Separation = 3.1 },
+            new LayerOutcome("conv1.weight", LayerMode.Shift, 5, 500, 0.012, 1880) { Separation = 0.4 },
+            new LayerOutcome("fc1.weight", LayerMode.Recentralized, 5, 400_000, 0.937, 204_128) { Separation = 3.1 },
         };
         var completed = SweepSamples.Completed(0, 30, 88);
         var trial = SweepJson.Trial(completed with { Result = completed.Result! with { Layers = layers } });

@@ -8,8 +8,8 @@ internal static class SweepSamples
     public static readonly DateTimeOffset Start = new(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
 
     public static TrialConfig Config(double sparsity, int bits) => new(
-        "lenet5", "fashion-mnist", 1, new TrainingSpec(2, 1, 64, 0.02, 6000, 2000, null), sparsity, null, "uniform", bits, [bits], null,
-        2.0, null, 0.2, 0.002, "arithmetic");
+        "lenet5", "fashion-mnist", 1, new TrainingSpec(2, 1, 64, 0.02, 6000, 2000, null), sparsity, null, BitsPolicy.Uniform, bits, [bits], null,
+        2.0, null, 0.2, 0.002, CodingScheme.Arithmetic);
 
     public static TrialStatus Completed(int index, double cr, double top1, int bits = 5, double sparsity = 0.9) => new(
         $"s1/{index}", index, TrialState.Completed, "silo-a", Config(sparsity, bits), null, 1, new TrialResult(cr, top1, top1 + 8, sparsity, 1000, 1000 * (long)cr, 90, 99, [], $"/tmp/{index}.fqz"),
@@ -27,9 +27,9 @@ internal static class SweepSamples
         return new ParetoResult(front, [.. front, .. dominated], 123.5, 1, 90.47);
     }
 
-    public static SweepSpec Spec() => new("quick", "lenet5", "fashion-mnist", 1, [new("cr", true), new("top1", true)], 1.0, 2,
-        new StrategySpec("grid", null, null), new TrainingSpec(2, 1, 64, 0.02, 6000, 2000, null),
-        new SearchSpace([0.85, 0.92], null, new BitsSpace("uniform", [4, 5], null), [2.0], [null], [0.2], [0.002], ["arithmetic"]));
+    public static SweepSpec Spec() => new("quick", "lenet5", "fashion-mnist", 1, [new(ObjectiveMetric.Cr, true), new(ObjectiveMetric.Top1, true)], 1.0, 2,
+        new StrategySpec(StrategyKind.Grid, null, null), new TrainingSpec(2, 1, 64, 0.02, 6000, 2000, null),
+        new SearchSpace([0.85, 0.92], null, new BitsSpace(BitsPolicy.Uniform, [4, 5], null), [2.0], [null], [0.2], [0.002], [CodingScheme.Arithmetic]));
 
     public static SweepStatus Status() =>
         new("s1", SweepState.Running, Spec(), [Completed(0, 30, 88), Running(1), Pending(2)], Start, null);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using FocusedQuantization.Client.Tracking;
+using FocusedQuantization.Silo;
 using FocusedQuantization.Tracking;
 using FocusedQuantization.Tracking.Outbox;
 using Microsoft.Extensions.DependencyInjection;
@@ -97,10 +97,34 @@ public sealed class TrackerTokenTests : IDisposable
     }
 
     [Fact]
+    public async Task Fq_tracker_serves_the_database_and_urls_it_is_given_as_the_standalone_tracker_did()
+    {
+        var port = FreePort();
+        var database = Path.Combine(home, "elsewhere", "mlruns.db");
+        using var process = FqProcess.Start(home, new Dictionary<string, string?> { ["FQ_TRACKER_TOKEN"] = null },
+            "tracker", "--db", database, "--urls", $"http://127.0.0.1:{port}", "--token", "standalone");
+        try
+        {
+            await FqProcess.WaitForLineAsync(process, line => line.StartsWith("Tracker: ", StringComparison.Ordinal), TimeSpan.FromMinutes(1));
+            var address = new Uri($"http://127.0.0.1:{port}");
+
+            Assert.Equal(HttpStatusCode.Unauthorized, await SearchStatusAsync(address, null));
+            Assert.Equal(HttpStatusCode.OK, await SearchStatusAsync(address, "standalone"));
+            Assert.True(File.Exists(database));
+            Assert.False(File.Exists(Path.Combine(home, "tracker.db")));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(Cancel);
+        }
+    }
+
+    [Fact]
     public async Task The_embedded_tracker_requires_its_token_and_the_silos_outbox_delivers_to_it_with_that_token()
     {
         await using var services = new ServiceCollection().BuildServiceProvider();
-        var tracker = new EmbeddedTracker(home, services, token: "embedded-secret");
+        var tracker = new EmbeddedTracker(new EmbeddedTrackerSettings { StateFolder = home, Port = FreePort(), Token = "embedded-secret" }, services);
         await tracker.StartAsync(Cancel);
         try
         {
@@ -109,7 +133,7 @@ public sealed class TrackerTokenTests : IDisposable
             Assert.Equal(HttpStatusCode.Unauthorized, await SearchStatusAsync(address, null));
             Assert.Equal(HttpStatusCode.OK, await SearchStatusAsync(address, "embedded-secret"));
 
-            // The outbox an embedded silo logs through gets its target from the tracker, as AddTo wires it.
+            // The outbox an embedded silo logs through gets its target from the tracker, as AddEmbeddedTracker wires it.
             await using var outbox = new TrackingOutbox(new OutboxOptions { DatabasePath = Path.Combine(home, "outbox.db") }, tracker.Target);
             await outbox.StartAsync(Cancel);
             outbox.Enqueue(new CreateRunOperation("trial/1", "tokened sweep", "trial 1", 1_000, []));

@@ -34,7 +34,7 @@ public sealed class SerializationRoundTripTests(OrleansSerializerFixture fixture
         from training in Trainings
         from sparsity in Gen.Double[0, 0.99].Nullable()
         from alpha in Gen.Double[0, 3].Nullable()
-        from policy in Gen.OneOf("uniform", "per-layer")
+        from policy in Gen.Enum<BitsPolicy>()
         from bits in Gen.Int[3, 8]
         from candidates in Gen.Int[3, 8].List[1, 6]
         from budget in Gen.Double[0.1, 8].Nullable()
@@ -42,8 +42,8 @@ public sealed class SerializationRoundTripTests(OrleansSerializerFixture fixture
         from overflow in Gen.Double[0, 0.5].Nullable()
         from scale in Gen.Double[0.1, 4]
         from learningRate in Gen.Double[1e-5, 0.1]
-        from coding in Gen.OneOf("arithmetic", "paper")
-        from fineTune in Gen.OneOf("ste", "inq")
+        from coding in Gen.Enum<CodingScheme>()
+        from fineTune in Gen.Enum<FineTuning>()
         select new TrialConfig(model, dataset, seed, training, sparsity, alpha, policy, bits, candidates, budget, wSep, overflow, scale, learningRate, coding)
         {
             FineTune = fineTune,
@@ -56,7 +56,7 @@ public sealed class SerializationRoundTripTests(OrleansSerializerFixture fixture
         from sparsity in Gen.Double[0, 1]
         from bytes in Gen.Long[0, long.MaxValue]
         from layers in (from name in Name
-                        from mode in Gen.OneOf("shift", "recentralized")
+                        from mode in Gen.Enum<LayerMode>()
                         from bits in Gen.Int[3, 8]
                         from weights in Gen.Long[0, 1 << 30]
                         from layerSparsity in Gen.Double[0, 1]
@@ -87,20 +87,20 @@ public sealed class SerializationRoundTripTests(OrleansSerializerFixture fixture
     private static readonly Gen<SweepSpec> SweepSpecs =
         from name in Name
         from seed in Gen.Int
-        from objectives in (from metric in Gen.OneOf("cr", "top1", "top5") from max in Gen.Bool select new ObjectiveSpec(metric, max)).List[1, 3]
+        from objectives in (from metric in Gen.Enum<ObjectiveMetric>() from max in Gen.Bool select new ObjectiveSpec(metric, max)).List[1, 3]
         from drop in Gen.Double[0, 5].Nullable()
         from concurrency in Gen.Int[1, 16]
-        from strategy in Gen.OneOf(Gen.Const(new StrategySpec("grid", null, null)),
-            from budget in Gen.Int[1, 100] from strategySeed in Gen.Int.Nullable() select new StrategySpec("random", budget, strategySeed))
+        from strategy in Gen.OneOf(Gen.Const(new StrategySpec(StrategyKind.Grid, null, null)),
+            from budget in Gen.Int[1, 100] from strategySeed in Gen.Int.Nullable() select new StrategySpec(StrategyKind.Random, budget, strategySeed))
         from training in Trainings
         from sparsity in Gen.Double[0, 0.99].List[1, 4]
         from bits in Gen.Int[3, 8].List[1, 4]
         from budgets in Maybe(Gen.Double[0.5, 6].List[1, 3])
         from overflow in Gen.Double[0, 0.5].Nullable().List[1, 3]
-        from coding in Gen.OneOf("arithmetic", "paper").List[1, 2]
-        from fineTune in Gen.OneOf("ste", "inq").List[1, 2]
+        from coding in Gen.Enum<CodingScheme>().List[1, 2]
+        from fineTune in Gen.Enum<FineTuning>().List[1, 2]
         select new SweepSpec(name, "lenet5", "fashion-mnist", seed, objectives, drop, concurrency, strategy, training,
-            new SearchSpace(sparsity, null, new BitsSpace(budgets is null ? "uniform" : "per-layer", bits, budgets), [2.0], overflow, [0.2, 0.5], [0.002], coding)
+            new SearchSpace(sparsity, null, new BitsSpace(budgets is null ? BitsPolicy.Uniform : BitsPolicy.PerLayer, bits, budgets), [2.0], overflow, [0.2, 0.5], [0.002], coding)
             {
                 FineTune = fineTune,
             });
@@ -146,14 +146,63 @@ public sealed class SerializationRoundTripTests(OrleansSerializerFixture fixture
     [Fact]
     public void A_fine_tuning_mode_comes_back_as_given_and_a_config_or_space_stored_without_one_reads_as_ste()
     {
-        var inq = TrialConfigs.Single() with { FineTune = "inq" };
-        var space = SweepSpecs.Single().Space with { FineTune = ["inq"] };
+        var inq = TrialConfigs.Single() with { FineTune = FineTuning.Inq };
+        var space = SweepSpecs.Single().Space with { FineTune = [FineTuning.Inq] };
 
-        Assert.Equal("inq", fixture.RoundTrip(inq).FineTune);
-        Assert.Equal(["inq"], fixture.RoundTrip(space).FineTune);
-        // State written before the knob existed has no such field: the property reads as the default.
-        Assert.Equal("ste", fixture.RoundTrip(inq with { FineTune = null! }).FineTune);
-        Assert.Equal(["ste"], fixture.RoundTrip(space with { FineTune = null! }).FineTune);
+        Assert.Equal(FineTuning.Inq, fixture.RoundTrip(inq).FineTune);
+        Assert.Equal([FineTuning.Inq], fixture.RoundTrip(space).FineTune);
+        // State written before the knob existed has no such field: the property reads as the default (ste, member 0).
+        Assert.Equal(FineTuning.Ste, fixture.RoundTrip(inq with { FineTune = default }).FineTune);
+        Assert.Equal([FineTuning.Ste], fixture.RoundTrip(space with { FineTune = null! }).FineTune);
+    }
+
+    [Fact]
+    public void Every_member_of_every_sweep_enum_comes_back_the_same_alone_and_inside_its_record()
+    {
+        AssertMembersRoundTrip<BitsPolicy>();
+        AssertMembersRoundTrip<StrategyKind>();
+        AssertMembersRoundTrip<CodingScheme>();
+        AssertMembersRoundTrip<FineTuning>();
+        AssertMembersRoundTrip<LayerMode>();
+        AssertMembersRoundTrip<ObjectiveMetric>();
+        var config = TrialConfigs.Single();
+        foreach (var policy in Enum.GetValues<BitsPolicy>())
+            foreach (var coding in Enum.GetValues<CodingScheme>())
+                Assert.Equal((policy, coding), fixture.RoundTrip(config with { BitsPolicy = policy, Coding = coding }) is var back ? (back.BitsPolicy, back.Coding) : default);
+        foreach (var mode in Enum.GetValues<LayerMode>())
+        {
+            Assert.Equal(mode, fixture.RoundTrip(new LayerOutcome("fc1.weight", mode, 5, 10, 0.9, 40)).Mode);
+            Assert.Equal(mode, fixture.RoundTrip(new LayerPoint(5, mode, 40, 0.1, 0.2, 90)).Mode);
+        }
+        var request = new LayerSearchRequest("ck", "lenet5", "fashion-mnist", "fc1.weight", [4, 5], 2.0, null, CodingScheme.Paper, 1, config.Training);
+        Assert.Equal(CodingScheme.Paper, fixture.RoundTrip(request).Coding);
+    }
+
+    private void AssertMembersRoundTrip<T>() where T : struct, Enum
+    {
+        foreach (var member in Enum.GetValues<T>()) Assert.Equal(member, fixture.RoundTrip(member));
+    }
+
+    [Fact]
+    public void The_json_of_the_records_spells_each_enum_as_the_spec_does()
+    {
+        // The tracker's fq.spec tag and the layer grains' keys are made of this JSON: it must read as it did with strings.
+        var spec = SweepSpecs.Single() is var s ? s with
+        {
+            Objectives = [new ObjectiveSpec(ObjectiveMetric.CompressedBytes, false)],
+            Strategy = new StrategySpec(StrategyKind.Random, 4, null),
+            Space = s.Space with { Bits = new BitsSpace(BitsPolicy.PerLayer, [3, 4], [3.5]), Coding = [CodingScheme.Arithmetic, CodingScheme.Paper], FineTune = [FineTuning.Inq] },
+        } : null!;
+
+        var json = Json(spec);
+
+        Assert.Contains("\"Metric\":\"compressed_bytes\"", json);
+        Assert.Contains("\"Kind\":\"random\"", json);
+        Assert.Contains("\"Policy\":\"per-layer\"", json);
+        Assert.Contains("\"Coding\":[\"arithmetic\",\"paper\"]", json);
+        Assert.Contains("\"FineTune\":[\"inq\"]", json);
+        Assert.Equal(Json(spec), Json(JsonSerializer.Deserialize<SweepSpec>(json, JsonOptions)));
+        Assert.Equal("\"recentralized\"", JsonSerializer.Serialize(LayerMode.Recentralized));
     }
 
     [Fact]

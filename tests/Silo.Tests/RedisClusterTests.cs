@@ -12,7 +12,7 @@ public sealed class RedisClusterTests : IAsyncDisposable
 
     private readonly TempFolder _folder = new();
     private readonly List<IDisposable> _processes = [];
-    private FqClusterClient? _client;
+    private FqConnection? _client;
 
     public async ValueTask DisposeAsync()
     {
@@ -43,7 +43,7 @@ public sealed class RedisClusterTests : IAsyncDisposable
         var silos = new[] { StartSilo("silo A", redis, ports[0], ports[1]), StartSilo("silo B", redis, ports[2], ports[3]) };
         await Task.WhenAll(silos.Select(s => s.WaitUntilReadyAsync(StartTimeout)));
 
-        _client = await FqClusterClient.ConnectAsync(redis.Address, cancellationToken: ct);
+        _client = await FqConnection.OpenAsync(new FqConnectionOptions { Cluster = redis.Address }, ct);
         // The client spreads grains over its gateways by key, and a stateless worker runs where its call arrives.
         var answeredBy = new HashSet<int>();
         for (var key = 0; key < 64 && answeredBy.Count < 2; key++)

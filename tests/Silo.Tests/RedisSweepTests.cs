@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using FocusedQuantization.Grains.Interfaces;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
-using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+using FocusedQuantization.Specs;
 using FocusedQuantization.Grains.Sweeps;
 using FocusedQuantization.Silo.Tests.Support;
 using Orleans.Runtime.Placement;
@@ -35,8 +35,8 @@ public sealed class RedisSweepTests : IAsyncDisposable
     private readonly TempFolder _folder = new();
     private readonly List<ChildProcess> _silos = [];
     private RedisServer? _redis;
-    private readonly List<FqClusterClient> _clients = [];
-    private FqClusterClient? _client;
+    private readonly List<FqConnection> _clients = [];
+    private FqConnection? _client;
 
     public async ValueTask DisposeAsync()
     {
@@ -167,9 +167,9 @@ public sealed class RedisSweepTests : IAsyncDisposable
             $"{restartedAfter.TotalSeconds:F0} s, sweep completed at {total.TotalSeconds:F0} s\n{Describe(final)}");
     }
 
-    private async Task<FqClusterClient> ConnectAsync(CancellationToken ct)
+    private async Task<FqConnection> ConnectAsync(CancellationToken ct)
     {
-        var client = await FqClusterClient.ConnectAsync(_redis!.Address, cancellationToken: ct);
+        var client = await FqConnection.OpenAsync(new FqConnectionOptions { Cluster = _redis!.Address }, ct);
         _clients.Add(client);
         return client;
     }

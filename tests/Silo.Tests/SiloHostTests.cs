@@ -17,10 +17,9 @@ public sealed class SiloHostTests : IDisposable
     public async Task A_silo_given_a_dashboard_port_serves_the_orleans_dashboard_on_loopback_showing_itself()
     {
         var ct = TestContext.Current.CancellationToken;
-        var ports = FreePorts.Take(3);
-        await using var cluster = await EmbeddedCluster.StartAsync(
-            new SiloSettings { StateFolder = _state.Path, SiloPort = ports[0], GatewayPort = ports[1], DashboardPort = ports[2] }, cancellationToken: ct);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[2]}/") };
+        var port = FreePorts.Take(1)[0];
+        await using var cluster = await FqConnection.OpenAsync(new FqConnectionOptions { StateFolder = _state.Path, DashboardPort = port }, ct);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
 
         var page = await http.GetAsync("", ct);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -42,7 +41,7 @@ public sealed class SiloHostTests : IDisposable
     public async Task A_silo_without_a_dashboard_port_opens_no_web_port()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await EmbeddedCluster.StartAsync(_state.Path, cancellationToken: ct);
+        await using var cluster = await FqConnection.OpenAsync(new FqConnectionOptions { StateFolder = _state.Path }, ct);
 
         Assert.Null(cluster.Services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer)));
     }

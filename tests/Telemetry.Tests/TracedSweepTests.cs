@@ -132,10 +132,10 @@ public sealed class TracedSweepTests : IAsyncLifetime
 
     private static SweepSpec TinySweep(string name, int concurrency, IReadOnlyList<double> sparsities) => new(
         name, "lenet-300-100", "fashion-mnist", Seed: 5,
-        [new ObjectiveSpec("cr", true), new ObjectiveSpec("top1", true)], MaxTop1Drop: null, concurrency,
-        new StrategySpec("grid", null, null),
+        [new ObjectiveSpec(ObjectiveMetric.Cr, true), new ObjectiveSpec(ObjectiveMetric.Top1, true)], MaxTop1Drop: null, concurrency,
+        new StrategySpec(StrategyKind.Grid, null, null),
         new TrainingSpec(BaselineEpochs: 1, PruneEpochs: 1, BatchSize: 64, LearningRate: 0.05, TrainLimit: 600, TestLimit: 200, DataDirectory: null),
-        new SearchSpace(sparsities, null, new BitsSpace("uniform", [4], null), [2.0], [null], [0.2], [0.005], ["arithmetic"]));
+        new SearchSpace(sparsities, null, new BitsSpace(BitsPolicy.Uniform, [4], null), [2.0], [null], [0.2], [0.005], [CodingScheme.Arithmetic]));
 
     private static async Task<IReadOnlyList<Activity>> WaitForSpansAsync(SpanRecorder recorder, Func<IReadOnlyList<Activity>, bool> done, TimeSpan timeout)
     {

@@ -24,7 +24,7 @@ public class MixtureFitBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        torch.set_num_threads(1);
+        FocusedQuantization.Compression.Training.TorchThreads.Use(1);
         (weights, mask) = ResNet50Weights.Layer(Shape, seed: 7);
         var fitted = GaussianMixtureFit.Fit(weights, mask, Fixed);
         var tensors = TorchMixtureFit.Fit(weights, mask, Iterations);

@@ -28,7 +28,7 @@ public class FineTuneStepBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        torch.set_num_threads(1);
+        FocusedQuantization.Compression.Training.TorchThreads.Use(1);
         torch.manual_seed(1);
         model = new LeNet5();
         optimizer = optim.SGD(model.parameters(), 0.001, 0.9);

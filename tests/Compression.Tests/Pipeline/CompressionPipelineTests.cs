@@ -1,3 +1,4 @@
+using FocusedQuantization.Compression.Stages;
 using FocusedQuantization.Compression.Coding;
 using FocusedQuantization.Compression.Data;
 using FocusedQuantization.Compression.Pipeline;
@@ -30,7 +31,7 @@ public sealed class CompressionPipelineTests : IDisposable
         var output = Path.Combine(_folder, "model.fqz");
         var stages = new List<string>();
 
-        var report = await new CompressionPipeline(options).RunAsync(output, new SyncProgress(p => stages.Add(p.Stage)), TestContext.Current.CancellationToken);
+        var report = await new CompressionPipeline(options, new DatasetCache()).RunAsync(output, new SyncProgress(p => stages.Add(p.Stage)), TestContext.Current.CancellationToken);
 
         Assert.Equal(PipelineStage.All, stages.Distinct());
         var fileBytes = new FileInfo(output).Length;
@@ -53,7 +54,7 @@ public sealed class CompressionPipelineTests : IDisposable
         // A second run finds the baseline and the pruned model in the store, trains neither again, and writes the same bytes.
         var again = Path.Combine(_folder, "again.fqz");
         var details = new List<PipelineProgress>();
-        var second = await new CompressionPipeline(options).RunAsync(again, new SyncProgress(details.Add), TestContext.Current.CancellationToken);
+        var second = await new CompressionPipeline(options, new DatasetCache()).RunAsync(again, new SyncProgress(details.Add), TestContext.Current.CancellationToken);
         Assert.DoesNotContain(details, p => p.Stage is PipelineStage.Baseline or PipelineStage.Prune && p.Detail.StartsWith("epoch", StringComparison.Ordinal));
         Assert.Equal(File.ReadAllBytes(output), File.ReadAllBytes(again));
         Assert.Equal(report.Top1Compressed, second.Top1Compressed);
@@ -68,7 +69,7 @@ public sealed class CompressionPipelineTests : IDisposable
         var output = Path.Combine(_folder, "never.fqz");
         var options = new CompressionOptions { Model = model, Dataset = dataset };
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => new CompressionPipeline(options).RunAsync(output, cancellationToken: TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => new CompressionPipeline(options, new DatasetCache()).RunAsync(output, cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.Contains(named, error.Message);
         Assert.False(File.Exists(output));

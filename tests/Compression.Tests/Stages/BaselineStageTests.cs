@@ -12,11 +12,11 @@ public sealed class BaselineStageTests(StageFixture fixture)
     public void A_second_ensure_returns_the_same_id_without_training_again()
     {
         var store = fixture.Store;
-        var id = BaselineStage.Ensure(StageFixture.Baseline, store, cancellationToken: TestContext.Current.CancellationToken);
+        var id = BaselineStage.Ensure(StageFixture.Baseline, store, fixture.Data, cancellationToken: TestContext.Current.CancellationToken);
         var written = File.GetLastWriteTimeUtc(store.PathOf(StageNames.Checkpoint(id)));
         var progress = new SyncProgress();
 
-        var again = BaselineStage.Ensure(StageFixture.Baseline, store, progress, TestContext.Current.CancellationToken);
+        var again = BaselineStage.Ensure(StageFixture.Baseline, store, fixture.Data, progress, TestContext.Current.CancellationToken);
 
         Assert.Equal(id, again);
         Assert.Equal(0, progress.TrainingReports);
@@ -32,7 +32,7 @@ public sealed class BaselineStageTests(StageFixture fixture)
         var spec = StageFixture.Baseline with { Model = "lenet-300-100", LearningRate = 9.9, BatchSize = 16 };
         var progress = new SyncProgress();
 
-        var id = BaselineStage.Ensure(spec, fixture.Store, progress, TestContext.Current.CancellationToken);
+        var id = BaselineStage.Ensure(spec, fixture.Store, fixture.Data, progress, TestContext.Current.CancellationToken);
 
         var recoveries = StageCheckpoint.ReadManifest(fixture.Store, id).Recoveries!;
         Assert.Equal([4.95, 2.475], recoveries.Select(r => r.LearningRate));
@@ -42,7 +42,7 @@ public sealed class BaselineStageTests(StageFixture fixture)
         using var checkpoint = StageCheckpoint.Load(fixture.Store, id);
         Assert.All(checkpoint.Model.parameters(), p => Assert.Null(NonFinite.Find(p)));
         // A baseline that trained cleanly records none.
-        var clean = BaselineStage.Ensure(StageFixture.Baseline, fixture.Store, cancellationToken: TestContext.Current.CancellationToken);
+        var clean = BaselineStage.Ensure(StageFixture.Baseline, fixture.Store, fixture.Data, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Null(StageCheckpoint.ReadManifest(fixture.Store, clean).Recoveries);
     }
 
@@ -62,9 +62,9 @@ public sealed class BaselineStageTests(StageFixture fixture)
     public void The_stored_dense_evaluation_is_the_checkpoints_accuracy_on_the_test_slice()
     {
         var spec = StageFixture.Baseline;
-        var id = BaselineStage.Ensure(spec, fixture.Store, cancellationToken: TestContext.Current.CancellationToken);
+        var id = BaselineStage.Ensure(spec, fixture.Store, fixture.Data, cancellationToken: TestContext.Current.CancellationToken);
 
-        var stored = BaselineStage.Evaluation(spec, fixture.Store, TestContext.Current.CancellationToken);
+        var stored = BaselineStage.Evaluation(spec, fixture.Store, fixture.Data, TestContext.Current.CancellationToken);
 
         using var checkpoint = StageCheckpoint.Load(fixture.Store, id);
         var test = new DatasetCatalog().Load("fashion-mnist", DatasetSplit.Test, DatasetSubset.First(300));
@@ -86,7 +86,7 @@ public sealed class BaselineStageTests(StageFixture fixture)
         var second = new SyncProgress();
 
         var ids = new[] { first, second }.AsParallel().WithDegreeOfParallelism(2)
-            .Select(p => BaselineStage.Ensure(spec, store, p, TestContext.Current.CancellationToken)).ToArray();
+            .Select(p => BaselineStage.Ensure(spec, store, fixture.Data, p, TestContext.Current.CancellationToken)).ToArray();
 
         Assert.Equal(ids[0], ids[1]);
         Assert.True((first.TrainingReports == 0) != (second.TrainingReports == 0), "exactly one of the two calls should train");
@@ -103,7 +103,7 @@ public sealed class BaselineStageTests(StageFixture fixture)
         using var cancellation = new CancellationTokenSource();
         var progress = new CancelOnFirstBatch(cancellation);
 
-        Assert.ThrowsAny<OperationCanceledException>(() => BaselineStage.Ensure(StageFixture.Baseline with { Seed = 9 }, store, progress, cancellation.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => BaselineStage.Ensure(StageFixture.Baseline with { Seed = 9 }, store, fixture.Data, progress, cancellation.Token));
 
         Assert.False(store.Exists(StageNames.Manifest((StageFixture.Baseline with { Seed = 9 }).Id)));
         Assert.Empty(Directory.GetFiles(store.Root));

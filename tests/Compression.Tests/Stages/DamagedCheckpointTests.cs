@@ -37,14 +37,14 @@ public sealed class DamagedCheckpointTests(StageFixture fixture)
     public void A_truncated_baseline_is_set_aside_with_a_warning_and_trained_again()
     {
         var store = NewStore();
-        var id = BaselineStage.Ensure(Baseline, store, cancellationToken: TestContext.Current.CancellationToken);
+        var id = BaselineStage.Ensure(Baseline, store, fixture.Data, cancellationToken: TestContext.Current.CancellationToken);
         var state = store.PathOf(StageNames.Checkpoint(id));
         var whole = new FileInfo(state).Length;
         Truncate(state);
         Assert.Throws<InvalidDataException>(() => StageCheckpoint.Load(store, id));
 
         var progress = new SyncProgress();
-        Assert.Equal(id, BaselineStage.Ensure(Baseline, store, progress, TestContext.Current.CancellationToken));
+        Assert.Equal(id, BaselineStage.Ensure(Baseline, store, fixture.Data, progress, TestContext.Current.CancellationToken));
 
         Assert.True(progress.TrainingReports > 0, "the damaged baseline should have been trained again");
         var warning = Assert.Single(_warnings);
@@ -62,7 +62,7 @@ public sealed class DamagedCheckpointTests(StageFixture fixture)
     public void A_state_file_changed_in_place_is_found_by_the_hash_its_manifest_recorded()
     {
         var store = NewStore();
-        var id = BaselineStage.Ensure(Baseline, store, cancellationToken: TestContext.Current.CancellationToken);
+        var id = BaselineStage.Ensure(Baseline, store, fixture.Data, cancellationToken: TestContext.Current.CancellationToken);
         var state = store.PathOf(StageNames.Checkpoint(id));
         var bytes = File.ReadAllBytes(state);
         bytes[^100] ^= 0x40;
@@ -82,11 +82,11 @@ public sealed class DamagedCheckpointTests(StageFixture fixture)
     {
         var store = NewStore();
         var prune = StageFixture.Prune with { Baseline = Baseline };
-        var id = PruneStage.Ensure(prune, store, cancellationToken: TestContext.Current.CancellationToken);
+        var id = PruneStage.Ensure(prune, store, fixture.Data, cancellationToken: TestContext.Current.CancellationToken);
         Truncate(store.PathOf(StageNames.Masks(id)));
 
         var progress = new SyncProgress();
-        Assert.Equal(id, PruneStage.Ensure(prune, store, progress, TestContext.Current.CancellationToken));
+        Assert.Equal(id, PruneStage.Ensure(prune, store, fixture.Data, progress, TestContext.Current.CancellationToken));
 
         Assert.Contains(progress.Reports, r => r.Stage == PipelineStage.Baseline && r.Detail.Contains("reusing"));
         Assert.Contains(progress.Reports, r => r.Stage == PipelineStage.Prune && r.Detail.StartsWith("epoch", StringComparison.Ordinal));
@@ -106,11 +106,11 @@ public sealed class DamagedCheckpointTests(StageFixture fixture)
     public void A_manifest_that_does_not_parse_is_set_aside_and_the_checkpoint_made_again()
     {
         var store = NewStore();
-        var id = BaselineStage.Ensure(Baseline, store, cancellationToken: TestContext.Current.CancellationToken);
+        var id = BaselineStage.Ensure(Baseline, store, fixture.Data, cancellationToken: TestContext.Current.CancellationToken);
         Truncate(store.PathOf(StageNames.Manifest(id)));
 
         var progress = new SyncProgress();
-        BaselineStage.Ensure(Baseline, store, progress, TestContext.Current.CancellationToken);
+        BaselineStage.Ensure(Baseline, store, fixture.Data, progress, TestContext.Current.CancellationToken);
 
         Assert.True(progress.TrainingReports > 0);
         Assert.Contains("not valid JSON", Assert.Single(_warnings));
@@ -121,19 +121,19 @@ public sealed class DamagedCheckpointTests(StageFixture fixture)
     public void A_checkpoint_from_before_files_were_recorded_is_reused_when_it_loads_and_made_again_when_it_does_not()
     {
         var store = NewStore();
-        var id = BaselineStage.Ensure(Baseline, store, cancellationToken: TestContext.Current.CancellationToken);
+        var id = BaselineStage.Ensure(Baseline, store, fixture.Data, cancellationToken: TestContext.Current.CancellationToken);
         // Rewrite the manifest as earlier versions wrote it: no list of files.
         var manifest = StageCheckpoint.ReadManifest(store, id) with { Files = null };
         store.SaveText(StageNames.Manifest(id), JsonSerializer.Serialize(manifest, ReportJson.Options));
 
         var sound = new SyncProgress();
-        BaselineStage.Ensure(Baseline, store, sound, TestContext.Current.CancellationToken);
+        BaselineStage.Ensure(Baseline, store, fixture.Data, sound, TestContext.Current.CancellationToken);
         Assert.Equal(0, sound.TrainingReports);
         Assert.Empty(_warnings);
 
         Truncate(store.PathOf(StageNames.Checkpoint(id)));
         var damaged = new SyncProgress();
-        BaselineStage.Ensure(Baseline, store, damaged, TestContext.Current.CancellationToken);
+        BaselineStage.Ensure(Baseline, store, fixture.Data, damaged, TestContext.Current.CancellationToken);
 
         Assert.True(damaged.TrainingReports > 0);
         Assert.Contains("does not fit this model or is corrupt", Assert.Single(_warnings));

@@ -22,7 +22,7 @@ public sealed class DivergenceRecoveryTests(StageFixture fixture)
     public void An_epoch_that_diverges_once_is_rolled_back_and_retried_at_half_the_rate_and_the_run_is_repeatable()
     {
         _ = fixture.PrunedId;
-        CompressionReport Run(string name, SyncProgress progress) => TrialStage.Run(Spec, fixture.Store, Path.Combine(fixture.Folder, name), progress,
+        CompressionReport Run(string name, SyncProgress progress) => TrialStage.Run(Spec, fixture.Store, fixture.Data, Path.Combine(fixture.Folder, name), progress,
             model => new NanGradient(model, "conv1.weight", epoch: 2, everyTime: false), Ct);
         var progress = new SyncProgress();
 
@@ -55,7 +55,7 @@ public sealed class DivergenceRecoveryTests(StageFixture fixture)
         var output = Path.Combine(fixture.Folder, "diverged.fqz");
         var progress = new SyncProgress();
 
-        var error = Assert.Throws<TrainingDivergedException>(() => TrialStage.Run(Spec, fixture.Store, output, progress,
+        var error = Assert.Throws<TrainingDivergedException>(() => TrialStage.Run(Spec, fixture.Store, fixture.Data, output, progress,
             model => new NanGradient(model, "conv1.weight", epoch: 1, everyTime: true), Ct));
 
         Assert.Equal(DivergenceRecovery.MaxRetries, error.Retries);
@@ -75,7 +75,7 @@ public sealed class DivergenceRecoveryTests(StageFixture fixture)
         _ = fixture.PrunedId;
         var output = Path.Combine(fixture.Folder, "collapsed.fqz");
 
-        var error = Assert.Throws<ModelCollapsedException>(() => TrialStage.Run(Spec, fixture.Store, output, null,
+        var error = Assert.Throws<ModelCollapsedException>(() => TrialStage.Run(Spec, fixture.Store, fixture.Data, output, null,
             model => new ZeroedLayer(model, "fc2.weight"), Ct));
 
         Assert.Matches(@"^The compressed model collapsed: top-1 \d+\.\d\d % on 10 classes is below twice chance \(20\.00 %\)", error.Message);

@@ -12,7 +12,7 @@ public sealed class LayerSearchTests(StageFixture fixture)
     [Fact]
     public void More_bits_cost_more_coded_bits_and_never_give_more_error()
     {
-        var result = LayerSearch.Run(Request("fc1.weight"), fixture.Store, TestContext.Current.CancellationToken);
+        var result = LayerSearch.Run(Request("fc1.weight"), fixture.Store, fixture.Data, TestContext.Current.CancellationToken);
 
         Assert.Equal([3, 5, 8], result.Points.Select(p => p.Bits));
         Assert.Equal(800L * 500, result.Weights);
@@ -32,10 +32,10 @@ public sealed class LayerSearchTests(StageFixture fixture)
     public void The_same_search_gives_the_same_points_when_computed_again()
     {
         var request = Request("conv2.weight");
-        var first = LayerSearch.Run(request, fixture.Store, TestContext.Current.CancellationToken);
+        var first = LayerSearch.Run(request, fixture.Store, fixture.Data, TestContext.Current.CancellationToken);
         File.Delete(fixture.Store.PathOf($"{request.Id}.json"));
 
-        var second = LayerSearch.Run(request, fixture.Store, TestContext.Current.CancellationToken);
+        var second = LayerSearch.Run(request, fixture.Store, fixture.Data, TestContext.Current.CancellationToken);
 
         Assert.Equal(first.Points, second.Points);
         Assert.Equal(first.Top1Reference, second.Top1Reference);
@@ -43,7 +43,7 @@ public sealed class LayerSearchTests(StageFixture fixture)
 
         // Asked a third time, the store answers with exactly what was computed.
         var written = File.GetLastWriteTimeUtc(fixture.Store.PathOf($"{request.Id}.json"));
-        var stored = LayerSearch.Run(request, fixture.Store, TestContext.Current.CancellationToken);
+        var stored = LayerSearch.Run(request, fixture.Store, fixture.Data, TestContext.Current.CancellationToken);
         Assert.Equal(second.Points, stored.Points);
         Assert.Equal(second.Separation, stored.Separation);
         Assert.Equal(written, File.GetLastWriteTimeUtc(fixture.Store.PathOf($"{request.Id}.json")));
@@ -52,7 +52,7 @@ public sealed class LayerSearchTests(StageFixture fixture)
     [Fact]
     public void Relative_error_is_the_squared_error_over_the_kept_weights_energy()
     {
-        var result = LayerSearch.Run(Request("conv1.weight"), fixture.Store, TestContext.Current.CancellationToken);
+        var result = LayerSearch.Run(Request("conv1.weight"), fixture.Store, fixture.Data, TestContext.Current.CancellationToken);
 
         using var checkpoint = StageCheckpoint.Load(fixture.Store, fixture.PrunedId);
         var weights = checkpoint.Model.named_parameters().First(p => p.name == "conv1.weight").parameter.data<float>().ToArray();
@@ -63,7 +63,7 @@ public sealed class LayerSearchTests(StageFixture fixture)
     [Fact]
     public void An_unknown_layer_is_refused_with_the_layers_the_checkpoint_has()
     {
-        var error = Assert.Throws<ArgumentException>(() => LayerSearch.Run(Request("fc9.weight"), fixture.Store, TestContext.Current.CancellationToken));
+        var error = Assert.Throws<ArgumentException>(() => LayerSearch.Run(Request("fc9.weight"), fixture.Store, fixture.Data, TestContext.Current.CancellationToken));
 
         Assert.Contains("fc9.weight", error.Message);
         Assert.Contains("conv1.weight", error.Message);
@@ -72,7 +72,7 @@ public sealed class LayerSearchTests(StageFixture fixture)
     [Fact]
     public void A_search_on_a_checkpoint_the_store_lacks_says_so()
     {
-        var error = Assert.Throws<FileNotFoundException>(() => LayerSearch.Run(Request("fc1.weight") with { PrunedCheckpointId = "pruned-0000000000000000" }, fixture.Store, TestContext.Current.CancellationToken));
+        var error = Assert.Throws<FileNotFoundException>(() => LayerSearch.Run(Request("fc1.weight") with { PrunedCheckpointId = "pruned-0000000000000000" }, fixture.Store, fixture.Data, TestContext.Current.CancellationToken));
 
         Assert.Contains("pruned-0000000000000000", error.Message);
     }

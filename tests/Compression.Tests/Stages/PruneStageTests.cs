@@ -37,7 +37,7 @@ public sealed class PruneStageTests(StageFixture fixture)
         var written = File.GetLastWriteTimeUtc(fixture.Store.PathOf(StageNames.Masks(id)));
         var progress = new SyncProgress();
 
-        var again = PruneStage.Ensure(StageFixture.Prune, fixture.Store, progress, TestContext.Current.CancellationToken);
+        var again = PruneStage.Ensure(StageFixture.Prune, fixture.Store, fixture.Data, progress, TestContext.Current.CancellationToken);
 
         Assert.Equal(id, again);
         Assert.Equal(0, progress.TrainingReports);
@@ -58,7 +58,7 @@ public sealed class PruneStageTests(StageFixture fixture)
     [Fact]
     public void Pruning_without_a_target_or_an_alpha_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => PruneStage.Ensure(StageFixture.Prune with { TargetSparsity = null }, fixture.Store, cancellationToken: TestContext.Current.CancellationToken));
+        var error = Assert.Throws<ArgumentException>(() => PruneStage.Ensure(StageFixture.Prune with { TargetSparsity = null }, fixture.Store, fixture.Data, cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.Contains("target sparsity or a DNS alpha", error.Message);
     }

@@ -17,11 +17,14 @@ public sealed class StageFixture : IDisposable
     {
         Folder = Directory.CreateTempSubdirectory("fq-stages-").FullName;
         Store = new CheckpointStore(Path.Combine(Folder, "store"));
-        _prunedId = new Lazy<string>(() => PruneStage.Ensure(Prune, Store), LazyThreadSafetyMode.ExecutionAndPublication);
+        _prunedId = new Lazy<string>(() => PruneStage.Ensure(Prune, Store, Data), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>A temporary folder, deleted at the end.</summary>
     public string Folder { get; }
+
+    /// <summary>The data sets of every stage test, loaded once.</summary>
+    public DatasetCache Data { get; } = new();
 
     /// <summary>The shared store.</summary>
     public CheckpointStore Store { get; }

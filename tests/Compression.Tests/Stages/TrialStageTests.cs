@@ -21,7 +21,7 @@ public sealed class TrialStageTests(StageFixture fixture)
         var progress = new SyncProgress();
         _ = fixture.PrunedId;
 
-        var report = TrialStage.Run(spec, fixture.Store, output, progress, TestContext.Current.CancellationToken);
+        var report = TrialStage.Run(spec, fixture.Store, fixture.Data, output, progress, TestContext.Current.CancellationToken);
 
         var decoded = FqzFile.Read(output);
         Assert.Equal(widths, decoded.Layers.ToDictionary(l => l.Name, l => l.Parameters.Bits));
@@ -29,8 +29,8 @@ public sealed class TrialStageTests(StageFixture fixture)
         Assert.Equal("6,4,3,5", decoded.Metadata["bits"]);
         Assert.Equal(6, report.Bits);
         Assert.Equal(new FileInfo(output).Length, report.CompressedBytes);
-        Assert.Equal(BaselineStage.Evaluation(StageFixture.Baseline, fixture.Store, TestContext.Current.CancellationToken).Top1Percent, report.Top1Dense);
-        Assert.Equal(PruneStage.Evaluation(StageFixture.Prune, fixture.Store, TestContext.Current.CancellationToken).Top1Percent, report.Top1Pruned);
+        Assert.Equal(BaselineStage.Evaluation(StageFixture.Baseline, fixture.Store, fixture.Data, TestContext.Current.CancellationToken).Top1Percent, report.Top1Dense);
+        Assert.Equal(PruneStage.Evaluation(StageFixture.Prune, fixture.Store, fixture.Data, TestContext.Current.CancellationToken).Top1Percent, report.Top1Pruned);
         using var restored = ModelState.Restore(decoded);
         var test = new DatasetCatalog().Load("fashion-mnist", DatasetSplit.Test, DatasetSubset.First(300));
         Assert.Equal(Evaluator.Evaluate(restored, test).Top1Percent, report.Top1Compressed, 9);
@@ -48,7 +48,7 @@ public sealed class TrialStageTests(StageFixture fixture)
         _ = fixture.PrunedId;
 
         var reports = outputs.AsParallel().WithDegreeOfParallelism(2)
-            .Select(o => TrialStage.Run(spec, fixture.Store, o, null, TestContext.Current.CancellationToken)).ToArray();
+            .Select(o => TrialStage.Run(spec, fixture.Store, fixture.Data, o, null, TestContext.Current.CancellationToken)).ToArray();
 
         Assert.Equal(File.ReadAllBytes(outputs[0]), File.ReadAllBytes(outputs[1]));
         Assert.Equal(reports[0].Top1Compressed, reports[1].Top1Compressed);
@@ -63,8 +63,8 @@ public sealed class TrialStageTests(StageFixture fixture)
         var inq = ste with { FineTune = FineTuneMode.Inq };
         _ = fixture.PrunedId;
 
-        var steReport = TrialStage.Run(ste, fixture.Store, Path.Combine(fixture.Folder, "ste.fqz"), null, TestContext.Current.CancellationToken);
-        var inqReport = TrialStage.Run(inq, fixture.Store, Path.Combine(fixture.Folder, "inq.fqz"), null, TestContext.Current.CancellationToken);
+        var steReport = TrialStage.Run(ste, fixture.Store, fixture.Data, Path.Combine(fixture.Folder, "ste.fqz"), null, TestContext.Current.CancellationToken);
+        var inqReport = TrialStage.Run(inq, fixture.Store, fixture.Data, Path.Combine(fixture.Folder, "inq.fqz"), null, TestContext.Current.CancellationToken);
 
         // The mode is chosen on the pruned weights, before fine-tuning re-estimates anything.
         using var pruned = StageCheckpoint.Load(fixture.Store, fixture.PrunedId);
@@ -85,7 +85,7 @@ public sealed class TrialStageTests(StageFixture fixture)
         var spec = new TrialSpec(StageFixture.Prune, Bits: 5, new Dictionary<string, int> { ["fc7.weight"] = 4 }, 2.0, null, 0.2, 0.002, CodingMode.Paper, 1);
         _ = fixture.PrunedId;
 
-        var error = Assert.Throws<ArgumentException>(() => TrialStage.Run(spec, fixture.Store, Path.Combine(fixture.Folder, "never.fqz"), cancellationToken: TestContext.Current.CancellationToken));
+        var error = Assert.Throws<ArgumentException>(() => TrialStage.Run(spec, fixture.Store, fixture.Data, Path.Combine(fixture.Folder, "never.fqz"), cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.Contains("fc7.weight", error.Message);
         Assert.False(File.Exists(Path.Combine(fixture.Folder, "never.fqz")));

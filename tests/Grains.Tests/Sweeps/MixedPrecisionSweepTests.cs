@@ -3,7 +3,6 @@ using FocusedQuantization.Compression.Stages;
 using LayerSearchRequest = FocusedQuantization.Grains.Interfaces.Sweeps.LayerSearchRequest;
 using FocusedQuantization.Grains.Execution;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
-using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
 using FocusedQuantization.Grains.Sweeps;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,10 +19,10 @@ public sealed class MixedPrecisionSweepTests(SweepClusterFixture fixture)
 
     private static SweepSpec Spec(string name, IReadOnlyList<double> budgets) => new(
         name, "lenet-300-100", "fashion-mnist", Seed: 5,
-        [new ObjectiveSpec("cr", true), new ObjectiveSpec("top1", true)], MaxTop1Drop: null, Concurrency: 3,
-        new StrategySpec("grid", null, null),
+        [new ObjectiveSpec(ObjectiveMetric.Cr, true), new ObjectiveSpec(ObjectiveMetric.Top1, true)], MaxTop1Drop: null, Concurrency: 3,
+        new StrategySpec(StrategyKind.Grid, null, null),
         new TrainingSpec(BaselineEpochs: 1, PruneEpochs: 1, BatchSize: 64, LearningRate: 0.05, TrainLimit: 1000, TestLimit: 300, DataDirectory: null),
-        new SearchSpace([0.9], null, new BitsSpace("per-layer", Candidates, budgets), [2.0], [null], [0.2], [0.005], ["arithmetic"]));
+        new SearchSpace([0.9], null, new BitsSpace(BitsPolicy.PerLayer, Candidates, budgets), [2.0], [null], [0.2], [0.005], [CodingScheme.Arithmetic]));
 
     [Fact]
     public async Task Two_budgets_give_two_configurations_through_the_trials_and_an_infeasible_one_fails_naming_both_numbers()
@@ -89,7 +88,7 @@ public sealed class MixedPrecisionSweepTests(SweepClusterFixture fixture)
     /// <summary>The layer answers a trial of <see cref="Spec"/> gets, asked of the grains exactly as TrialGrain asks.</summary>
     private async Task<LayerSearchAnswer[]> SearchAsync()
     {
-        var config = SweepExpander.Expand(Spec("search", [1.0])).Single();
+        var config = SweepPlan.Expand(Spec("search", [1.0])).Single();
         var grains = fixture.Cluster.Client;
         var baselineRequest = new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training);
         var model = grains.GetGrain<IModelGrain>(Keys.Of(baselineRequest));

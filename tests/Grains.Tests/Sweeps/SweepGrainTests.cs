@@ -7,10 +7,10 @@ public sealed class SweepGrainTests(SweepClusterFixture fixture)
 {
     private static SweepSpec SmallSweep(string name, int concurrency, IReadOnlyList<double> sparsities, IReadOnlyList<int> bits, IReadOnlyList<double>? fineTuneRates = null, int seed = 3) => new(
         name, "lenet-300-100", "fashion-mnist", seed,
-        [new ObjectiveSpec("cr", true), new ObjectiveSpec("top1", true)], MaxTop1Drop: null, concurrency,
-        new StrategySpec("grid", null, null),
+        [new ObjectiveSpec(ObjectiveMetric.Cr, true), new ObjectiveSpec(ObjectiveMetric.Top1, true)], MaxTop1Drop: null, concurrency,
+        new StrategySpec(StrategyKind.Grid, null, null),
         new TrainingSpec(BaselineEpochs: 1, PruneEpochs: 1, BatchSize: 64, LearningRate: 0.05, TrainLimit: 1000, TestLimit: 300, DataDirectory: null),
-        new SearchSpace(sparsities, null, new BitsSpace("uniform", bits, null), [2.0], [null], [0.2], fineTuneRates ?? [0.005], ["arithmetic"]));
+        new SearchSpace(sparsities, null, new BitsSpace(BitsPolicy.Uniform, bits, null), [2.0], [null], [0.2], fineTuneRates ?? [0.005], [CodingScheme.Arithmetic]));
 
     [Fact]
     public async Task A_sweep_runs_every_trial_once_shares_one_baseline_and_spreads_work_over_both_silos()

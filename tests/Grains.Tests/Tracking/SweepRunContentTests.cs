@@ -1,4 +1,5 @@
-using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+using FocusedQuantization.Grains.Sweeps;
+using FocusedQuantization.Specs;
 using FocusedQuantization.Grains.Tracking;
 
 namespace FocusedQuantization.Grains.Tests.Tracking;
@@ -13,7 +14,7 @@ public sealed class SweepRunContentTests
         // Runs logged before the knob existed have no such param; the default adds none, so their params read the same.
         var defaults = SweepSpecLoader.Parse(Spec, "s.yaml");
         var both = SweepSpecLoader.Parse("space: { sparsity: 0.9, fine_tune: [ste, inq] }", "s.yaml");
-        var trials = SweepExpander.Expand(both);
+        var trials = SweepPlan.Expand(both);
 
         Assert.DoesNotContain(SweepRunContent.SweepParams(defaults), p => p.Key.Contains("fine_tune", StringComparison.Ordinal) && p.Key != "space.fine_tune_lr");
         Assert.Equal("ste,inq", SweepRunContent.SweepParams(both).Single(p => p.Key == "space.fine_tune").Value);

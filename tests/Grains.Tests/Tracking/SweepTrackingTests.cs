@@ -10,10 +10,10 @@ public sealed class SweepTrackingTests(TrackedSweepClusterFixture fixture)
 
     private static SweepSpec SmallSweep(string name) => new(
         name, "lenet-300-100", "fashion-mnist", Seed: 3,
-        [new ObjectiveSpec("cr", true), new ObjectiveSpec("top1", true)], MaxTop1Drop: null, Concurrency: 3,
-        new StrategySpec("grid", null, null),
+        [new ObjectiveSpec(ObjectiveMetric.Cr, true), new ObjectiveSpec(ObjectiveMetric.Top1, true)], MaxTop1Drop: null, Concurrency: 3,
+        new StrategySpec(StrategyKind.Grid, null, null),
         new TrainingSpec(BaselineEpochs: 1, PruneEpochs: 1, BatchSize: 64, LearningRate: 0.05, TrainLimit: 1000, TestLimit: 300, DataDirectory: null),
-        new SearchSpace([0.6, 0.8, 0.95], null, new BitsSpace("uniform", [4], null), [2.0], [null], [0.2], [0.005], ["arithmetic"]));
+        new SearchSpace([0.6, 0.8, 0.95], null, new BitsSpace(BitsPolicy.Uniform, [4], null), [2.0], [null], [0.2], [0.005], [CodingScheme.Arithmetic]));
 
     [Fact]
     public async Task A_finished_sweep_is_a_parent_run_with_one_finished_child_run_per_trial_and_the_pareto_front_tagged()
@@ -57,7 +57,7 @@ public sealed class SweepTrackingTests(TrackedSweepClusterFixture fixture)
             Assert.Equal(result.CompressedBytes, Metric(child, "compressed_bytes"));
             var layer = result.Layers[0];
             Assert.Equal(layer.Bits, Metric(child, $"layer.{layer.Name}.bits"));
-            Assert.Equal(layer.Mode, Tag(child, $"layer.{layer.Name}.mode"));
+            Assert.Equal(SweepVocabulary.Name(layer.Mode), Tag(child, $"layer.{layer.Name}.mode"));
             var losses = (await fixture.Runs.GetMetricHistoryAsync(child.Info.RunId, "train_loss", cancellationToken: Cancel)).Metrics ?? [];
             Assert.NotEmpty(result.FineTuneEpochs);
             Assert.Equal(result.FineTuneEpochs.Select(e => (long)e.Epoch), losses.Select(m => m.Step));

@@ -1,4 +1,4 @@
-using FocusedQuantization.Grains.Interfaces.Sweeps.Specs;
+using FocusedQuantization.Specs;
 using FocusedQuantization.Grains.Tracking;
 using FocusedQuantization.Tracker;
 

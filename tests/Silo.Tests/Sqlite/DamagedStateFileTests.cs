@@ -18,8 +18,9 @@ public sealed class DamagedStateFileTests : IDisposable
 
     private string Database => Path.Combine(_state.Path, FqStateFolder.DatabaseFileName);
 
-    private Task<EmbeddedCluster> StartAsync(WarningRecorder? warnings = null) =>
-        EmbeddedCluster.StartAsync(_state.Path, silo => warnings?.AddTo(silo), TestContext.Current.CancellationToken);
+    private Task<FqConnection> StartAsync(WarningRecorder? warnings = null) =>
+        FqConnection.OpenAsync(new FqConnectionOptions { StateFolder = _state.Path, ConfigureSilo = silo => warnings?.AddTo(silo) },
+            TestContext.Current.CancellationToken);
 
     /// <summary>A silo.db with grain state in it, written by a silo that then stopped.</summary>
     private async Task WriteStateAsync()

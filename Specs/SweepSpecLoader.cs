@@ -1,0 +1,364 @@
+using FocusedQuantization.Compression.Data;
+using FocusedQuantization.Grains.Interfaces.Sweeps;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace FocusedQuantization.Specs;
+
+/// <summary>
+/// Reads a sweep spec from YAML (snake_case keys; see examples/README.md) and refuses, before anything runs, any spec
+/// that cannot run: every refusal is a <see cref="SweepSpecException"/> naming the file, the key and the line.
+/// A scalar stands for a one-element list; numeric lists may be ranges {from, to, step}. Defaults: <see cref="SweepSpecDefaults"/>.
+/// </summary>
+public static class SweepSpecLoader
+{
+    private static readonly string[] TopKeys = ["name", "model", "dataset", "seed", "objectives", "constraints", "concurrency", "strategy", "training", "space"];
+    private static readonly string[] ConstraintKeys = ["max_top1_drop"];
+    private static readonly string[] StrategyKeys = ["kind", "budget", "seed"];
+    private static readonly string[] TrainingKeys = ["baseline_epochs", "prune_epochs", "batch_size", "learning_rate", "train_limit", "test_limit", "validation", "data_dir"];
+    private static readonly string[] SpaceKeys = ["sparsity", "prune_alpha", "bits", "w_sep", "overflow_rate", "schedule_scale", "fine_tune_lr", "fine_tune", "coding"];
+    private static readonly string[] BitsKeys = ["policy", "values", "candidates", "budget_bits_per_weight"];
+
+    /// <summary>Largest spec read, in bytes of the file or characters of the text: 1,000,000 (the examples are under 2,000).</summary>
+    public const int MaxFileBytes = 1_000_000;
+
+    /// <summary>Deepest nesting of lists and mappings: 32 (a spec needs 4). YamlDotNet builds nodes recursively.</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>Most values that aliases may stand for, counted as if expanded: 10,000.</summary>
+    public const int MaxAliasNodes = 10_000;
+
+    /// <summary>
+    /// Reads and validates the spec at <paramref name="path"/>; a relative training.data_dir is taken relative to the
+    /// spec's folder. A missing file is a <see cref="FileNotFoundException"/>.
+    /// </summary>
+    public static SweepSpec Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Sweep spec {path} does not exist.", path);
+        // Measured before reading, so that a huge file is never read whole.
+        var length = new FileInfo(path).Length;
+        if (length > MaxFileBytes)
+            throw new SweepSpecException(path, null, $"the file is {length:N0} bytes long; a spec may have at most {MaxFileBytes:N0}");
+        return Read(File.ReadAllText(path), path, Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    /// <summary>
+    /// Reads and validates spec text; <paramref name="sourceName"/> names it in messages and gives the default name. A
+    /// relative training.data_dir is taken relative to the current directory.
+    /// </summary>
+    public static SweepSpec Parse(string text, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sourceName);
+        return Read(text, sourceName, Directory.GetCurrentDirectory());
+    }
+
+    private static SweepSpec Read(string text, string sourceName, string folder)
+    {
+        var root = ReadRoot(text, sourceName);
+        var reader = new SpecReader(sourceName);
+        var top = reader.Mapping(root, "", TopKeys);
+
+        var spec = new SweepSpec(
+            Name: reader.OptionalString(top.Get("name"), "name") ?? DefaultName(sourceName),
+            Model: Model(reader, top),
+            Dataset: Dataset(reader, top),
+            Seed: reader.OptionalInt(top.Get("seed"), "seed") ?? SweepSpecDefaults.Seed,
+            Objectives: Objectives(reader, top.Get("objectives")),
+            MaxTop1Drop: top.Get("constraints") is { } constraints
+                ? reader.OptionalDouble(reader.Mapping(constraints, "constraints", ConstraintKeys).Get("max_top1_drop"), "constraints.max_top1_drop")
+                : null,
+            Concurrency: reader.OptionalInt(top.Get("concurrency"), "concurrency") ?? SweepSpecDefaults.Concurrency,
+            Strategy: Strategy(reader, top.Get("strategy")),
+            Training: Training(reader, top.Get("training"), folder),
+            Space: Space(reader, top.Get("space"), sourceName));
+        return SweepSpecValidator.Validate(spec, sourceName, reader.Locations);
+    }
+
+    private static YamlNode ReadRoot(string text, string source)
+    {
+        if (text.Length > MaxFileBytes)
+            throw new SweepSpecException(source, null, $"the spec is {text.Length:N0} characters long; a spec may have at most {MaxFileBytes:N0}");
+        // The guard sees every event before the YamlStream builds on it, so depth and aliases are refused before they cost.
+        var guard = new SpecYamlGuard(text, source);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(guard);
+        }
+        catch (YamlException e) when (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && TabIndent(text, guard.LastLine) is { } tab)
+        {
+            // YamlDotNet places a tab in the indentation at the start of the enclosing mapping (often 1:1); this is the tab.
+            throw TabError(source, tab, e);
+        }
+        catch (YamlException e)
+        {
+            // YamlDotNet prefixes its message with the marks; the location is already in front of ours.
+            throw new SweepSpecException(source, null, $"YAML syntax error: {StripMarks(e.Message)}", (int)e.Start.Line, (int)e.Start.Column, e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner fails this way, without a position, on a flow list or mapping left open at the end,
+            // and on a tab indenting a line inside one.
+            if (UnclosedBracket(text) is { } open)
+                throw new SweepSpecException(source, null, $"YAML syntax error: '{open.Bracket}' is never closed", open.Line, open.Column, e);
+            if (TabIndent(text, guard.LastLine) is { } tab) throw TabError(source, tab, e);
+            throw new SweepSpecException(source, null, "YAML syntax error: the file ends inside an unfinished value", inner: e);
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode scalar && SpecReader.IsNull(scalar))
+            throw new SweepSpecException(source, null, "the spec is empty; see examples/quickstart.yaml for a start");
+        if (stream.Documents.Count > 1)
+            throw new SweepSpecException(source, null, $"the file holds {stream.Documents.Count} YAML documents; a spec is one");
+        return stream.Documents[0].RootNode;
+    }
+
+    private static SweepSpecException TabError(string source, (int Line, int Column, string Text) tab, Exception inner) =>
+        new(source, null, $"YAML syntax error: a tab indents '{SpecReader.Clip(tab.Text)}'; indent with spaces only", tab.Line, tab.Column, inner);
+
+    /// <summary>The first tab in a line's indentation, from line <paramref name="fromLine"/> on or else anywhere, with the text it indents.</summary>
+    private static (int Line, int Column, string Text)? TabIndent(string text, long fromLine)
+    {
+        var lines = text.Split('\n');
+        (int, int, string)? first = null;
+        for (var l = 0; l < lines.Length; l++)
+        {
+            var line = lines[l].TrimEnd('\r');
+            var indent = line.Length - line.TrimStart(' ', '\t').Length;
+            var tab = line.IndexOf('\t', 0, indent);
+            if (tab < 0) continue;
+            var found = (l + 1, tab + 1, line[indent..]);
+            if (l + 1 >= fromLine) return found;
+            first ??= found;
+        }
+        return first;
+    }
+
+    /// <summary>The first [ or { still open at the end of the text, outside quotes and comments.</summary>
+    private static (char Bracket, int Line, int Column)? UnclosedBracket(string text)
+    {
+        var open = new Stack<(char, int, int)>();
+        var lines = text.Split('\n');
+        for (var l = 0; l < lines.Length; l++)
+        {
+            char? quote = null;
+            for (var c = 0; c < lines[l].Length; c++)
+            {
+                var ch = lines[l][c];
+                if (quote is not null)
+                {
+                    if (ch == quote) quote = null;
+                    continue;
+                }
+                if (ch is '"' or '\'') quote = ch;
+                else if (ch == '#' && (c == 0 || char.IsWhiteSpace(lines[l][c - 1]))) break;
+                else if (ch is '[' or '{') open.Push((ch, l + 1, c + 1));
+                else if (ch is ']' or '}' && open.Count > 0) open.Pop();
+            }
+        }
+        return open.Count > 0 ? open.Last() : null;
+    }
+
+    private static string StripMarks(string message)
+    {
+        // "(Line: 3, Col: 5, Idx: 20) - (Line: 3, Col: 6, Idx: 21): While scanning ..." -> "While scanning ..."
+        var cut = message.IndexOf("): ", StringComparison.Ordinal);
+        return message.StartsWith("(Line:", StringComparison.Ordinal) && cut > 0 ? message[(cut + 3)..] : message;
+    }
+
+    private static string DefaultName(string source)
+    {
+        var stem = Path.GetFileNameWithoutExtension(source);
+        return string.IsNullOrWhiteSpace(stem) ? "sweep" : stem;
+    }
+
+    private static string Model(SpecReader reader, SpecMapping top)
+    {
+        if (top.Get("model") is not { } node) return SweepSpecDefaults.Model;
+        var name = reader.String(node, "model");
+        return SweepVocabulary.Model(name) ?? throw reader.Error(node, "model",
+            $"unknown model '{SpecReader.Clip(name)}'; valid models: {string.Join(", ", SweepVocabulary.Models)}");
+    }
+
+    private static string Dataset(SpecReader reader, SpecMapping top)
+    {
+        if (top.Get("dataset") is not { } node) return SweepSpecDefaults.Dataset;
+        var name = reader.String(node, "dataset");
+        return SweepVocabulary.Dataset(name) ?? throw reader.Error(node, "dataset",
+            $"unknown data set '{SpecReader.Clip(name)}'; valid data sets: {string.Join(", ", SweepVocabulary.Datasets)}");
+    }
+
+    private static List<ObjectiveSpec> Objectives(SpecReader reader, YamlNode? node)
+    {
+        if (node is null) return [.. SweepSpecDefaults.Objectives];
+        var texts = reader.Strings(node, "objectives");
+        var objectives = new List<ObjectiveSpec>(texts.Count);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var path = node is YamlSequenceNode ? $"objectives[{i}]" : "objectives";
+            var element = node is YamlSequenceNode sequence ? sequence.Children[i] : node;
+            var words = texts[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            bool? maximize = words.Length == 2 ? words[0].ToLowerInvariant() switch
+            {
+                "maximize" or "maximise" or "max" => true,
+                "minimize" or "minimise" or "min" => false,
+                _ => null,
+            } : null;
+            if (maximize is null)
+                throw reader.Error(element, path, $"expected 'maximize METRIC' or 'minimize METRIC', got '{SpecReader.Clip(texts[i])}'");
+            var metric = SweepVocabulary.Metric(words[1]) ?? throw reader.Error(element, path,
+                $"unknown metric '{SpecReader.Clip(words[1])}'; valid metrics: {string.Join(", ", SweepVocabulary.Metrics)}");
+            objectives.Add(new ObjectiveSpec(metric, maximize.Value));
+        }
+        return objectives;
+    }
+
+    private static StrategySpec Strategy(SpecReader reader, YamlNode? node)
+    {
+        if (node is null) return new StrategySpec(SweepSpecDefaults.Strategy, null, null);
+        // `strategy: grid` is short for { kind: grid }.
+        if (node is YamlScalarNode) return new StrategySpec(Kind(reader, node), null, null);
+        var map = reader.Mapping(node, "strategy", StrategyKeys);
+        return new StrategySpec(
+            map.Get("kind") is { } kind ? Kind(reader, kind) : SweepSpecDefaults.Strategy,
+            reader.OptionalInt(map.Get("budget"), "strategy.budget"),
+            reader.OptionalInt(map.Get("seed"), "strategy.seed"));
+    }
+
+    private static StrategyKind Kind(SpecReader reader, YamlNode node)
+    {
+        var kind = reader.String(node, "strategy.kind").ToLowerInvariant();
+        return SweepVocabulary.Strategy(kind) ?? throw reader.Error(node, "strategy.kind",
+            $"unknown strategy kind '{SpecReader.Clip(kind)}'; valid kinds: {string.Join(", ", SweepVocabulary.Strategies)}");
+    }
+
+    private static TrainingSpec Training(SpecReader reader, YamlNode? node, string folder)
+    {
+        var defaults = SweepSpecDefaults.Training;
+        if (node is null) return defaults;
+        var map = reader.Mapping(node, "training", TrainingKeys);
+        return new TrainingSpec(
+            reader.OptionalInt(map.Get("baseline_epochs"), "training.baseline_epochs") ?? defaults.BaselineEpochs,
+            reader.OptionalInt(map.Get("prune_epochs"), "training.prune_epochs") ?? defaults.PruneEpochs,
+            reader.OptionalInt(map.Get("batch_size"), "training.batch_size") ?? defaults.BatchSize,
+            reader.OptionalDouble(map.Get("learning_rate"), "training.learning_rate") ?? defaults.LearningRate,
+            Limit(reader, map.Get("train_limit"), "training.train_limit"),
+            Limit(reader, map.Get("test_limit"), "training.test_limit"),
+            DataDirectory(reader, map.Get("data_dir"), folder))
+        {
+            Validation = Validation(reader, map.Get("validation")),
+        };
+    }
+
+    /// <summary>
+    /// training.validation: a fraction (0.1), a percentage ("10%") or a count of images (5000). A percentage is read by
+    /// Compression's own parser (<see cref="ValidationSplit.Parse"/>), so that the spec and `fq compress --validation`
+    /// accept the same text; the range of a number is the validator's to check, with the key.
+    /// </summary>
+    private static double? Validation(SpecReader reader, YamlNode? node)
+    {
+        if (node is YamlScalarNode { Value: { } text } && text.Trim().EndsWith('%'))
+        {
+            try
+            {
+                return ValidationSplit.Parse(text).Value;
+            }
+            catch (ArgumentException)
+            {
+                throw reader.Error(node, "training.validation", $"'{SpecReader.Clip(text)}' is not a percentage between 0 and 100");
+            }
+        }
+        return reader.OptionalDouble(node, "training.validation");
+    }
+
+    /// <summary>
+    /// training.data_dir made absolute against <paramref name="folder"/>. It must be an existing folder: the data set is
+    /// otherwise looked for in the usual places, and a run would train on another copy without a word.
+    /// </summary>
+    private static string? DataDirectory(SpecReader reader, YamlNode? node, string folder)
+    {
+        if (reader.OptionalString(node, "training.data_dir") is not { } dir) return null;
+        const string Want = "give the folder that holds the data set's files, or leave data_dir out to search the usual places";
+        if (dir.Length == 0) throw reader.Error(node, "training.data_dir", $"data_dir is empty; {Want}");
+        if (dir.Contains('\0')) throw reader.Error(node, "training.data_dir", $"data_dir holds a NUL character, which no path may hold; {Want}");
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(folder, dir)));
+        if (Directory.Exists(full)) return full;
+        throw reader.Error(node, "training.data_dir", File.Exists(full)
+            ? $"{SpecReader.Clip(full, 200)} is a file, not a folder; {Want}"
+            : $"{SpecReader.Clip(full, 200)} does not exist; {Want}");
+    }
+
+    /// <summary>An image count, or 'all' / nothing for every image.</summary>
+    private static int? Limit(SpecReader reader, YamlNode? node, string path) =>
+        node is YamlScalarNode { Value: { } text } && text.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : reader.OptionalInt(node, path);
+
+    private static SearchSpace Space(SpecReader reader, YamlNode? node, string source)
+    {
+        if (node is null)
+            throw new SweepSpecException(source, "space",
+                "missing: a sweep needs a search space with space.sparsity or space.prune_alpha at least");
+        var map = reader.Mapping(node, "space", SpaceKeys);
+        return new SearchSpace(
+            TargetSparsity: map.Get("sparsity") is { } sparsity ? reader.Doubles(sparsity, "space.sparsity") : null,
+            PruneAlpha: map.Get("prune_alpha") is { } alpha ? reader.Doubles(alpha, "space.prune_alpha") : null,
+            Bits: map.Get("bits") is { } bits ? Bits(reader, bits) : SweepSpecDefaults.Bits,
+            WSep: map.Get("w_sep") is { } wSep ? reader.Doubles(wSep, "space.w_sep") : SweepSpecDefaults.WSep,
+            OverflowRate: map.Get("overflow_rate") is { } overflow ? reader.DoublesOrDefault(overflow, "space.overflow_rate") : SweepSpecDefaults.OverflowRate,
+            ScheduleScale: map.Get("schedule_scale") is { } scale ? reader.Doubles(scale, "space.schedule_scale") : SweepSpecDefaults.ScheduleScale,
+            FineTuneLearningRate: map.Get("fine_tune_lr") is { } lr ? reader.Doubles(lr, "space.fine_tune_lr") : SweepSpecDefaults.FineTuneLearningRate,
+            Coding: map.Get("coding") is { } coding
+                ? Names(reader, coding, "space.coding", SweepVocabulary.Coding, "coding mode")
+                : SweepSpecDefaults.Coding)
+        {
+            FineTune = map.Get("fine_tune") is { } fineTune
+                ? Names(reader, fineTune, "space.fine_tune", SweepVocabulary.FineTune, "fine-tuning mode")
+                : SweepSpecDefaults.FineTune,
+        };
+    }
+
+    /// <summary>A list of names from a vocabulary, each read as its member; an unknown one is refused with the valid ones.</summary>
+    private static List<T> Names<T>(SpecReader reader, YamlNode node, string key, Func<string, T?> parse, string what) where T : struct, Enum
+    {
+        var names = reader.Strings(node, key);
+        var values = new List<T>(names.Count);
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (parse(names[i]) is { } value) values.Add(value);
+            else
+            {
+                var path = node is YamlSequenceNode ? $"{key}[{i}]" : key;
+                throw reader.Error(node is YamlSequenceNode sequence ? sequence.Children[i] : node, path,
+                    $"unknown {what} '{SpecReader.Clip(names[i])}'; valid modes: {string.Join(", ", SweepVocabulary.Names<T>())}");
+            }
+        }
+        return values;
+    }
+
+    /// <summary>A list or range of widths (uniform), or { policy, values | candidates, budget_bits_per_weight }.</summary>
+    private static BitsSpace Bits(SpecReader reader, YamlNode node)
+    {
+        if (node is not YamlMappingNode mapping || mapping.Children.Keys.Any(k => k is YamlScalarNode { Value: "from" or "to" or "step" }))
+            return new BitsSpace(BitsPolicy.Uniform, reader.Ints(node, "space.bits"), null);
+
+        var map = reader.Mapping(node, "space.bits", BitsKeys);
+        var policy = map.Get("policy") is { } policyNode ? reader.String(policyNode, "space.bits.policy").ToLowerInvariant().Replace('_', '-') : "uniform";
+        switch (SweepVocabulary.Policy(policy))
+        {
+            case BitsPolicy.Uniform:
+                if (map.Has("candidates")) throw reader.Error(map.Get("candidates"), "space.bits.candidates", "policy uniform takes values, not candidates (those are for policy per-layer)");
+                if (map.Has("budget_bits_per_weight")) throw reader.Error(map.Get("budget_bits_per_weight"), "space.bits.budget_bits_per_weight", "a budget applies only to policy per-layer");
+                var values = map.Require(reader, node, "values", "policy uniform needs values, e.g. { policy: uniform, values: [4, 5] }");
+                return new BitsSpace(BitsPolicy.Uniform, reader.Ints(values, "space.bits", "space.bits.values"), null);
+            case BitsPolicy.PerLayer:
+                if (map.Has("values")) throw reader.Error(map.Get("values"), "space.bits.values", "policy per-layer takes candidates (the widths each layer may get), not values");
+                var candidates = map.Require(reader, node, "candidates", "policy per-layer needs candidates, e.g. candidates: [3, 4, 5, 6]");
+                var budgets = map.Require(reader, node, "budget_bits_per_weight", "policy per-layer needs budget_bits_per_weight, e.g. [3.5, 4.5]");
+                return new BitsSpace(BitsPolicy.PerLayer, reader.Ints(candidates, "space.bits.candidates"), reader.Doubles(budgets, "space.bits.budget_bits_per_weight"));
+            default:
+                throw reader.Error(map.Get("policy"), "space.bits.policy",
+                    $"unknown bits policy '{SpecReader.Clip(policy)}'; valid policies: {string.Join(", ", SweepVocabulary.BitsPolicies)}");
+        }
+    }
+}
