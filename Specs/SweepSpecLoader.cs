@@ -15,7 +15,7 @@ public static class SweepSpecLoader
     private static readonly string[] TopKeys = ["name", "model", "dataset", "seed", "objectives", "constraints", "concurrency", "strategy", "training", "space"];
     private static readonly string[] ConstraintKeys = ["max_top1_drop"];
     private static readonly string[] StrategyKeys = ["kind", "budget", "seed"];
-    private static readonly string[] TrainingKeys = ["baseline_epochs", "prune_epochs", "batch_size", "learning_rate", "train_limit", "test_limit", "validation", "data_dir"];
+    private static readonly string[] TrainingKeys = ["baseline_epochs", "prune_epochs", "batch_size", "learning_rate", "train_limit", "test_limit", "validation", "data_dir", "image_size", "skip_bad_images"];
     private static readonly string[] SpaceKeys = ["sparsity", "prune_alpha", "bits", "w_sep", "overflow_rate", "schedule_scale", "fine_tune_lr", "fine_tune", "coding"];
     private static readonly string[] BitsKeys = ["policy", "values", "candidates", "budget_bits_per_weight"];
 
@@ -59,11 +59,12 @@ public static class SweepSpecLoader
         var root = ReadRoot(text, sourceName);
         var reader = new SpecReader(sourceName);
         var top = reader.Mapping(root, "", TopKeys);
+        var training = top.Get("training") is { } trainingNode ? reader.Mapping(trainingNode, "training", TrainingKeys) : null;
 
         var spec = new SweepSpec(
             Name: reader.OptionalString(top.Get("name"), "name") ?? DefaultName(sourceName),
             Model: Model(reader, top),
-            Dataset: Dataset(reader, top),
+            Dataset: Dataset(reader, top, training, folder),
             Seed: reader.OptionalInt(top.Get("seed"), "seed") ?? SweepSpecDefaults.Seed,
             Objectives: Objectives(reader, top.Get("objectives")),
             MaxTop1Drop: top.Get("constraints") is { } constraints
@@ -71,7 +72,7 @@ public static class SweepSpecLoader
                 : null,
             Concurrency: reader.OptionalInt(top.Get("concurrency"), "concurrency") ?? SweepSpecDefaults.Concurrency,
             Strategy: Strategy(reader, top.Get("strategy")),
-            Training: Training(reader, top.Get("training"), folder),
+            Training: Training(reader, training, folder),
             Space: Space(reader, top.Get("space"), sourceName));
         return SweepSpecValidator.Validate(spec, sourceName, reader.Locations);
     }
@@ -180,12 +181,62 @@ public static class SweepSpecLoader
             $"unknown model '{SpecReader.Clip(name)}'; valid models: {string.Join(", ", SweepVocabulary.Models)}");
     }
 
-    private static string Dataset(SpecReader reader, SpecMapping top)
+    /// <summary>
+    /// The data set's canonical name (<see cref="DataSource"/>): a built-in name, or imagefolder:PATH, cifar10:PATH,
+    /// cifar100:PATH with PATH made absolute against <paramref name="folder"/>, and training.image_size and
+    /// training.skip_bad_images folded in, so that every silo reads the same images the same way.
+    /// </summary>
+    private static string Dataset(SpecReader reader, SpecMapping top, SpecMapping? training, string folder)
     {
-        if (top.Get("dataset") is not { } node) return SweepSpecDefaults.Dataset;
-        var name = reader.String(node, "dataset");
-        return SweepVocabulary.Dataset(name) ?? throw reader.Error(node, "dataset",
-            $"unknown data set '{SpecReader.Clip(name)}'; valid data sets: {string.Join(", ", SweepVocabulary.Datasets)}");
+        var node = top.Get("dataset");
+        var name = node is null ? SweepSpecDefaults.Dataset : reader.String(node, "dataset");
+        var sizeNode = training?.Get("image_size");
+        var skipNode = training?.Get("skip_bad_images");
+        var size = reader.OptionalInt(sizeNode, "training.image_size");
+        var skip = Bool(reader, skipNode, "training.skip_bad_images");
+        DataSource source;
+        if (DataSource.HasPathPrefix(name))
+        {
+            var colon = name.IndexOf(':');
+            var path = name[(colon + 1)..];
+            if (path.Length > 0 && !Path.IsPathRooted(path) && !path.StartsWith('~')) path = Path.Combine(folder, path);
+            try
+            {
+                source = DataSource.Parse(name[..(colon + 1)] + path);
+            }
+            catch (ArgumentException e)
+            {
+                throw reader.Error(node, "dataset", e.Message.TrimEnd('.'));
+            }
+        }
+        else
+        {
+            var builtin = SweepVocabulary.Dataset(name) ?? throw reader.Error(node, "dataset",
+                $"unknown data set '{SpecReader.Clip(name)}'; valid data sets: {string.Join(", ", SweepVocabulary.Datasets)}, imagefolder:PATH, cifar10:PATH, cifar100:PATH");
+            source = DataSource.Parse(builtin);
+        }
+        if (size is < 8 or > 4096) throw reader.Error(sizeNode, "training.image_size", $"the image size must be between 8 and 4096 pixels, got {size}");
+        try
+        {
+            return source.With(size, skip).Name;
+        }
+        catch (ArgumentException e)
+        {
+            throw reader.Error(size is not null ? sizeNode : skipNode, size is not null ? "training.image_size" : "training.skip_bad_images", e.Message.TrimEnd('.'));
+        }
+    }
+
+    /// <summary>true or false, or null when the key is left out.</summary>
+    private static bool? Bool(SpecReader reader, YamlNode? node, string path)
+    {
+        if (node is null) return null;
+        var text = reader.String(node, path).Trim().ToLowerInvariant();
+        return text switch
+        {
+            "true" or "yes" => true,
+            "false" or "no" => false,
+            _ => throw reader.Error(node, path, $"expected true or false, got '{SpecReader.Clip(text)}'"),
+        };
     }
 
     private static List<ObjectiveSpec> Objectives(SpecReader reader, YamlNode? node)
@@ -232,11 +283,10 @@ public static class SweepSpecLoader
             $"unknown strategy kind '{SpecReader.Clip(kind)}'; valid kinds: {string.Join(", ", SweepVocabulary.Strategies)}");
     }
 
-    private static TrainingSpec Training(SpecReader reader, YamlNode? node, string folder)
+    private static TrainingSpec Training(SpecReader reader, SpecMapping? map, string folder)
     {
         var defaults = SweepSpecDefaults.Training;
-        if (node is null) return defaults;
-        var map = reader.Mapping(node, "training", TrainingKeys);
+        if (map is null) return defaults;
         return new TrainingSpec(
             reader.OptionalInt(map.Get("baseline_epochs"), "training.baseline_epochs") ?? defaults.BaselineEpochs,
             reader.OptionalInt(map.Get("prune_epochs"), "training.prune_epochs") ?? defaults.PruneEpochs,

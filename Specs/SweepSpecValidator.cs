@@ -35,8 +35,10 @@ public static class SweepSpecValidator
         else Check("name", NameProblem(spec.Name));
         if (SweepVocabulary.Model(spec.Model ?? "") is null)
             Fail("model", $"unknown model '{spec.Model}'; valid models: {string.Join(", ", SweepVocabulary.Models)}");
-        if (SweepVocabulary.Dataset(spec.Dataset ?? "") is null)
-            Fail("dataset", $"unknown data set '{spec.Dataset}'; valid data sets: {string.Join(", ", SweepVocabulary.Datasets)}");
+        if (Compression.Data.DataSource.HasPathPrefix(spec.Dataset ?? ""))
+            Check("dataset", DataSourceProblem(spec.Dataset!));
+        else if (SweepVocabulary.Dataset(spec.Dataset ?? "") is null)
+            Fail("dataset", $"unknown data set '{spec.Dataset}'; valid data sets: {string.Join(", ", SweepVocabulary.Datasets)}, imagefolder:PATH, cifar10:PATH, cifar100:PATH");
 
         if (spec.Objectives is null || spec.Objectives.Count == 0) Fail("objectives", "give at least one objective, e.g. 'maximize cr'");
         var metrics = new HashSet<ObjectiveMetric>();
@@ -207,6 +209,20 @@ public static class SweepSpecValidator
     /// The name becomes the tracker's experiment ("fq/" + name) and run name, and heads status tables: it must fit
     /// MLflow's limit and stay one line that reads as written.
     /// </summary>
+    /// <summary>Why a data set given by path (imagefolder:, cifar10:, cifar100:) cannot be read as one, or null.</summary>
+    private static string? DataSourceProblem(string dataset)
+    {
+        try
+        {
+            Compression.Data.DataSource.Parse(dataset);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message.TrimEnd('.');
+        }
+    }
+
     private static string? NameProblem(string name)
     {
         if (name.Length > SweepSpecDefaults.MaxNameLength)
