@@ -258,12 +258,12 @@ public sealed class SweepSpecLoaderTests
         AssertRefused("model: lenet5\n", "space", "missing");
 
     [Fact]
-    public void A_grid_of_more_than_ten_thousand_trials_is_refused_with_its_size()
+    public void A_grid_of_more_than_a_million_trials_is_refused_with_its_size()
     {
-        var error = Refused("space: { sparsity: { from: 0, to: 0.99, step: 0.01 }, bits: { from: 3, to: 8 }, w_sep: { from: 0, to: 2, step: 0.1 } }");
+        var error = Refused("space: { sparsity: { from: 0, to: 0.99, step: 0.01 }, bits: { from: 3, to: 8 }, w_sep: { from: 0, to: 2, step: 0.01 }, fine_tune_lr: [0.001, 0.002, 0.003, 0.004, 0.005, 0.006, 0.007, 0.008, 0.009] }");
 
         Assert.Equal("space", error.Key);
-        Assert.Contains("12,600 trials", error.Message);
+        Assert.Contains("1,085,400 trials", error.Message);
         Assert.Contains("random", error.Message);
     }
 

@@ -121,7 +121,9 @@ public sealed class ArtifactTransferTests(ArtifactClusterFixture fixture)
         var report = await SeparateHomesCluster.Fetcher(Silo(2)).FetchAsync(ArtifactNames.Checkpoint(id), Token);
 
         Assert.Equal(Silo(1).SiloAddress.ToParsableString(), report.Source);
-        Assert.Contains(report.Failures, f => f.Contains(gone, StringComparison.Ordinal));
+        // The stopped silo is either tried and refused as gone, or no longer listed at all: the test cluster's memory
+        // storage may have lived on the stopped silo too, and with it the directory's record of that holder.
+        Assert.All(report.Failures, f => Assert.Contains(gone, f, StringComparison.Ordinal));
         foreach (var (name, bytes) in written) Assert.Equal(bytes, File.ReadAllBytes(SeparateHomesCluster.Local(Silo(2)).Store.PathOf(name)));
         var holders = await fixture.Cluster.Client.GetGrain<IArtifactDirectoryGrain>(ArtifactNames.Checkpoint(id)).GetHolders();
         Assert.DoesNotContain(gone, holders);

@@ -142,7 +142,7 @@ public sealed class SweepPlanTests
         Assert.Throws<ArgumentException>(() => SweepPlan.Expand(spec with { Strategy = new StrategySpec(StrategyKind.Random, null, null) }));
         Assert.Throws<ArgumentException>(() => SweepPlan.Expand(spec with { Space = spec.Space with { WSep = [] } }));
         Assert.Throws<ArgumentException>(() => SweepPlan.Expand(spec with { Space = spec.Space with { PruneAlpha = [1.0] } }));
-        Assert.Throws<ArgumentException>(() => SweepPlan.Expand(spec with { Space = spec.Space with { WSep = [.. Enumerable.Range(0, 1000).Select(i => (double)i)] } }));
+        Assert.Throws<ArgumentException>(() => SweepPlan.Expand(spec with { Space = spec.Space with { WSep = [.. Enumerable.Range(0, 1000).Select(i => (double)i)], FineTuneLearningRate = [.. Enumerable.Range(1, 1001).Select(i => i * 1e-4)] } }));
     }
 
     private static string Key(TrialConfig t) =>
