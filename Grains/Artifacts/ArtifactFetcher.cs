@@ -89,10 +89,13 @@ public sealed class ArtifactFetcher(
     /// The data directory a stage on this silo should use for <paramref name="dataset"/>: <paramref name="dataDirectory"/>
     /// itself when this silo finds the data set where the stages look anyway (that folder, the system package, the
     /// download cache), else this silo's own copy in FQ_HOME/datasets, fetched from another silo first when needed.
-    /// <see cref="ArtifactUnavailableException"/> when no silo has it.
+    /// <see cref="ArtifactUnavailableException"/> when no silo has it. A data set given by path is not moved: every silo
+    /// reads it at that path.
     /// </summary>
     public async Task<string?> ResolveDataDirectoryAsync(string dataset, string? dataDirectory, CancellationToken cancellationToken)
     {
+        // A data set given by path (imagefolder:, cifar10:, cifar100:) is read where it names, on every silo: not moved.
+        if (DataSource.HasPathPrefix(dataset)) return dataDirectory;
         var descriptor = DatasetCatalog.Describe(dataset);
         var artifact = ArtifactNames.Dataset(descriptor.Name);
         if (local.FindDataset(descriptor, dataDirectory) is not { } found)
