@@ -1,3 +1,4 @@
+using FocusedQuantization.Grains.Tracking;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -6,7 +7,7 @@ namespace FocusedQuantization.Grains.Execution;
 /// <summary>Registers what the sweep grains need on a silo.</summary>
 public static class GrainsServiceCollectionExtensions
 {
-    /// <summary>Adds the worker pool and the stage runner; <paramref name="configure"/> sets the state folder and workers.</summary>
+    /// <summary>Adds the worker pool, the stage runner and (unless tracking is added) tracking that does nothing; <paramref name="configure"/> sets the state folder and workers.</summary>
     public static IServiceCollection AddFqGrains(this IServiceCollection services, Action<FqGrainsOptions>? configure = null)
     {
         var options = services.AddOptions<FqGrainsOptions>();
@@ -16,6 +17,10 @@ public static class GrainsServiceCollectionExtensions
         // A hosted service too, so that stopping the host cancels and awaits running torch work before the process exits.
         services.AddHostedService(provider => provider.GetRequiredService<WorkerPool>());
         services.TryAddSingleton<IStageRunner, StageRunner>();
+        // Tracking off unless AddFqTracking registers the outbox's (whichever of the two calls comes first).
+        services.TryAddSingleton<NoSweepTracking>();
+        services.TryAddSingleton<ISweepTracking>(sp => sp.GetRequiredService<NoSweepTracking>());
+        services.TryAddSingleton<ITrialTracking>(sp => sp.GetRequiredService<NoSweepTracking>());
         return services;
     }
 }
