@@ -130,9 +130,56 @@ public interface ILayerGrain : IGrainWithStringKey
     Task<StageJob<LayerSearchAnswer>> WaitSearch(LayerSearchRequest request, TimeSpan upTo, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Limits of the stage jobs' long polls.</summary>
+/// <summary>The stage jobs' long-poll limit, and the caller's loop that runs a job to its end.</summary>
 public static class StageJobs
 {
     /// <summary>The longest a Wait call holds: 20 s, under the default 30 s response timeout.</summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(20);
+
+    // How long to wait before ensuring again a job whose silo cut it short.
+    private static readonly TimeSpan LostRetry = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Runs a job to its end: ensure it (answered at once), then long-poll it, ensuring it again when its silo lost it.
+    /// Each call is answered within <see cref="MaxWait"/>; a failed job throws <see cref="StageJobFailedException"/>.
+    /// </summary>
+    public static async Task<T> RunAsync<T>(Func<Task<StageJob<T>>> ensure, Func<TimeSpan, CancellationToken, Task<StageJob<T>>> wait,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ensure);
+        ArgumentNullException.ThrowIfNull(wait);
+        var job = await ensure().WaitAsync(cancellationToken);
+        while (true)
+        {
+            switch (job.Status)
+            {
+                case JobStatus.Done:
+                    return job.Result!;
+                case JobStatus.Failed:
+                    throw new StageJobFailedException(job.Error ?? "a shared stage failed");
+                case JobStatus.Lost:
+                    await Task.Delay(LostRetry, cancellationToken);
+                    job = await ensure().WaitAsync(cancellationToken);
+                    break;
+                default:
+                    job = await wait(MaxWait, cancellationToken).WaitAsync(cancellationToken);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The baseline, trained (or found) by its model grain.</summary>
+    public static Task<CheckpointRef> BaselineAsync(this IModelGrain model, BaselineRequest request, CancellationToken cancellationToken = default) =>
+        RunAsync(() => model.EnsureBaseline(request), (upTo, token) => model.WaitBaseline(request, upTo, token), cancellationToken);
+
+    /// <summary>The pruned checkpoint (and its baseline first), made (or found) by the model grain.</summary>
+    public static Task<CheckpointRef> PrunedAsync(this IModelGrain model, PruneRequest request, CancellationToken cancellationToken = default) =>
+        RunAsync(() => model.EnsurePruned(request), (upTo, token) => model.WaitPruned(request, upTo, token), cancellationToken);
+
+    /// <summary>The layer's search answer, computed (or found) by its layer grain.</summary>
+    public static Task<LayerSearchAnswer> SearchAsync(this ILayerGrain layer, LayerSearchRequest request, CancellationToken cancellationToken = default) =>
+        RunAsync(() => layer.Search(request), (upTo, token) => layer.WaitSearch(request, upTo, token), cancellationToken);
 }
+
+/// <summary>A shared stage job (a baseline, a pruning, a layer search) failed; the message is the job's error.</summary>
+public sealed class StageJobFailedException(string message) : Exception(message);

@@ -33,9 +33,6 @@ public sealed class TrialGrain(
     ILocalSiloDetails silo,
     ILogger<TrialGrain> logger) : Grain, ITrialGrain
 {
-    // How long to wait before ensuring again a job whose silo cut it short.
-    private static readonly TimeSpan LostJobRetry = TimeSpan.FromSeconds(1);
-
     private CancellationTokenSource? _cancellation;
     private Task? _work;
     private Task _writes = Task.CompletedTask;
@@ -113,12 +110,10 @@ public sealed class TrialGrain(
             var baselineRequest = new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training);
             var model = GrainFactory.GetGrain<IModelGrain>(Keys.Of(baselineRequest));
             progress.Report("baseline", 0);
-            var baseline = await JobAsync(() => model.EnsureBaseline(baselineRequest),
-                (upTo, token) => model.WaitBaseline(baselineRequest, upTo, token), cancellationToken);
+            var baseline = await model.BaselineAsync(baselineRequest, cancellationToken);
             progress.Report("prune", 0);
             var pruneRequest = new PruneRequest(baselineRequest, config.TargetSparsity, config.PruneAlpha);
-            var pruned = await JobAsync(() => model.EnsurePruned(pruneRequest),
-                (upTo, token) => model.WaitPruned(pruneRequest, upTo, token), cancellationToken);
+            var pruned = await model.PrunedAsync(pruneRequest, cancellationToken);
 
             progress.Report("layers", 0);
             var layers = await stages.LayerNamesAsync(config.Model, config.Dataset, config.Training, cancellationToken);
@@ -126,8 +121,7 @@ public sealed class TrialGrain(
             {
                 var request = new LayerSearchRequest(pruned.Id, config.Model, config.Dataset, layer, config.CandidateBits,
                     config.WSep, config.OverflowRate, config.Coding, config.Seed, config.Training);
-                var search = GrainFactory.GetGrain<ILayerGrain>(Keys.Of(request));
-                return JobAsync(() => search.Search(request), (upTo, token) => search.WaitSearch(request, upTo, token), cancellationToken);
+                return GrainFactory.GetGrain<ILayerGrain>(Keys.Of(request)).SearchAsync(request, cancellationToken);
             }));
             var bits = config.BitsPolicy == "per-layer" && config.BudgetBitsPerWeight is { } budget
                 ? stages.ChooseBits(answers, budget)
@@ -211,33 +205,6 @@ public sealed class TrialGrain(
         }
     }
 
-    /// <summary>
-    /// Runs a stage job to its end: ensure it (answered at once), then long-poll it, ensuring it again if its silo lost it.
-    /// Never one call of hours: each call is answered within <see cref="StageJobs.MaxWait"/>.
-    /// </summary>
-    private static async Task<T> JobAsync<T>(Func<Task<StageJob<T>>> ensure, Func<TimeSpan, CancellationToken, Task<StageJob<T>>> wait,
-        CancellationToken cancellationToken)
-    {
-        var job = await ensure().WaitAsync(cancellationToken);
-        while (true)
-        {
-            switch (job.Status)
-            {
-                case JobStatus.Done:
-                    return job.Result!;
-                case JobStatus.Failed:
-                    throw new StageJobFailedException(job.Error ?? "a shared stage failed");
-                case JobStatus.Lost:
-                    await Task.Delay(LostJobRetry, cancellationToken);
-                    job = await ensure().WaitAsync(cancellationToken);
-                    break;
-                default:
-                    job = await wait(StageJobs.MaxWait, cancellationToken).WaitAsync(cancellationToken);
-                    break;
-            }
-        }
-    }
-
     /// <summary>Whether a call failed because its target's silo died or could not be reached, rather than on its own.</summary>
     private static bool IsSiloLoss(Exception ex) => ex switch
     {
@@ -245,9 +212,6 @@ public sealed class TrialGrain(
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsSiloLoss),
         _ => ex.InnerException is { } inner && IsSiloLoss(inner),
     };
-
-    /// <summary>A shared stage (baseline, pruning, a layer search) failed; its message is the trial's error.</summary>
-    private sealed class StageJobFailedException(string message) : Exception(message);
 
     /// <summary>
     /// Progress to the sweep as one-way calls, at stage changes and every 5 % within a stage: each report is pushed to

@@ -5,6 +5,7 @@ using FocusedQuantization.Grains;
 using FocusedQuantization.Grains.Execution;
 using FocusedQuantization.Grains.Interfaces;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
+using FocusedQuantization.Grains.Testing;
 using FocusedQuantization.Silo;
 using Microsoft.Extensions.DependencyInjection;
 
