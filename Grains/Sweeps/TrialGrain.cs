@@ -45,6 +45,8 @@ public sealed class TrialGrain(
 
     public Task<TrialOutcome?> Start(string sweepId, int index, TrialConfig config, string sweepName)
     {
+        // In memory only: an outcome stored before the index was kept still answers under the index its sweep knows.
+        state.State.Index = index;
         if (IsFinished) return Task.FromResult<TrialOutcome?>(Outcome());
         if (_work is { IsCompleted: false }) return Task.FromResult<TrialOutcome?>(null);
 
@@ -52,7 +54,6 @@ public sealed class TrialGrain(
         // trial's own state only needs to be durable once it has an outcome.
         state.State.SweepId = sweepId;
         state.State.SweepName = sweepName;
-        state.State.Index = index;
         state.State.Config = config;
         state.State.State = TrialState.Running;
         state.State.Attempts++;
