@@ -11,7 +11,7 @@ namespace FocusedQuantization.Telemetry;
 public sealed class ProductTraceSampler : Sampler
 {
     /// <summary>Grain methods called per training batch: not worth a span each.</summary>
-    private static readonly string[] QuietMethods = ["/ReportProgress", ".ReportProgress"];
+    private static readonly string[] QuietMethods = ["/ReportProgress", ".ReportProgress", "/TrialProgress", ".TrialProgress"];
 
     /// <summary>Creates the sampler.</summary>
     public ProductTraceSampler() => Description = nameof(ProductTraceSampler);

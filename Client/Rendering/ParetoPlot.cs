@@ -18,34 +18,38 @@ public static class ParetoPlot
     /// <summary>Whether the path ends in .png or .svg (any case).</summary>
     public static bool IsSupported(string path) => Extension(path) is ".png" or ".svg";
 
-    /// <summary>Draws the plot to <paramref name="path"/>; any extension but .png and .svg is an ArgumentException.</summary>
-    public static void Save(ParetoResult pareto, string path, string? title = null)
+    /// <summary>
+    /// Draws the front and <paramref name="completed"/> (every completed trial, paged from the sweep) to
+    /// <paramref name="path"/>; any extension but .png and .svg is an ArgumentException.
+    /// </summary>
+    public static void Save(ParetoResult pareto, IReadOnlyList<TrialStatus> completed, string path, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(pareto);
+        ArgumentNullException.ThrowIfNull(completed);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var extension = Extension(path);
         if (extension is not (".png" or ".svg"))
             throw new ArgumentException($"A plot must be a .png or .svg file, got '{path}'.", nameof(path));
 
-        using var plot = Build(pareto, title);
+        using var plot = Build(pareto, completed, title);
         if (extension == ".png") plot.SavePng(path, Width, Height);
         else plot.SaveSvg(path, Width, Height);
     }
 
-    private static Plot Build(ParetoResult pareto, string? title)
+    private static Plot Build(ParetoResult pareto, IReadOnlyList<TrialStatus> trials, string? title)
     {
         var plot = new Plot();
         // Text needs a system font (fonts-dejavu-core here); without any, the plot is still drawn, with no labels.
-        var completed = pareto.All.Where(t => t.Result is not null).ToList();
+        var completed = trials.Where(t => t.Summary is not null).ToList();
         if (completed.Count > 0)
         {
             var all = plot.Add.ScatterPoints(
-                completed.Select(t => t.Result!.CompressionRatio).ToArray(), completed.Select(t => t.Result!.SelectionTop1).ToArray(), Colors.Gray.WithAlpha(0.6));
+                completed.Select(t => t.Summary!.CompressionRatio).ToArray(), completed.Select(t => t.Summary!.SelectionTop1).ToArray(), Colors.Gray.WithAlpha(0.6));
             all.MarkerSize = 7;
             all.LegendText = "trials";
         }
 
-        var front = pareto.Front.Where(t => t.Result is not null).Select(t => t.Result!).OrderBy(r => r.CompressionRatio).ToList();
+        var front = pareto.Front.Where(t => t.Summary is not null).Select(t => t.Summary!).OrderBy(r => r.CompressionRatio).ToList();
         if (front.Count > 0)
         {
             // The edge of the region the front dominates: from each point down to the next one's accuracy, then across.

@@ -14,20 +14,20 @@ public static class ParetoTable
         ArgumentNullException.ThrowIfNull(console);
         if (pareto.Front.Count == 0)
         {
-            console.WriteLine(pareto.All.Count == 0
+            console.WriteLine(pareto.Trials == 0
                 ? "No completed trials yet: the front is empty."
-                : $"None of the {pareto.All.Count} trials is on the front (none completed within the constraint).");
+                : $"None of the {pareto.Trials} trials is on the front (none completed within the constraint).");
             return;
         }
 
         var table = new Table()
-            .Title($"Pareto front: {pareto.Front.Count} of {pareto.All.Count} trials")
+            .Title($"Pareto front: {pareto.Front.Count} of {pareto.Trials} trials")
             .AddColumns("rank", "trial", "CR", "val top-1 %", "test top-1 %", "test top-5 %", "sparsity %", "bits", "config");
         foreach (var column in table.Columns.Skip(2).Take(5)) column.RightAligned();
         for (var i = 0; i < pareto.Front.Count; i++)
         {
             var trial = pareto.Front[i];
-            var result = trial.Result;
+            var result = trial.Summary;
             table.AddRow(
                 new Text((i + 1).ToString(CultureInfo.InvariantCulture)),
                 new Text(trial.TrialId),

@@ -9,23 +9,26 @@ namespace FocusedQuantization.Client.Rendering;
 /// The JSON of `fq sweep status --json` and `fq pareto --json` (camelCase). A trial is the same object in both:
 /// trialId, index, state (pending, running, completed, failed, cancelled), silo, stage, attempts, error, config,
 /// cr, top1, top5 (null until completed), top1Dense (the baseline's), sparsity, compressedBytes, layers (name, mode, bits, weights, sparsity,
-/// codedBits, separation), startedAt, finishedAt, seconds.
+/// codedBits, separation), startedAt, finishedAt, seconds. The row's figures come from the sweep; the layers from the
+/// trial's own result (<see cref="ITrialGrain.GetResult"/>), null when it is not given.
 /// </summary>
 public static class SweepJson
 {
     // Read by people and scripts, never embedded in HTML: keep '+' in timestamps and non-ASCII names readable.
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>The status as indented JSON text.</summary>
-    public static string Status(SweepStatus status) => StatusObject(status).ToJsonString(Indented);
+    /// <summary>The status and every trial as indented JSON text.</summary>
+    public static string Status(SweepStatus status, IReadOnlyList<TrialStatus> trials, IReadOnlyDictionary<string, TrialResult>? results = null) =>
+        StatusObject(status, trials, results).ToJsonString(Indented);
 
-    /// <summary>The status: sweepId, name, state, model, dataset, createdAt, finishedAt, counts and trials.</summary>
-    public static JsonObject StatusObject(SweepStatus status)
+    /// <summary>The status: sweepId, name, state, model, dataset, createdAt, finishedAt, counts and trials (with their layers when <paramref name="results"/> has them).</summary>
+    public static JsonObject StatusObject(SweepStatus status, IReadOnlyList<TrialStatus> trials, IReadOnlyDictionary<string, TrialResult>? results = null)
     {
         ArgumentNullException.ThrowIfNull(status);
+        ArgumentNullException.ThrowIfNull(trials);
         var counts = new JsonObject();
         foreach (var state in Enum.GetValues<TrialState>())
-            counts[Name(state)] = status.Trials.Count(t => t.State == state);
+            counts[Name(state)] = status.Counts.Of(state);
         return new JsonObject
         {
             ["sweepId"] = status.SweepId,
@@ -36,36 +39,37 @@ public static class SweepJson
             ["createdAt"] = status.CreatedAt,
             ["finishedAt"] = status.FinishedAt,
             ["counts"] = counts,
-            ["trials"] = new JsonArray([.. status.Trials.Select(t => (JsonNode)Trial(t))]),
+            ["trials"] = new JsonArray([.. trials.Select(t => (JsonNode)Trial(t, results?.GetValueOrDefault(t.TrialId)))]),
         };
     }
 
     /// <summary>The front as indented JSON: hypervolume, reference (cr, top1), evaluated (all trials) and the front's trials, best first.</summary>
-    public static string Pareto(ParetoResult pareto) => ParetoObject(pareto).ToJsonString(Indented);
+    public static string Pareto(ParetoResult pareto, IReadOnlyDictionary<string, TrialResult>? results = null) =>
+        ParetoObject(pareto, results).ToJsonString(Indented);
 
     /// <summary>The front as a JSON object; each trial also has its rank (1 = best).</summary>
-    public static JsonObject ParetoObject(ParetoResult pareto)
+    public static JsonObject ParetoObject(ParetoResult pareto, IReadOnlyDictionary<string, TrialResult>? results = null)
     {
         ArgumentNullException.ThrowIfNull(pareto);
         return new JsonObject
         {
             ["hypervolume"] = pareto.Hypervolume,
             ["reference"] = new JsonObject { ["cr"] = pareto.ReferenceCompressionRatio, ["top1"] = pareto.ReferenceTop1 },
-            ["evaluated"] = pareto.All.Count,
+            ["evaluated"] = pareto.Trials,
             ["trials"] = new JsonArray([.. pareto.Front.Select((t, i) =>
             {
-                var trial = Trial(t);
+                var trial = Trial(t, results?.GetValueOrDefault(t.TrialId));
                 trial.Insert(0, "rank", i + 1);
                 return (JsonNode)trial;
             })]),
         };
     }
 
-    /// <summary>One trial, shaped the same in the status and the front.</summary>
-    public static JsonObject Trial(TrialStatus trial)
+    /// <summary>One trial, shaped the same in the status and the front; <paramref name="detail"/> gives its layers.</summary>
+    public static JsonObject Trial(TrialStatus trial, TrialResult? detail = null)
     {
         ArgumentNullException.ThrowIfNull(trial);
-        var result = trial.Result;
+        var result = trial.Summary;
         return new JsonObject
         {
             ["trialId"] = trial.TrialId,
@@ -85,7 +89,7 @@ public static class SweepJson
             ["validationTop1Dense"] = result is { } vd && double.IsFinite(vd.ValidationTop1Dense) ? vd.ValidationTop1Dense : null,
             ["sparsity"] = result?.Sparsity,
             ["compressedBytes"] = result?.CompressedBytes,
-            ["layers"] = result is null ? null : new JsonArray([.. result.Layers.Select(l => (JsonNode)new JsonObject
+            ["layers"] = detail is null ? null : new JsonArray([.. detail.Layers.Select(l => (JsonNode)new JsonObject
             {
                 ["name"] = l.Name,
                 ["mode"] = SweepVocabulary.Name(l.Mode),

@@ -43,7 +43,7 @@ public static class SweepCommands
             var sweepId = parse.GetValue(id) ?? SweepIds.New(sweepSpec.Name);
             var sweep = connection.Grains.GetGrain<ISweepGrain>(sweepId);
             var status = await LaunchTracedAsync(sweep, sweepId, sweepSpec);
-            AnsiConsole.MarkupLineInterpolated($"Sweep [bold]{sweepId}[/] accepted: {status.Trials.Count} trials, concurrency {sweepSpec.Concurrency}.");
+            AnsiConsole.MarkupLineInterpolated($"Sweep [bold]{sweepId}[/] accepted: {status.Counts.Total} trials, concurrency {sweepSpec.Concurrency}.");
             if (await connection.TrackingAddressAsync() is { } tracking) Console.WriteLine($"Tracking: {tracking.AbsoluteUri}");
             if (connection.IsEmbedded || parse.GetValue(watch))
             {
@@ -67,7 +67,7 @@ public static class SweepCommands
         try
         {
             var status = await sweep.Launch(spec);
-            span?.SetTag(FqTags.Trials, status.Trials.Count);
+            span?.SetTag(FqTags.Trials, status.Counts.Total);
             return status;
         }
         catch (Exception ex)
@@ -104,8 +104,10 @@ public static class SweepCommands
             await using var connection = await FqConnection.OpenAsync(parse.GetValue(cluster), cancellationToken);
             var sweep = await FindAsync(connection, parse.GetValue(id)!);
             var status = await sweep.GetStatus();
-            if (parse.GetValue(json)) Console.WriteLine(SweepJson.Status(status));
-            else SweepStatusTable.Render(status, AnsiConsole.Console);
+            // The rows are paged from the sweep; each completed trial's layers come from its own grain.
+            var trials = await sweep.AllTrialsAsync(cancellationToken: cancellationToken);
+            if (parse.GetValue(json)) Console.WriteLine(SweepJson.Status(status, trials, await connection.Grains.ResultsAsync(trials, cancellationToken)));
+            else SweepStatusTable.Render(status, trials, AnsiConsole.Console);
             return ExitCodes.Success;
         });
         return command;
@@ -163,11 +165,11 @@ public static class SweepCommands
             await using var connection = await FqConnection.OpenAsync(parse.GetValue(cluster), cancellationToken);
             var sweep = await FindAsync(connection, parse.GetValue(id)!);
             var pareto = await sweep.GetPareto(drop);
-            if (parse.GetValue(json)) Console.WriteLine(SweepJson.Pareto(pareto));
+            if (parse.GetValue(json)) Console.WriteLine(SweepJson.Pareto(pareto, await connection.Grains.ResultsAsync(pareto.Front, cancellationToken)));
             else ParetoTable.Render(pareto, AnsiConsole.Console);
             if (plotPath is not null)
             {
-                ParetoPlot.Save(pareto, plotPath);
+                ParetoPlot.Save(pareto, await sweep.AllTrialsAsync(TrialState.Completed, cancellationToken), plotPath);
                 if (!parse.GetValue(json)) AnsiConsole.MarkupLineInterpolated($"Plot written to [bold]{plotPath}[/]");
             }
             return ExitCodes.Success;

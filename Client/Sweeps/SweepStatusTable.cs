@@ -8,14 +8,14 @@ namespace FocusedQuantization.Client.Sweeps;
 /// <summary>`fq sweep status` as tables: the sweep, then one row per trial.</summary>
 public static class SweepStatusTable
 {
-    public static void Render(SweepStatus status, IAnsiConsole console)
+    public static void Render(SweepStatus status, IReadOnlyList<TrialStatus> trials, IAnsiConsole console)
     {
         console.MarkupLineInterpolated($"[bold]{status.Spec.Name}[/] ({status.SweepId}): {status.State.ToString().ToLowerInvariant()}, {status.Spec.Model} on {status.Spec.Dataset}, created {status.CreatedAt:u}");
         var table = new Table().AddColumns("trial", "state", "silo", "sparsity", "bits", "w_sep", "stage", "CR", "val top-1 %", "test top-1 %", "test top-5 %", "seconds");
-        foreach (var trial in status.Trials)
+        foreach (var trial in trials)
         {
             var c = trial.Config;
-            var r = trial.Result;
+            var r = trial.Summary;
             var seconds = trial.StartedAt is { } start && trial.FinishedAt is { } end ? (end - start).TotalSeconds.ToString("F0", CultureInfo.InvariantCulture) : "";
             table.AddRow(
                 Markup.Escape(trial.TrialId),

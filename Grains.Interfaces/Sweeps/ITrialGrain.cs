@@ -3,25 +3,33 @@ using Orleans.Concurrency;
 namespace FocusedQuantization.Grains.Interfaces.Sweeps;
 
 /// <summary>
-/// One trial, keyed "{sweepId}/{index}": runs prune -> per-layer plan -> fine-tune -> encode -> evaluate in the
-/// background and reports to its sweep. Start returns at once and is idempotent.
+/// One trial, keyed "{sweepId}/{index:D4}": runs prune -> per-layer plan -> fine-tune -> encode -> evaluate in the
+/// background and tells its sweep the outcome with a one-way call. Start returns at once and is idempotent.
 /// </summary>
 [Alias("fq.ITrialGrain")]
 public interface ITrialGrain : IGrainWithStringKey
 {
-    /// <summary>Starts the trial unless it is running or finished here already.</summary>
+    /// <summary>
+    /// Starts the trial unless it is running here already, and returns at once: the trial's outcome when it has one
+    /// (then nothing runs again), else null. <paramref name="sweepName"/> (the spec's name) names the experiment the
+    /// trial logs its run in.
+    /// </summary>
     [Alias("Start")]
-    Task Start(string sweepId, TrialConfig config);
+    Task<TrialOutcome?> Start(string sweepId, int index, TrialConfig config, string sweepName);
 
-    /// <summary>Stops the trial promptly.</summary>
-    [AlwaysInterleave, Alias("Cancel")]
+    /// <summary>Stops the trial: its work is cancelled and it is recorded as cancelled (unless it already had an outcome).</summary>
+    [Alias("Cancel")]
     Task Cancel();
 
     /// <summary>The trial's state as this grain knows it.</summary>
-    [AlwaysInterleave, Alias("GetState")]
+    [ReadOnly, Alias("GetState")]
     Task<TrialState> GetState();
 
+    /// <summary>The full result of a completed trial (per-layer and per-epoch detail), else null.</summary>
+    [ReadOnly, Alias("GetResult")]
+    Task<TrialResult?> GetResult();
+
     /// <summary>The silos that answered this trial's layer searches (where its fan-out ran).</summary>
-    [AlwaysInterleave, Alias("GetLayerSilos")]
+    [ReadOnly, Alias("GetLayerSilos")]
     Task<IReadOnlyList<string>> GetLayerSilos();
 }

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace FocusedQuantization.Grains.Interfaces.Sweeps;
 
 /// <summary>A dense baseline: which model, data and training produce it.</summary>
@@ -60,21 +62,124 @@ public sealed record LayerSearchAnswer(
     [property: Id(5)] double Top1Reference,
     [property: Id(4)] string Silo);
 
-/// <summary>Owns a baseline and its pruned checkpoints: each is trained once, whoever asks and however often.</summary>
+/// <summary>Where a stage job is.</summary>
+[GenerateSerializer, Alias("fq.JobStatus")]
+public enum JobStatus
+{
+    /// <summary>The work is under way.</summary>
+    Running = 0,
+
+    /// <summary>The work is done; the job's result is set.</summary>
+    Done = 1,
+
+    /// <summary>The work failed; the job's error says why. Asking to ensure it again starts it again.</summary>
+    Failed = 2,
+
+    /// <summary>There is no such job here (a new activation, or the work was cut short by its silo stopping): ensure it again.</summary>
+    Lost = 3,
+}
+
+/// <summary>A stage job as its owner answers: running, done with its result, failed with a message, or lost.</summary>
+[GenerateSerializer, Immutable, Alias("fq.StageJob`1")]
+public sealed record StageJob<T>(
+    [property: Id(0)] JobStatus Status,
+    [property: Id(1)] T? Result,
+    [property: Id(2)] string? Error)
+{
+    public static StageJob<T> Running { get; } = new(JobStatus.Running, default, null);
+
+    public static StageJob<T> Lost { get; } = new(JobStatus.Lost, default, null);
+}
+
+/// <summary>
+/// Owns a baseline and its pruned checkpoints: each is trained once, whoever asks and however often. Training takes up
+/// to hours, so it runs as a job: <c>Ensure*</c> starts it if needed and answers at once; <c>Wait*</c> is a long poll that
+/// answers when the job ends or after <c>upTo</c> (at most <see cref="StageJobs.MaxWait"/>), whichever is first, well
+/// within the default response timeout. The caller loops; nothing here calls back.
+/// </summary>
 [Alias("fq.IModelGrain")]
 public interface IModelGrain : IGrainWithStringKey
 {
-    [ResponseTimeout("04:00:00"), Alias("EnsureBaseline")]
-    Task<CheckpointRef> EnsureBaseline(BaselineRequest request, CancellationToken cancellationToken = default);
+    [Alias("EnsureBaseline")]
+    Task<StageJob<CheckpointRef>> EnsureBaseline(BaselineRequest request);
 
-    [ResponseTimeout("04:00:00"), Alias("EnsurePruned")]
-    Task<CheckpointRef> EnsurePruned(PruneRequest request, CancellationToken cancellationToken = default);
+    /// <summary>Waits up to <paramref name="upTo"/> for the baseline job; interleaves (it only reads the job table).</summary>
+    [AlwaysInterleave, Alias("WaitBaseline")]
+    Task<StageJob<CheckpointRef>> WaitBaseline(BaselineRequest request, TimeSpan upTo, CancellationToken cancellationToken = default);
+
+    [Alias("EnsurePruned")]
+    Task<StageJob<CheckpointRef>> EnsurePruned(PruneRequest request);
+
+    /// <summary>Waits up to <paramref name="upTo"/> for the pruning job; interleaves (it only reads the job table).</summary>
+    [AlwaysInterleave, Alias("WaitPruned")]
+    Task<StageJob<CheckpointRef>> WaitPruned(PruneRequest request, TimeSpan upTo, CancellationToken cancellationToken = default);
 }
 
-/// <summary>One layer's quantization search, one activation per (checkpoint, layer, setting); answers are cached.</summary>
+/// <summary>
+/// One layer's quantization search, one activation per (checkpoint, layer, setting); answers are cached. A job like
+/// <see cref="IModelGrain"/>'s: <see cref="Search"/> starts it and answers at once, <see cref="WaitSearch"/> long-polls.
+/// </summary>
 [Alias("fq.ILayerGrain")]
 public interface ILayerGrain : IGrainWithStringKey
 {
-    [ResponseTimeout("01:00:00"), Alias("Search")]
-    Task<LayerSearchAnswer> Search(LayerSearchRequest request, CancellationToken cancellationToken = default);
+    [Alias("Search")]
+    Task<StageJob<LayerSearchAnswer>> Search(LayerSearchRequest request);
+
+    /// <summary>Waits up to <paramref name="upTo"/> for the search; interleaves (it only reads the job).</summary>
+    [AlwaysInterleave, Alias("WaitSearch")]
+    Task<StageJob<LayerSearchAnswer>> WaitSearch(LayerSearchRequest request, TimeSpan upTo, CancellationToken cancellationToken = default);
 }
+
+/// <summary>The stage jobs' long-poll limit, and the caller's loop that runs a job to its end.</summary>
+public static class StageJobs
+{
+    /// <summary>The longest a Wait call holds: 20 s, under the default 30 s response timeout.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(20);
+
+    // How long to wait before ensuring again a job whose silo cut it short.
+    private static readonly TimeSpan LostRetry = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Runs a job to its end: ensure it (answered at once), then long-poll it, ensuring it again when its silo lost it.
+    /// Each call is answered within <see cref="MaxWait"/>; a failed job throws <see cref="StageJobFailedException"/>.
+    /// </summary>
+    public static async Task<T> RunAsync<T>(Func<Task<StageJob<T>>> ensure, Func<TimeSpan, CancellationToken, Task<StageJob<T>>> wait,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ensure);
+        ArgumentNullException.ThrowIfNull(wait);
+        var job = await ensure().WaitAsync(cancellationToken);
+        while (true)
+        {
+            switch (job.Status)
+            {
+                case JobStatus.Done:
+                    return job.Result!;
+                case JobStatus.Failed:
+                    throw new StageJobFailedException(job.Error ?? "a shared stage failed");
+                case JobStatus.Lost:
+                    await Task.Delay(LostRetry, cancellationToken);
+                    job = await ensure().WaitAsync(cancellationToken);
+                    break;
+                default:
+                    job = await wait(MaxWait, cancellationToken).WaitAsync(cancellationToken);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The baseline, trained (or found) by its model grain.</summary>
+    public static Task<CheckpointRef> BaselineAsync(this IModelGrain model, BaselineRequest request, CancellationToken cancellationToken = default) =>
+        RunAsync(() => model.EnsureBaseline(request), (upTo, token) => model.WaitBaseline(request, upTo, token), cancellationToken);
+
+    /// <summary>The pruned checkpoint (and its baseline first), made (or found) by the model grain.</summary>
+    public static Task<CheckpointRef> PrunedAsync(this IModelGrain model, PruneRequest request, CancellationToken cancellationToken = default) =>
+        RunAsync(() => model.EnsurePruned(request), (upTo, token) => model.WaitPruned(request, upTo, token), cancellationToken);
+
+    /// <summary>The layer's search answer, computed (or found) by its layer grain.</summary>
+    public static Task<LayerSearchAnswer> SearchAsync(this ILayerGrain layer, LayerSearchRequest request, CancellationToken cancellationToken = default) =>
+        RunAsync(() => layer.Search(request), (upTo, token) => layer.WaitSearch(request, upTo, token), cancellationToken);
+}
+
+/// <summary>A shared stage job (a baseline, a pruning, a layer search) failed; the message is the job's error.</summary>
+public sealed class StageJobFailedException(string message) : Exception(message);

@@ -1,4 +1,5 @@
 using FocusedQuantization.Grains.Artifacts;
+using FocusedQuantization.Grains.Tracking;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -8,8 +9,9 @@ namespace FocusedQuantization.Grains.Execution;
 public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the worker pool, the stage runner, the artifact transfer between silos and the silo's data set cache (one per host, shared by all its stages);
-    /// <paramref name="configure"/> sets the state folder and workers.
+    /// Adds the worker pool, the stage runner, the artifact transfer between silos, the silo's data set cache (one per
+    /// host, shared by all its stages) and (unless tracking is added) tracking that does nothing; <paramref name="configure"/>
+    /// sets the state folder and workers.
     /// </summary>
     public static IServiceCollection AddFqGrains(this IServiceCollection services, Action<FqGrainsOptions>? configure = null)
     {
@@ -23,6 +25,10 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<IStageRunner, StageRunner>();
         // Checkpoints and data sets move between the silos through the cluster: no shared folder is needed.
         services.AddFqArtifacts();
+        // Tracking off unless AddFqTracking registers the outbox's (whichever of the two calls comes first).
+        services.TryAddSingleton<NoSweepTracking>();
+        services.TryAddSingleton<ISweepTracking>(sp => sp.GetRequiredService<NoSweepTracking>());
+        services.TryAddSingleton<ITrialTracking>(sp => sp.GetRequiredService<NoSweepTracking>());
         return services;
     }
 }

@@ -14,7 +14,8 @@ public interface IStageRunner
 
     Task<LayerSearchAnswer> SearchLayerAsync(LayerSearchRequest request, string silo, CancellationToken cancellationToken);
 
-    IReadOnlyList<string> LayerNames(string model, string dataset, TrainingSpec training);
+    /// <summary>The quantizable layers of a model, in order; off the grain scheduler (it may build the model).</summary>
+    Task<IReadOnlyList<string>> LayerNamesAsync(string model, string dataset, TrainingSpec training, CancellationToken cancellationToken);
 
     IReadOnlyDictionary<string, int> ChooseBits(IReadOnlyList<LayerSearchAnswer> answers, double budgetBitsPerWeight);
 

@@ -26,6 +26,8 @@ public sealed class StageRunner(
     : IStageRunner
 {
     // A damaged checkpoint set aside is worth a warning in the silo's log: it costs a retraining.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<IReadOnlyList<string>>> _layerNames = new(StringComparer.Ordinal);
+
     private readonly CheckpointStore _store = new(options.Value.CheckpointFolder, warning => logger.LogWarning("{Warning}", warning));
 
     /// <summary>Trains (or finds) the dense baseline and its test accuracy.</summary>
@@ -80,11 +82,17 @@ public sealed class StageRunner(
             }, cancellationToken), (span, answer) => span?.SetTag(FqTags.Mode, SweepVocabulary.Join(answer.Points.Select(p => p.Mode).Distinct())));
     }
 
-    /// <summary>The quantizable layers of a model, in order.</summary>
-    public IReadOnlyList<string> LayerNames(string model, string dataset, TrainingSpec training)
+    /// <summary>The quantizable layers of a model, in order: built once per model on the worker threads, then remembered.</summary>
+    public Task<IReadOnlyList<string>> LayerNamesAsync(string model, string dataset, TrainingSpec training, CancellationToken cancellationToken)
     {
-        using var module = ModelZoo.Create(ModelZoo.Canonicalize(model), null, seed: 0);
-        return ModelZoo.QuantizableParameters(module);
+        var name = ModelZoo.Canonicalize(model);
+        var names = _layerNames.GetOrAdd(name, key => workers.RunQuickAsync<IReadOnlyList<string>>(() =>
+        {
+            using var module = ModelZoo.Create(key, null, seed: 0);
+            return ModelZoo.QuantizableParameters(module);
+        }));
+        if (names.IsFaulted || names.IsCanceled) _layerNames.TryRemove(new(name, names));
+        return names.WaitAsync(cancellationToken);
     }
 
     /// <summary>

@@ -50,6 +50,16 @@ public sealed class WorkerPool(IOptions<FqGrainsOptions> options) : IHostedServi
         }
     }
 
+    /// <summary>
+    /// Runs short work (building a model to read its layer names) on the thread pool with torch's thread setting, without
+    /// a worker slot: it must not queue behind hours of training, and it is too small to oversubscribe the cores.
+    /// </summary>
+    public Task<T> RunQuickAsync<T>(Func<T> work) => Task.Run(() =>
+    {
+        Compression.Training.TorchThreads.Use();
+        return work();
+    }, _stopping.Token);
+
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>

@@ -1,28 +1,35 @@
 using FocusedQuantization.Grains.Execution;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
-using Orleans.Concurrency;
 using Orleans.Placement;
 using Orleans.Runtime;
 
 namespace FocusedQuantization.Grains.Sweeps;
 
 /// <summary>
-/// The quantization search of one layer of one pruned checkpoint under one setting. Concurrent askers share one
-/// computation; the answer itself is kept in the checkpoint store by the layer search stage, so the same question is
-/// never computed twice, not even after the silo that answered it is gone (no grain state: one commit less per layer).
+/// The quantization search of one layer of one pruned checkpoint under one setting, as a job. Concurrent askers share one
+/// computation; the answer itself is kept in the checkpoint store by the layer search stage, so the same question is never
+/// computed twice, not even after the silo that answered it is gone (no grain state: one commit less per layer).
 /// </summary>
-// Spread by key over the silos: the default placement keeps calls local, which would pile every trial onto the
-// silo of the sweep that started it.
+// Spread by key over the silos: the default placement keeps calls local, which would pile every search onto the silo of
+// the trial that asked (docs/ARCHITECTURE.md, "Placement", says why not resource-optimized placement).
 [HashBasedPlacement]
-[Reentrant]
-public sealed class LayerGrain(IStageRunner stages, ILocalSiloDetails silo) : Grain, ILayerGrain
+public sealed class LayerGrain : Grain, ILayerGrain
 {
-    private Task<LayerSearchAnswer>? _answer;
+    private const string Key = "search";
+    private readonly IStageRunner _stages;
+    private readonly string _silo;
+    private readonly JobTable<LayerSearchAnswer> _job;
 
-    public async Task<LayerSearchAnswer> Search(LayerSearchRequest request, CancellationToken cancellationToken = default)
+    public LayerGrain(IStageRunner stages, WorkerPool workers, ILocalSiloDetails silo)
     {
-        if (_answer is null || _answer.IsFaulted || _answer.IsCanceled)
-            _answer = stages.SearchLayerAsync(request, silo.SiloAddress.ToString(), CancellationToken.None);
-        return await _answer.WaitAsync(cancellationToken);
+        _stages = stages;
+        _silo = silo.SiloAddress.ToString();
+        _job = new JobTable<LayerSearchAnswer>(() => workers.IsStopping);
     }
+
+    public Task<StageJob<LayerSearchAnswer>> Search(LayerSearchRequest request) =>
+        Task.FromResult(_job.Ensure(Key, () => _stages.SearchLayerAsync(request, _silo, CancellationToken.None)));
+
+    public Task<StageJob<LayerSearchAnswer>> WaitSearch(LayerSearchRequest request, TimeSpan upTo, CancellationToken cancellationToken = default) =>
+        _job.WaitAsync(Key, upTo, cancellationToken);
 }

@@ -1,40 +1,71 @@
 using System.Diagnostics;
-using Orleans.Runtime;
+using System.Runtime.CompilerServices;
 using FocusedQuantization.Grains.Interfaces;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Grains.Tracking;
 using FocusedQuantization.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Providers;
+using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace FocusedQuantization.Grains.Sweeps;
 
 /// <summary>
-/// Runs a sweep: expands its spec, starts trials under the concurrency limit, records each outcome once, and answers
-/// status and Pareto queries. A timer drives it while its activation lives; a reminder brings it back after a silo or
-/// the whole cluster died, and every tick re-ensures the running trials, which resumes the ones whose silo is gone.
+/// Runs a sweep: expands its spec, starts trials under the concurrency limit, records each outcome once in a page of
+/// rows, keeps counts, the running set and the Pareto front incrementally, answers bounded queries and pushes every change
+/// to its watchers. A timer drives it while its activation lives; a reminder brings it back after a silo or the whole
+/// cluster died, and every tick re-sends Start to the running trials, which resumes the ones whose silo is gone and
+/// collects outcomes whose one-way report was lost.
 /// </summary>
+/// <remarks>
+/// Not reentrant, and no method interleaves but the read-only queries (with each other) and the watch enumeration
+/// (which only reads). Calls out of the sweep (trial Start and Cancel, the registry) never call back into it.
+/// </remarks>
 public sealed class SweepGrain(
     [PersistentState("sweep")] IPersistentState<SweepGrainState> state,
+    [FromKeyedServices(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME)] IGrainStorage storage,
+    ISweepTracking tracking,
     ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
     private const string ResumeReminder = "resume";
     private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(2);
-    private readonly Dictionary<string, (string Stage, double Fraction)> _progress = [];
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    private readonly Dictionary<int, TrialStatus> _running = [];
+    private readonly Dictionary<int, PageState> _pages = [];
+    private readonly IncrementalParetoFront _front = new();
+    private readonly UpdateRing _updates = new();
+    private HashSet<string> _tagged = new(StringComparer.Ordinal);
+    private IReadOnlyList<TrialConfig> _configs = [];
+    private TrialStatus?[] _rows = [];
+    private int _completed, _failed, _cancelled;
+    private int _next;
+    private double _denseTop1 = double.NaN;
+    private long _version;
     private IGrainTimer? _timer;
 
     private string SweepId => this.GetPrimaryKeyString();
 
-    private ISweepTracking Tracking => ServiceProvider.GetService(typeof(ISweepTracking)) as ISweepTracking ?? NoSweepTracking.Instance;
+    private SweepSpec Spec => state.State.Spec ?? throw new InvalidOperationException($"There is no sweep with id {SweepId}.");
+
+    private int Total => _configs.Count;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Spec is not null && state.State.State == SweepState.Running)
+        // Versions go on from above anything an earlier activation can have handed out (1,000 changes a millisecond of its life).
+        _version = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+        if (state.State.Spec is not { } spec) return;
+        _configs = SweepPlan.Expand(spec);
+        _rows = new TrialStatus?[_configs.Count];
+        await LoadRowsAsync();
+        _tagged = FrontIds(spec.MaxTop1Drop);
+        if (state.State.State == SweepState.Running)
         {
             // This activation may be on another silo than the one that launched the sweep, whose outbox may not have
-            // delivered the parent run yet; logging it again here (found by its key, not doubled) lets this silo's
-            // outbox deliver the trials' child runs without waiting for that one.
-            Tracking.SweepLaunched(Status());
+            // delivered the parent run yet; logging it again here (found by its key, not doubled) lets the trials' child
+            // runs, which name it as their parent, be delivered without waiting for that one.
+            await tracking.SweepLaunched(SweepId, spec, state.State.CreatedAt);
             await StartDrivingAsync();
         }
     }
@@ -60,85 +91,126 @@ public sealed class SweepGrain(
         state.State.Spec = spec;
         state.State.State = SweepState.Running;
         state.State.CreatedAt = DateTimeOffset.UtcNow;
-        state.State.Trials = configs.Select((config, index) => new TrialStatus(
-            Keys.Trial(SweepId, index), index, TrialState.Pending, null, config, null, 0, null, null, null, null, 0)).ToList();
+        state.State.TrialCount = configs.Count;
+        _configs = configs;
+        _rows = new TrialStatus?[configs.Count];
         // Logged before the state is saved: a launch that fails to save is retried and logged again (found by its key),
         // while a parent run logged after the save could be lost, and its trials' child runs would wait for it.
-        Tracking.SweepLaunched(Status());
-        await SaveAsync();
+        await tracking.SweepLaunched(SweepId, spec, state.State.CreatedAt);
+        await state.WriteStateAsync();
         await GrainFactory.GetGrain<ISweepRegistryGrain>(0).Register(Summary());
         logger.LogInformation("Sweep {SweepId} ({Name}) launched with {Trials} trials", SweepId, spec.Name, configs.Count);
+        Publish(null, frontChanged: false);
         await StartDrivingAsync();
         return Status();
     }
 
     public Task<SweepStatus> GetStatus() => Task.FromResult(Status());
 
+    public Task<TrialPage> GetTrials(int offset, int count, TrialState? filter = null)
+    {
+        _ = Spec;
+        offset = Math.Max(0, offset);
+        count = Math.Clamp(count, 0, SweepQueries.MaxPage);
+        var trials = new List<TrialStatus>(Math.Min(count, 256));
+        if (filter is not { } wanted)
+        {
+            for (var i = offset; i < Total && trials.Count < count; i++) trials.Add(Row(i));
+            return Task.FromResult(new TrialPage(trials, offset, Total));
+        }
+        var matches = 0;
+        for (var i = 0; i < Total; i++)
+        {
+            if (StateAt(i) != wanted) continue;
+            if (matches >= offset && trials.Count < count) trials.Add(Row(i));
+            matches++;
+        }
+        return Task.FromResult(new TrialPage(trials, offset, matches));
+    }
+
     public async Task Cancel()
     {
-        if (state.State.Spec is null || state.State.State != SweepState.Running) return;
-        var running = state.State.Trials.Where(t => t.State == TrialState.Running).ToArray();
-        for (var i = 0; i < state.State.Trials.Count; i++)
+        if (state.State.Spec is not { } spec || state.State.State != SweepState.Running) return;
+        var now = DateTimeOffset.UtcNow;
+        var cutShort = _running.Values.OrderBy(t => t.Index).ToArray();
+        var pages = new HashSet<int>();
+        foreach (var trial in cutShort)
         {
-            var trial = state.State.Trials[i];
-            if (trial.State is TrialState.Pending or TrialState.Running)
-                state.State.Trials[i] = trial with { State = TrialState.Cancelled, FinishedAt = DateTimeOffset.UtcNow };
+            _running.Remove(trial.Index);
+            var row = trial with { State = TrialState.Cancelled, Stage = null, StageFraction = 1, FinishedAt = now };
+            _rows[trial.Index] = row;
+            _cancelled++;
+            pages.Add(trial.Index / SweepRowPage.Size);
         }
         state.State.State = SweepState.Cancelled;
-        state.State.FinishedAt = DateTimeOffset.UtcNow;
-        await SaveAsync();
-        Tracking.SweepEnded(Status(), await GetPareto(null));
-        await Task.WhenAll(running.Select(t => GrainFactory.GetGrain<ITrialGrain>(t.TrialId).Cancel()));
+        state.State.FinishedAt = now;
+        foreach (var page in pages) await SavePageAsync(page);
+        await state.WriteStateAsync();
+        foreach (var trial in cutShort) Publish(_rows[trial.Index], frontChanged: false);
+        Publish(null, frontChanged: false);
+        await tracking.SweepEnded(SweepId, spec, state.State.State, now, Counts(), Pareto(null).Hypervolume, cutShort.Select(t => t.TrialId).ToArray());
+        foreach (var trial in cutShort)
+        {
+            try
+            {
+                await GrainFactory.GetGrain<ITrialGrain>(trial.TrialId).Cancel();
+            }
+            catch (Exception ex)
+            {
+                // Its run is closed KILLED above and the sweep never starts it again; a trial that cannot be reached
+                // stops with its silo.
+                logger.LogWarning(ex, "Could not tell trial {TrialId} to stop", trial.TrialId);
+            }
+        }
         await StopDrivingAsync();
         await GrainFactory.GetGrain<ISweepRegistryGrain>(0).Update(Summary());
     }
 
     public Task<ParetoResult> GetPareto(double? maxTop1Drop)
     {
-        var completed = state.State.Trials.Where(t => t.State == TrialState.Completed && t.Result is not null).ToArray();
-        // Choices are made on validation accuracy (held out of the training data); test accuracy is only reported.
-        var denseTop1 = completed.Length == 0 ? 0 : completed.Max(t => t.Result!.SelectionTop1Dense);
-        var drop = maxTop1Drop ?? state.State.Spec?.MaxTop1Drop;
-        var eligible = drop is { } d ? completed.Where(t => t.Result!.SelectionTop1 >= denseTop1 - d).ToArray() : completed;
-        var front = ParetoFront.Compute(eligible.Select(t => new ParetoPoint(t.TrialId, t.Result!.CompressionRatio, t.Result.SelectionTop1)));
-        var byId = completed.ToDictionary(t => t.TrialId);
-        // The reference is the dense model (CR 1) at the lowest accuracy the user accepts (default: 5 points below it).
-        var referenceTop1 = denseTop1 - (drop ?? 5.0);
-        var hypervolume = ParetoFront.Hypervolume(front, 1.0, referenceTop1);
-        return Task.FromResult(new ParetoResult(front.Select(p => byId[p.Id]).ToArray(), state.State.Trials.ToArray(), hypervolume, 1.0, referenceTop1));
+        _ = Spec;
+        return Task.FromResult(Pareto(maxTop1Drop));
     }
 
-    public Task ReportProgress(string trialId, string stage, double fraction, string silo)
+    public async IAsyncEnumerable<SweepUpdate> Watch(long afterVersion, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        _progress[trialId] = (stage, fraction);
-        var index = state.State.Trials.FindIndex(t => t.TrialId == trialId);
-        if (index >= 0 && state.State.Trials[index] is { State: TrialState.Running } trial && trial.Silo != silo)
-            state.State.Trials[index] = trial with { Silo = silo };
+        _ = Spec;
+        var last = afterVersion;
+        while (true)
+        {
+            if (!_updates.CanReplayAfter(last, _version))
+            {
+                // Further behind than the ring reaches (or a new watcher): start over from a snapshot.
+                var snapshot = Status();
+                last = snapshot.Version;
+                yield return new SweepUpdate(snapshot.Version, snapshot.State, snapshot.Counts, null, snapshot.Front, snapshot);
+            }
+            var next = _updates.Next;
+            foreach (var update in _updates.After(last))
+            {
+                last = update.Version;
+                yield return update;
+            }
+            if (state.State.State != SweepState.Running && last >= _version) yield break;
+            // Taken before the yields above: an update added while they were being sent completes it at once.
+            await next.WaitAsync(cancellationToken);
+        }
+    }
+
+    public Task TrialProgress(string trialId, string stage, double fraction, string silo)
+    {
+        if (IndexOf(trialId) is not { } index || !_running.TryGetValue(index, out var trial)) return Task.CompletedTask;
+        var row = trial with { Stage = stage, StageFraction = fraction, Silo = silo };
+        if (row == trial) return Task.CompletedTask;
+        _running[index] = row;
+        Publish(row, frontChanged: false);
         return Task.CompletedTask;
     }
 
-    public async Task ReportOutcome(string trialId, TrialState outcome, TrialResult? result, string? error, string silo)
+    public async Task TrialFinished(TrialOutcome outcome)
     {
-        var index = state.State.Trials.FindIndex(t => t.TrialId == trialId);
-        if (index < 0) return;
-        var trial = state.State.Trials[index];
-        // Exactly once: the first terminal report wins; later ones (a resumed duplicate, a re-report) are ignored.
-        if (trial.State is TrialState.Completed or TrialState.Failed or TrialState.Cancelled) return;
-        state.State.Trials[index] = trial with
-        {
-            State = outcome,
-            Result = result,
-            Error = error,
-            Silo = silo,
-            Stage = null,
-            StageFraction = 1,
-            FinishedAt = DateTimeOffset.UtcNow,
-        };
-        _progress.Remove(trialId);
-        logger.LogInformation("Trial {TrialId} {Outcome} on {Silo}", trialId, outcome, silo);
-        Tracking.TrialEnded(Status(), trialId, await GetPareto(null));
-        // The outcome and the trials it lets start are saved together, in one write.
-        await ScheduleAsync(forceSave: true);
+        if (state.State.Spec is null) return;
+        if (await RecordAsync(outcome)) await ScheduleAsync();
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -164,67 +236,72 @@ public sealed class SweepGrain(
         if (await this.GetReminder(ResumeReminder) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
-    /// <summary>Starts pending trials up to the limit, and re-ensures running ones (resuming any whose silo died).</summary>
+    /// <summary>Re-sends Start to the running trials (resuming any whose silo died, collecting lost outcomes), then schedules.</summary>
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         if (state.State.State != SweepState.Running) return;
-        foreach (var trial in state.State.Trials.Where(t => t.State == TrialState.Running).ToArray())
+        var running = _running.Values.ToArray();
+        var answers = await Task.WhenAll(running.Select(async trial =>
         {
             try
             {
-                await StartTrialAsync(trial);
+                return await StartTrialAsync(trial);
             }
             catch (Exception ex)
             {
                 logger.LogWarning(ex, "Could not reach trial {TrialId}; retrying on the next tick", trial.TrialId);
+                return null;
             }
-        }
+        }));
+        foreach (var outcome in answers)
+            if (outcome is not null) await RecordAsync(outcome);
         await ScheduleAsync();
     }
 
-    private async Task ScheduleAsync(bool forceSave = false)
+    /// <summary>Starts pending trials up to the limit (collecting any that answer with an outcome), and ends the sweep when every trial has one.</summary>
+    private async Task ScheduleAsync()
     {
-        if (state.State.State != SweepState.Running || state.State.Spec is null) return;
-        var trials = state.State.Trials;
-        var running = trials.Count(t => t.State == TrialState.Running);
-        var toStart = new List<TrialStatus>();
-        for (var i = 0; i < trials.Count && running < state.State.Spec.Concurrency; i++)
+        while (state.State.State == SweepState.Running && state.State.Spec is { } spec)
         {
-            if (trials[i].State != TrialState.Pending) continue;
-            trials[i] = trials[i] with { State = TrialState.Running, StartedAt = DateTimeOffset.UtcNow, Attempts = trials[i].Attempts + 1 };
-            toStart.Add(trials[i]);
-            running++;
+            var toStart = new List<TrialStatus>();
+            for (; _next < Total && _running.Count < spec.Concurrency; _next++)
+            {
+                if (_rows[_next] is not null || _running.ContainsKey(_next)) continue;
+                var trial = new TrialStatus(Keys.Trial(SweepId, _next), _next, TrialState.Running, null, _configs[_next], null, 0, null,
+                    DateTimeOffset.UtcNow, null, null, 1);
+                _running[_next] = trial;
+                toStart.Add(trial);
+                Publish(trial, frontChanged: false);
+            }
+            if (toStart.Count == 0) break;
+            var recorded = false;
+            foreach (var trial in toStart)
+            {
+                TrialOutcome? outcome;
+                try
+                {
+                    outcome = await StartTrialAsync(trial);
+                }
+                catch (Exception ex)
+                {
+                    logger.LogWarning(ex, "Could not start trial {TrialId}; retrying on the next tick", trial.TrialId);
+                    continue;
+                }
+                // A trial that already has an outcome (this sweep started it before a restart) answers with it.
+                if (outcome is not null) recorded |= await RecordAsync(outcome);
+            }
+            if (!recorded) break;
         }
-
-        if (trials.All(t => t.State is TrialState.Completed or TrialState.Failed or TrialState.Cancelled))
-        {
-            state.State.State = trials.Any(t => t.State == TrialState.Completed) || trials.Count == 0 ? SweepState.Completed : SweepState.Failed;
-            state.State.FinishedAt = DateTimeOffset.UtcNow;
-            logger.LogInformation("Sweep {SweepId} finished: {State}", SweepId, state.State.State);
-        }
-        if (forceSave || toStart.Count > 0 || state.State.State != SweepState.Running) await SaveAsync();
-        if (toStart.Count > 0)
-        {
-            var status = Status();
-            foreach (var trial in toStart) Tracking.TrialStarted(status, trial.TrialId);
-        }
-        foreach (var trial in toStart)
-            await StartTrialAsync(trial);
-        if (state.State.State != SweepState.Running)
-        {
-            Tracking.SweepEnded(Status(), await GetPareto(null));
-            await StopDrivingAsync();
-            await GrainFactory.GetGrain<ISweepRegistryGrain>(0).Update(Summary());
-        }
+        if (state.State.State == SweepState.Running && _completed + _failed + _cancelled == Total) await FinishAsync();
     }
 
     /// <summary>Starts (or re-ensures) a trial, handing it the sweep's trace context: a timer tick carries none.</summary>
-    private async Task StartTrialAsync(TrialStatus trial)
+    private async Task<TrialOutcome?> StartTrialAsync(TrialStatus trial)
     {
         if (state.State.TraceParent is { } traceParent) RequestContext.Set(FqTraceContext.RequestContextKey, traceParent);
         try
         {
-            await GrainFactory.GetGrain<ITrialGrain>(trial.TrialId).Start(SweepId, trial.Config);
+            return await GrainFactory.GetGrain<ITrialGrain>(trial.TrialId).Start(SweepId, trial.Index, trial.Config, Spec.Name);
         }
         finally
         {
@@ -232,30 +309,166 @@ public sealed class SweepGrain(
         }
     }
 
-    private async Task SaveAsync()
+    /// <summary>Records an outcome once: its row, the counts, the front; logs fq.pareto changes, writes its page. False when it was known.</summary>
+    private async Task<bool> RecordAsync(TrialOutcome outcome)
     {
-        // ReportOutcome and Cancel interleave with other turns; one write at a time keeps the ETag chain intact.
-        await _writeLock.WaitAsync();
-        try
+        var spec = Spec;
+        if (outcome.Index < 0 || outcome.Index >= Total || outcome.TrialId != Keys.Trial(SweepId, outcome.Index)) return false;
+        // Exactly once: the first outcome wins; later ones (a resumed duplicate, a re-report, a trial cut short by Cancel) are ignored.
+        if (_rows[outcome.Index] is not null || outcome.State is not (TrialState.Completed or TrialState.Failed or TrialState.Cancelled)) return false;
+        _running.Remove(outcome.Index, out var running);
+        var row = new TrialStatus(outcome.TrialId, outcome.Index, outcome.State, outcome.Silo, _configs[outcome.Index], null, 1,
+            outcome.State == TrialState.Completed ? outcome.Summary : null, outcome.StartedAt ?? running?.StartedAt, outcome.FinishedAt,
+            TrialStatus.Clip(outcome.Error), Math.Max(1, outcome.Attempts));
+        var frontChanged = Add(row);
+        logger.LogInformation("Trial {TrialId} {Outcome} on {Silo}", row.TrialId, row.State, row.Silo);
+        Publish(row, frontChanged);
+        // Logged before the page is saved: a crash in between re-records the outcome and re-logs it (tags are last-write-wins).
+        var onFront = FrontIds(spec.MaxTop1Drop);
+        var changes = onFront.Where(id => !_tagged.Contains(id)).Select(id => KeyValuePair.Create(id, true))
+            .Concat(_tagged.Where(id => !onFront.Contains(id)).Select(id => KeyValuePair.Create(id, false)))
+            .Where(c => c.Key != row.TrialId)
+            .Append(KeyValuePair.Create(row.TrialId, onFront.Contains(row.TrialId)))
+            .ToArray();
+        _tagged = onFront;
+        await tracking.ParetoChanged(SweepId, spec, changes);
+        await SavePageAsync(row.Index / SweepRowPage.Size);
+        return true;
+    }
+
+    /// <summary>Adds a finished row to the counts, the dense reference and the front; true when the front changed.</summary>
+    private bool Add(TrialStatus row)
+    {
+        _rows[row.Index] = row;
+        switch (row.State)
         {
-            await state.WriteStateAsync();
+            case TrialState.Completed: _completed++; break;
+            case TrialState.Failed: _failed++; break;
+            case TrialState.Cancelled: _cancelled++; break;
         }
-        finally
+        if (row is not { State: TrialState.Completed, Summary: { } summary }) return false;
+        var dense = summary.SelectionTop1Dense;
+        var denseChanged = double.IsFinite(dense) && !(dense <= _denseTop1);
+        if (denseChanged) _denseTop1 = dense;
+        return _front.Add(new ParetoPoint(row.TrialId, summary.CompressionRatio, summary.SelectionTop1)) || denseChanged;
+    }
+
+    private async Task FinishAsync()
+    {
+        var spec = Spec;
+        state.State.State = _completed > 0 || Total == 0 ? SweepState.Completed : SweepState.Failed;
+        state.State.FinishedAt = DateTimeOffset.UtcNow;
+        logger.LogInformation("Sweep {SweepId} finished: {State}", SweepId, state.State.State);
+        await state.WriteStateAsync();
+        Publish(null, frontChanged: false);
+        await tracking.SweepEnded(SweepId, spec, state.State.State, state.State.FinishedAt, Counts(), Pareto(null).Hypervolume, []);
+        await StopDrivingAsync();
+        await GrainFactory.GetGrain<ISweepRegistryGrain>(0).Update(Summary());
+    }
+
+    /// <summary>Writes one page of rows (its own record in the grain storage).</summary>
+    private async Task SavePageAsync(int page)
+    {
+        if (!_pages.TryGetValue(page, out var stored)) _pages[page] = stored = new PageState();
+        var first = page * SweepRowPage.Size;
+        var last = Math.Min(Total, first + SweepRowPage.Size);
+        stored.State = new SweepRowPage();
+        for (var i = first; i < last; i++)
+            if (_rows[i] is { } row) stored.State.Rows.Add(row);
+        await storage.WriteStateAsync(SweepRowPage.StateName(page), this.GetGrainId(), stored);
+    }
+
+    /// <summary>Reads every page (a few at a time) and rebuilds the rows, counts, dense reference and front.</summary>
+    private async Task LoadRowsAsync()
+    {
+        var pages = (Total + SweepRowPage.Size - 1) / SweepRowPage.Size;
+        for (var start = 0; start < pages; start += 16)
         {
-            _writeLock.Release();
+            var batch = Enumerable.Range(start, Math.Min(16, pages - start)).Select(async page =>
+            {
+                var stored = new PageState();
+                await storage.ReadStateAsync(SweepRowPage.StateName(page), this.GetGrainId(), stored);
+                return (page, stored);
+            }).ToArray();
+            foreach (var (page, stored) in await Task.WhenAll(batch))
+            {
+                _pages[page] = stored;
+                foreach (var row in stored.State?.Rows ?? [])
+                    if (row.Index >= 0 && row.Index < Total && _rows[row.Index] is null) Add(row);
+            }
         }
+    }
+
+    /// <summary>Bumps the version and hands the change to the watchers.</summary>
+    private void Publish(TrialStatus? trial, bool frontChanged)
+    {
+        _version++;
+        _updates.Add(new SweepUpdate(_version, state.State.State, Counts(), trial, frontChanged ? Front(Spec.MaxTop1Drop) : null, null));
     }
 
     private SweepStatus Status()
     {
-        var spec = state.State.Spec ?? throw new InvalidOperationException($"There is no sweep with id {SweepId}.");
-        var trials = state.State.Trials
-            .Select(t => t.State == TrialState.Running && _progress.TryGetValue(t.TrialId, out var p) ? t with { Stage = p.Stage, StageFraction = p.Fraction } : t)
-            .ToArray();
-        return new SweepStatus(SweepId, state.State.State, spec, trials, state.State.CreatedAt, state.State.FinishedAt);
+        var spec = Spec;
+        return new SweepStatus(SweepId, state.State.State, spec, state.State.CreatedAt, state.State.FinishedAt, Counts(),
+            _running.Values.OrderBy(t => t.Index).ToArray(), Front(spec.MaxTop1Drop), _version);
+    }
+
+    private ParetoResult Pareto(double? maxTop1Drop)
+    {
+        // Choices are made on validation accuracy (held out of the training data); test accuracy is only reported.
+        var drop = maxTop1Drop ?? Spec.MaxTop1Drop;
+        var dense = double.IsFinite(_denseTop1) ? _denseTop1 : 0;
+        var points = _front.Ordered(drop is { } d ? dense - d : double.NegativeInfinity);
+        // The reference is the dense model (CR 1) at the lowest accuracy the user accepts (default: 5 points below it).
+        var referenceTop1 = dense - (drop ?? 5.0);
+        var hypervolume = ParetoFront.Hypervolume(points, 1.0, referenceTop1);
+        return new ParetoResult(points.Select(p => _rows[IndexOf(p.Id)!.Value]!).ToArray(), Total, _completed, hypervolume, 1.0, referenceTop1);
+    }
+
+    private IReadOnlyList<TrialStatus> Front(double? maxTop1Drop) => Pareto(maxTop1Drop).Front;
+
+    private HashSet<string> FrontIds(double? maxTop1Drop) => Front(maxTop1Drop).Select(t => t.TrialId).ToHashSet(StringComparer.Ordinal);
+
+    private TrialCounts Counts()
+    {
+        var finished = _completed + _failed + _cancelled;
+        var pending = Total - finished - _running.Count;
+        // A cancelled sweep's pending trials are cancelled: they never start (and need no row to say so).
+        return state.State.State == SweepState.Cancelled
+            ? new TrialCounts(0, _running.Count, _completed, _failed, _cancelled + pending)
+            : new TrialCounts(pending, _running.Count, _completed, _failed, _cancelled);
+    }
+
+    private TrialState StateAt(int index) =>
+        _rows[index]?.State ?? (_running.ContainsKey(index) ? TrialState.Running
+            : state.State.State == SweepState.Cancelled ? TrialState.Cancelled : TrialState.Pending);
+
+    private TrialStatus Row(int index)
+    {
+        if (_rows[index] is { } row) return row;
+        if (_running.TryGetValue(index, out var running)) return running;
+        var cancelled = state.State.State == SweepState.Cancelled;
+        return new TrialStatus(Keys.Trial(SweepId, index), index, cancelled ? TrialState.Cancelled : TrialState.Pending, null, _configs[index],
+            null, 0, null, null, cancelled ? state.State.FinishedAt : null, null, 0);
+    }
+
+    private int? IndexOf(string trialId)
+    {
+        var slash = trialId.LastIndexOf('/');
+        return slash > 0 && trialId.AsSpan(0, slash).SequenceEqual(SweepId)
+            && int.TryParse(trialId.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+            && index < Total ? index : null;
     }
 
     private SweepSummary Summary() => new(
-        SweepId, state.State.Spec?.Name ?? SweepId, state.State.State, state.State.Trials.Count,
-        state.State.Trials.Count(t => t.State == TrialState.Completed), state.State.CreatedAt);
+        SweepId, state.State.Spec?.Name ?? SweepId, state.State.State, Total, _completed, state.State.CreatedAt);
+
+    /// <summary>A page's state and ETag as the storage sees it.</summary>
+    private sealed class PageState : IGrainState<SweepRowPage>
+    {
+        [System.Diagnostics.CodeAnalysis.AllowNull]
+        public SweepRowPage State { get => field ??= new(); set; }
+        public string? ETag { get; set; }
+        public bool RecordExists { get; set; }
+    }
 }

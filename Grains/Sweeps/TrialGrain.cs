@@ -3,6 +3,7 @@ using Orleans.Placement;
 using FocusedQuantization.Compression.Training;
 using FocusedQuantization.Grains.Execution;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
+using FocusedQuantization.Grains.Tracking;
 using FocusedQuantization.Telemetry;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
@@ -11,54 +12,74 @@ using Orleans.Runtime.Messaging;
 namespace FocusedQuantization.Grains.Sweeps;
 
 /// <summary>
-/// One trial: ensures the shared baseline and pruned checkpoint (ModelGrain), fans the per-layer searches out
-/// (LayerGrain, spread over the silos), then fine-tunes, encodes and evaluates here, off the Orleans scheduler.
-/// Its state is persistent, so a new activation after a silo died resumes the work, and a finished trial only
-/// re-reports its outcome.
+/// One trial: ensures the shared baseline and pruned checkpoint (ModelGrain jobs), fans the per-layer searches out
+/// (LayerGrain jobs, spread over the silos), then fine-tunes, encodes and evaluates here, off the Orleans scheduler.
 /// </summary>
+/// <remarks>
+/// Calls go one way only: the trial asks its model and layer grains (request-response, answered at once or by a long
+/// poll of at most 20 s) and tells its sweep with one-way calls. <see cref="Start"/> returns at once; the work runs in
+/// the background as later turns of this activation. The outcome is written durably, then logged to the tracker, then
+/// reported; a lost report is recovered by the sweep's next tick, whose Start returns the stored outcome. Every state
+/// change happens synchronously inside one turn and writes go one after another, so nothing interleaves a mutation.
+/// </remarks>
 // Spread by key over the silos: the default placement keeps calls local, which would pile every trial onto the
-// silo of the sweep that started it.
+// silo of the sweep that started it (docs/ARCHITECTURE.md, "Placement").
 [HashBasedPlacement]
 public sealed class TrialGrain(
     [PersistentState("trial")] IPersistentState<TrialGrainState> state,
     IStageRunner stages,
     WorkerPool workers,
+    ITrialTracking tracking,
     ILocalSiloDetails silo,
     ILogger<TrialGrain> logger) : Grain, ITrialGrain
 {
     private CancellationTokenSource? _cancellation;
     private Task? _work;
+    private Task _writes = Task.CompletedTask;
 
     private string SiloName => silo.SiloAddress.ToString();
 
-    public Task Start(string sweepId, TrialConfig config)
+    private string TrialId => this.GetPrimaryKeyString();
+
+    private bool IsFinished => state.State.State is TrialState.Completed or TrialState.Failed or TrialState.Cancelled;
+
+    public Task<TrialOutcome?> Start(string sweepId, int index, TrialConfig config, string sweepName)
     {
-        if (state.State.State is TrialState.Completed or TrialState.Failed or TrialState.Cancelled) return ReportAsync(sweepId);
-        if (_work is { IsCompleted: false }) return Task.CompletedTask;
+        // In memory only: an outcome stored before the index was kept still answers under the index its sweep knows.
+        state.State.Index = index;
+        if (IsFinished) return Task.FromResult<TrialOutcome?>(Outcome());
+        if (_work is { IsCompleted: false }) return Task.FromResult<TrialOutcome?>(null);
 
         // Not written yet: the sweep holds the trial as running and re-sends Start until the outcome is in, so the
-        // trial's own state only needs to be durable once it has an outcome to re-report.
+        // trial's own state only needs to be durable once it has an outcome.
         state.State.SweepId = sweepId;
+        state.State.SweepName = sweepName;
         state.State.Config = config;
         state.State.State = TrialState.Running;
         state.State.Attempts++;
         state.State.Silo = SiloName;
+        state.State.StartedAt ??= DateTimeOffset.UtcNow;
         _cancellation = new CancellationTokenSource();
         // The sweep hands over its span's context: its timer-driven calls carry none, and a resumed trial must rejoin it.
         var traceParent = RequestContext.Get(FqTraceContext.RequestContextKey) as string ?? FqTraceContext.Capture(Activity.Current);
-        _work = RunAsync(sweepId, config, traceParent, _cancellation.Token);
-        return Task.CompletedTask;
+        _work = RunAsync(Run(), config, traceParent, _cancellation.Token);
+        return Task.FromResult<TrialOutcome?>(null);
     }
 
     public async Task Cancel()
     {
-        if (state.State.State is TrialState.Completed or TrialState.Failed or TrialState.Cancelled) return;
-        if (_cancellation is { } cancellation) await cancellation.CancelAsync();
+        if (IsFinished) return;
+        _cancellation?.Cancel();
         state.State.State = TrialState.Cancelled;
-        await state.WriteStateAsync();
+        state.State.FinishedAt = DateTimeOffset.UtcNow;
+        await WriteAsync();
+        if (state.State.SweepId is not null && state.State.Config is not null)
+            await tracking.TrialEnded(Run(), TrialState.Cancelled, null, null, state.State.Silo ?? SiloName, state.State.FinishedAt.Value);
     }
 
     public Task<TrialState> GetState() => Task.FromResult(state.State.State);
+
+    public Task<TrialResult?> GetResult() => Task.FromResult(state.State.Result);
 
     public Task<IReadOnlyList<string>> GetLayerSilos() => Task.FromResult<IReadOnlyList<string>>(state.State.LayerSilos.ToArray());
 
@@ -66,49 +87,55 @@ public sealed class TrialGrain(
     {
         if (_cancellation is { } cancellation) await cancellation.CancelAsync();
         if (_work is { } work) await work.ContinueWith(_ => { }, TaskScheduler.Current);
+        await _writes.ContinueWith(_ => { }, TaskScheduler.Current);
     }
 
-    private async Task RunAsync(string sweepId, TrialConfig config, string? traceParent, CancellationToken cancellationToken)
+    private TrialRunInfo Run() => new(state.State.SweepId!, state.State.SweepName ?? state.State.SweepId!, TrialId, state.State.Config!, state.State.StartedAt);
+
+    private TrialOutcome Outcome() => new(TrialId, state.State.Index, state.State.State,
+        state.State.Result is { } result ? TrialSummary.Of(result) : null, state.State.Error, state.State.Silo ?? SiloName,
+        state.State.Attempts, state.State.StartedAt, state.State.FinishedAt ?? DateTimeOffset.UtcNow);
+
+    private async Task RunAsync(TrialRunInfo run, TrialConfig config, string? traceParent, CancellationToken cancellationToken)
     {
         // Leave Start's turn first: the rest runs as later turns of this activation.
         await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.ForceYielding);
-        var sweep = GrainFactory.GetGrain<ISweepGrain>(sweepId);
-        var trialId = this.GetPrimaryKeyString();
-        using var span = TrialSpan.Start(traceParent, sweepId, trialId, config);
-        void Progress(string stage, double fraction) => sweep.ReportProgress(trialId, stage, fraction, SiloName).Ignore();
+        var sweep = GrainFactory.GetGrain<ISweepGrain>(run.SweepId);
+        var progress = new ProgressReports(sweep, TrialId, SiloName);
+        using var span = TrialSpan.Start(traceParent, run.SweepId, TrialId, config);
+        await tracking.TrialStarted(run);
+        TrialResult? result = null;
+        string? error = null;
         try
         {
             var baselineRequest = new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training);
             var model = GrainFactory.GetGrain<IModelGrain>(Keys.Of(baselineRequest));
-            Progress("baseline", 0);
-            var baseline = await model.EnsureBaseline(baselineRequest, cancellationToken);
-            Progress("prune", 0);
-            var pruned = await model.EnsurePruned(new PruneRequest(baselineRequest, config.TargetSparsity, config.PruneAlpha), cancellationToken);
+            progress.Report("baseline", 0);
+            var baseline = await model.BaselineAsync(baselineRequest, cancellationToken);
+            progress.Report("prune", 0);
+            var pruneRequest = new PruneRequest(baselineRequest, config.TargetSparsity, config.PruneAlpha);
+            var pruned = await model.PrunedAsync(pruneRequest, cancellationToken);
 
-            Progress("layers", 0);
-            var layers = stages.LayerNames(config.Model, config.Dataset, config.Training);
-            var searches = layers.Select(layer =>
+            progress.Report("layers", 0);
+            var layers = await stages.LayerNamesAsync(config.Model, config.Dataset, config.Training, cancellationToken);
+            var answers = await Task.WhenAll(layers.Select(layer =>
             {
                 var request = new LayerSearchRequest(pruned.Id, config.Model, config.Dataset, layer, config.CandidateBits,
                     config.WSep, config.OverflowRate, config.Coding, config.Seed, config.Training);
-                return GrainFactory.GetGrain<ILayerGrain>(Keys.Of(request)).Search(request, cancellationToken);
-            }).ToArray();
-            var answers = await Task.WhenAll(searches);
-            state.State.LayerSilos = answers.Select(a => a.Silo).Distinct().ToList();
+                return GrainFactory.GetGrain<ILayerGrain>(Keys.Of(request)).SearchAsync(request, cancellationToken);
+            }));
             var bits = config.BitsPolicy == BitsPolicy.PerLayer && config.BudgetBitsPerWeight is { } budget
                 ? stages.ChooseBits(answers, budget)
                 : layers.ToDictionary(l => l, _ => config.Bits);
 
-            var result = await stages.RunTrialAsync(trialId, config, baseline, pruned, bits, answers,
-                (stage, fraction) => Progress(stage, fraction), cancellationToken);
-            state.State.Result = result;
-            state.State.State = TrialState.Completed;
+            result = await stages.RunTrialAsync(TrialId, config, baseline, pruned, bits, answers, progress.Report, cancellationToken);
+            state.State.LayerSilos = answers.Select(a => a.Silo).Distinct().ToList();
             span.Completed(result);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Cancelled by the sweep, or the activation is going away (then a new one resumes the trial).
-            if (state.State.State != TrialState.Cancelled) return;
+            // Cancelled by the sweep (Cancel recorded it), or the activation is going away (a new one resumes the trial).
+            return;
         }
         catch (Exception) when (workers.IsStopping)
         {
@@ -119,45 +146,63 @@ public sealed class TrialGrain(
         catch (Exception ex) when (IsSiloLoss(ex))
         {
             // A grain this trial waits on (its model, a layer search) was on a silo that died. That is not the trial's
-            // failure: it stays Running, and the sweep's next tick starts it again here; the requests are idempotent
-            // and their finished parts are kept, so the retry lands on a live silo and redoes only what was lost.
-            logger.LogWarning(ex, "Trial {TrialId} lost a silo it depended on; it resumes on the sweep's next tick", trialId);
+            // failure: it stays Running, and the sweep's next tick starts it again; the jobs are idempotent and their
+            // finished parts are kept, so the retry lands on a live silo and redoes only what was lost.
+            logger.LogWarning(ex, "Trial {TrialId} lost a silo it depended on; it resumes on the sweep's next tick", TrialId);
             span.Failed(ex, counts: false);
             return;
         }
-        catch (Exception ex) when (ex is TrainingDivergedException or ModelCollapsedException)
+        catch (Exception ex) when (ex is TrainingDivergedException or ModelCollapsedException or StageJobFailedException)
         {
             // Numerical failure is the trial's outcome, not a fault to retry: the run is deterministic and would fail again.
-            logger.LogWarning("Trial {TrialId} failed: {Reason}", trialId, ex.Message);
+            logger.LogWarning("Trial {TrialId} failed: {Reason}", TrialId, ex.Message);
             span.Failed(ex);
-            state.State.State = TrialState.Failed;
-            state.State.Error = ex.Message;
+            error = ex.Message;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidDataException or FileNotFoundException)
         {
-            logger.LogWarning(ex, "Trial {TrialId} failed on bad input", trialId);
+            logger.LogWarning(ex, "Trial {TrialId} failed on bad input", TrialId);
             span.Failed(ex);
-            state.State.State = TrialState.Failed;
-            state.State.Error = ex.Message;
+            error = ex.Message;
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Trial {TrialId} failed", trialId);
+            logger.LogError(ex, "Trial {TrialId} failed", TrialId);
             span.Failed(ex);
-            state.State.State = TrialState.Failed;
-            state.State.Error = ex.Message;
+            error = ex.Message;
         }
+        // Cancel may have come while the last stage ended: it recorded the trial as cancelled, and that stands.
+        if (IsFinished) return;
+        state.State.State = result is null ? TrialState.Failed : TrialState.Completed;
+        state.State.Result = result;
+        state.State.Error = error;
         state.State.Silo = SiloName;
-        try
+        state.State.FinishedAt = DateTimeOffset.UtcNow;
+        var outcome = Outcome();
+        // Durable first: if the report below is lost, the sweep's next Start finds the outcome here instead of a rerun.
+        await WriteAsync();
+        await tracking.TrialEnded(run with { StartedAt = state.State.StartedAt }, outcome.State, result, error, outcome.Silo, outcome.FinishedAt);
+        await sweep.TrialFinished(outcome);
+    }
+
+    /// <summary>Writes the state after any write under way (a Cancel's and the work's end may meet); a failure is logged, not thrown.</summary>
+    private Task WriteAsync()
+    {
+        var previous = _writes;
+        return _writes = Next();
+
+        async Task Next()
         {
-            // The sweep records the outcome durably; the trial keeps its own copy only when the report did not get
-            // through, so that the sweep's next Start finds it to re-report instead of running the trial again.
-            await ReportAsync(sweepId);
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Trial {TrialId} could not report its outcome; keeping it for the sweep's next call", trialId);
-            await state.WriteStateAsync();
+            await previous.ContinueWith(_ => { }, TaskScheduler.Current);
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch (Exception ex)
+            {
+                // The sweep records the outcome it is told (or asks for it again); the trial's own copy is the fallback.
+                logger.LogWarning(ex, "Trial {TrialId} could not write its state", TrialId);
+            }
         }
     }
 
@@ -169,7 +214,25 @@ public sealed class TrialGrain(
         _ => ex.InnerException is { } inner && IsSiloLoss(inner),
     };
 
-    private Task ReportAsync(string sweepId) =>
-        GrainFactory.GetGrain<ISweepGrain>(sweepId).ReportOutcome(
-            this.GetPrimaryKeyString(), state.State.State, state.State.Result, state.State.Error, state.State.Silo ?? SiloName);
+    /// <summary>
+    /// Progress to the sweep as one-way calls, at stage changes and every 5 % within a stage: each report is pushed to
+    /// the sweep's watchers, so a report per batch would flood them. Called from worker threads too.
+    /// </summary>
+    private sealed class ProgressReports(ISweepGrain sweep, string trialId, string silo)
+    {
+        private readonly Lock _lock = new();
+        private string? _stage;
+        private double _fraction;
+
+        public void Report(string stage, double fraction)
+        {
+            lock (_lock)
+            {
+                if (stage == _stage && fraction < _fraction + 0.05 && !(fraction >= 1 && _fraction < 1)) return;
+                _stage = stage;
+                _fraction = fraction;
+            }
+            sweep.TrialProgress(trialId, stage, fraction, silo).Ignore();
+        }
+    }
 }

@@ -2,7 +2,10 @@ using FocusedQuantization.Grains.Interfaces.Sweeps;
 
 namespace FocusedQuantization.Grains.Sweeps;
 
-/// <summary>What a trial persists, so that an activation on another silo can resume or re-report it.</summary>
+/// <summary>
+/// What a trial persists once it has an outcome (written before it reports it, so a lost report is answered from here
+/// by the next Start): the outcome with its full detail, and what it needs to log and re-report it.
+/// </summary>
 [GenerateSerializer, Alias("fq.TrialGrainState")]
 public sealed class TrialGrainState
 {
@@ -14,4 +17,8 @@ public sealed class TrialGrainState
     [Id(5)] public int Attempts { get; set; }
     [Id(6)] public string? Silo { get; set; }
     [Id(7)] public List<string> LayerSilos { get; set; } = [];
+    [Id(8)] public string? SweepName { get; set; }
+    [Id(9)] public int Index { get; set; }
+    [Id(10)] public DateTimeOffset? StartedAt { get; set; }
+    [Id(11)] public DateTimeOffset? FinishedAt { get; set; }
 }

@@ -2,29 +2,18 @@ using FocusedQuantization.Grains.Interfaces.Sweeps;
 
 namespace FocusedQuantization.Grains.Tracking;
 
-/// <summary>Tracking turned off: every call does nothing.</summary>
-public sealed class NoSweepTracking : ISweepTracking
+/// <summary>Tracking turned off: every call does nothing. Registered unless <see cref="TrackingServiceCollectionExtensions.AddFqTracking"/> is.</summary>
+public sealed class NoSweepTracking : ISweepTracking, ITrialTracking
 {
-    /// <summary>The one instance.</summary>
-    public static NoSweepTracking Instance { get; } = new();
+    public Task SweepLaunched(string sweepId, SweepSpec spec, DateTimeOffset createdAt) => Task.CompletedTask;
 
-    /// <inheritdoc />
-    public void SweepLaunched(SweepStatus sweep)
-    {
-    }
+    public Task ParetoChanged(string sweepId, SweepSpec spec, IReadOnlyList<KeyValuePair<string, bool>> changes) => Task.CompletedTask;
 
-    /// <inheritdoc />
-    public void TrialStarted(SweepStatus sweep, string trialId)
-    {
-    }
+    public Task SweepEnded(string sweepId, SweepSpec spec, SweepState state, DateTimeOffset? finishedAt, TrialCounts counts, double hypervolume,
+        IReadOnlyList<string> cutShort) => Task.CompletedTask;
 
-    /// <inheritdoc />
-    public void TrialEnded(SweepStatus sweep, string trialId, ParetoResult pareto)
-    {
-    }
+    public Task TrialStarted(TrialRunInfo run) => Task.CompletedTask;
 
-    /// <inheritdoc />
-    public void SweepEnded(SweepStatus sweep, ParetoResult pareto)
-    {
-    }
+    public Task TrialEnded(TrialRunInfo run, TrialState state, TrialResult? result, string? error, string silo, DateTimeOffset finishedAt) =>
+        Task.CompletedTask;
 }

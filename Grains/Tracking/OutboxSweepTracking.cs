@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Tracking;
 using FocusedQuantization.Tracking.Outbox;
@@ -7,113 +6,87 @@ using Microsoft.Extensions.Logging;
 namespace FocusedQuantization.Grains.Tracking;
 
 /// <summary>
-/// Sweep tracking through this silo's outbox: each call turns into a few local enqueues, delivered to the tracker in
-/// order in the background. An enqueue that fails (a full disk) is logged and dropped rather than thrown.
+/// Sweep and trial tracking through this silo's outbox: each call turns into a few local inserts, delivered to the
+/// tracker in order in the background. The inserts are synchronous SQLite writes, so they run on the thread pool, off
+/// the grain scheduler; the returned task ends once they are durable. An insert that fails (a full disk) is logged and
+/// dropped rather than thrown. Holds no per-sweep state: the sweep grain knows which trials joined or left its front.
 /// </summary>
-public sealed class OutboxSweepTracking(TrackingOutbox outbox, ILogger<OutboxSweepTracking> logger) : ISweepTracking
+public sealed class OutboxSweepTracking(TrackingOutbox outbox, ILogger<OutboxSweepTracking> logger) : ISweepTracking, ITrialTracking
 {
-    // fq.pareto as last sent, per sweep and trial, so only changes are sent; an activation on another silo starts empty
-    // and re-sends them all once, which is harmless since tags are last-write-wins.
-    private readonly ConcurrentDictionary<string, Dictionary<string, string>> _paretoSent = new(StringComparer.Ordinal);
-
     /// <inheritdoc />
-    public void SweepLaunched(SweepStatus sweep) => Safely(sweep, "launch", () =>
+    public Task SweepLaunched(string sweepId, SweepSpec spec, DateTimeOffset createdAt) => Safely(sweepId, "launch", () =>
     {
-        var experiment = TrackingNames.Experiment(sweep.Spec.Name);
-        var key = TrackingNames.SweepKey(sweep.SweepId);
-        outbox.Enqueue(new CreateRunOperation(key, experiment, sweep.Spec.Name, SweepRunContent.Millis(sweep.CreatedAt),
-            SweepRunContent.SweepTags(sweep.SweepId, sweep.Spec)));
-        outbox.Enqueue(new LogBatchOperation(key, experiment, [], SweepRunContent.SweepParams(sweep.Spec), []));
+        var experiment = TrackingNames.Experiment(spec.Name);
+        var key = TrackingNames.SweepKey(sweepId);
+        outbox.Enqueue(new CreateRunOperation(key, experiment, spec.Name, SweepRunContent.Millis(createdAt), SweepRunContent.SweepTags(sweepId, spec)));
+        outbox.Enqueue(new LogBatchOperation(key, experiment, [], SweepRunContent.SweepParams(spec), []));
     });
 
     /// <inheritdoc />
-    public void TrialStarted(SweepStatus sweep, string trialId) => Safely(sweep, trialId, () =>
-    {
-        if (sweep.Trials.FirstOrDefault(t => t.TrialId == trialId) is not { } trial) return;
-        CreateTrialRun(sweep, trial);
-    });
-
-    /// <inheritdoc />
-    public void TrialEnded(SweepStatus sweep, string trialId, ParetoResult pareto) => Safely(sweep, trialId, () =>
-    {
-        if (sweep.Trials.FirstOrDefault(t => t.TrialId == trialId) is not { } trial) return;
-        var experiment = TrackingNames.Experiment(sweep.Spec.Name);
-        var key = TrackingNames.TrialKey(trialId);
-        // Created again in case its start was never logged (tracking turned on mid-sweep); an existing run is found, not doubled.
-        CreateTrialRun(sweep, trial);
-        var changes = ParetoChanges(sweep.SweepId, pareto);
-        var end = SweepRunContent.Millis(trial.FinishedAt);
-        var tags = new List<MlflowRunTag>();
-        if (trial.Silo is { } silo) tags.Add(new MlflowRunTag("fq.silo", silo));
-        if (trial.Error is { } error) tags.Add(new MlflowRunTag("fq.error", error.Length > 4000 ? error[..4000] : error));
-        tags.Add(new MlflowRunTag("fq.pareto", changes.GetValueOrDefault(trialId, IsOnFront(pareto, trialId))));
-        IReadOnlyList<MlflowMetric> metrics = [];
-        if (trial.Result is { } result)
+    public Task ParetoChanged(string sweepId, SweepSpec spec, IReadOnlyList<KeyValuePair<string, bool>> changes) =>
+        changes.Count == 0 ? Task.CompletedTask : Safely(sweepId, "front", () =>
         {
-            metrics = SweepRunContent.TrialMetrics(result, end);
-            tags.AddRange(SweepRunContent.LayerModeTags(result));
-            tags.AddRange(SweepRunContent.RecoveryTags(result));
-        }
-        outbox.Enqueue(new LogBatchOperation(key, experiment, metrics, [], tags));
-        outbox.Enqueue(new UpdateRunOperation(key, experiment, SweepRunContent.Status(trial.State), end));
-        foreach (var (other, value) in changes.Where(c => c.Key != trialId))
-            outbox.Enqueue(new SetTagOperation(TrackingNames.TrialKey(other), experiment, "fq.pareto", value));
-    });
+            var experiment = TrackingNames.Experiment(spec.Name);
+            foreach (var (trial, onFront) in changes)
+                outbox.Enqueue(new SetTagOperation(TrackingNames.TrialKey(trial), experiment, "fq.pareto", onFront ? "true" : "false"));
+        });
 
     /// <inheritdoc />
-    public void SweepEnded(SweepStatus sweep, ParetoResult pareto) => Safely(sweep, "end", () =>
+    public Task SweepEnded(string sweepId, SweepSpec spec, SweepState state, DateTimeOffset? finishedAt, TrialCounts counts, double hypervolume,
+        IReadOnlyList<string> cutShort) => Safely(sweepId, "end", () =>
     {
-        var experiment = TrackingNames.Experiment(sweep.Spec.Name);
-        var end = SweepRunContent.Millis(sweep.FinishedAt);
-        foreach (var (trial, value) in ParetoChanges(sweep.SweepId, pareto))
-            outbox.Enqueue(new SetTagOperation(TrackingNames.TrialKey(trial), experiment, "fq.pareto", value));
-        // Trials the sweep cut short while they ran have a RUNNING run that nothing else would close.
-        foreach (var trial in sweep.Trials.Where(t => t.State == TrialState.Cancelled && t.StartedAt is not null))
-            outbox.Enqueue(new UpdateRunOperation(TrackingNames.TrialKey(trial.TrialId), experiment, MlflowRunStatus.Killed,
-                SweepRunContent.Millis(trial.FinishedAt ?? sweep.FinishedAt)));
-        var key = TrackingNames.SweepKey(sweep.SweepId);
+        var experiment = TrackingNames.Experiment(spec.Name);
+        var end = SweepRunContent.Millis(finishedAt);
+        // Trials the sweep cut short while they ran have a RUNNING run that nothing else may close (their grain may be gone).
+        foreach (var trial in cutShort)
+            outbox.Enqueue(new UpdateRunOperation(TrackingNames.TrialKey(trial), experiment, MlflowRunStatus.Killed, end));
+        var key = TrackingNames.SweepKey(sweepId);
         var metrics = new List<MlflowMetric>
         {
-            new("trials_completed", sweep.Trials.Count(t => t.State == TrialState.Completed), end),
-            new("trials_failed", sweep.Trials.Count(t => t.State == TrialState.Failed), end),
+            new("trials_completed", counts.Completed, end),
+            new("trials_failed", counts.Failed, end),
         };
-        if (double.IsFinite(pareto.Hypervolume)) metrics.Add(new MlflowMetric("hypervolume", pareto.Hypervolume, end));
+        if (double.IsFinite(hypervolume)) metrics.Add(new MlflowMetric("hypervolume", hypervolume, end));
         outbox.Enqueue(new LogBatchOperation(key, experiment, metrics, [], []));
-        outbox.Enqueue(new UpdateRunOperation(key, experiment, SweepRunContent.Status(sweep.State), end));
-        _paretoSent.TryRemove(sweep.SweepId, out _);
+        outbox.Enqueue(new UpdateRunOperation(key, experiment, SweepRunContent.Status(state), end));
     });
 
-    private void CreateTrialRun(SweepStatus sweep, TrialStatus trial)
-    {
-        var experiment = TrackingNames.Experiment(sweep.Spec.Name);
-        var key = TrackingNames.TrialKey(trial.TrialId);
-        outbox.Enqueue(new CreateRunOperation(key, experiment, trial.TrialId, SweepRunContent.Millis(trial.StartedAt),
-            SweepRunContent.TrialTags(sweep.SweepId, trial.TrialId), TrackingNames.SweepKey(sweep.SweepId)));
-        outbox.Enqueue(new LogBatchOperation(key, experiment, [], SweepRunContent.TrialParams(trial.Config), []));
-    }
+    /// <inheritdoc />
+    public Task TrialStarted(TrialRunInfo run) => Safely(run.SweepId, run.TrialId, () => CreateTrialRun(run));
 
-    /// <summary>fq.pareto of every completed trial whose value differs from the one last sent, recorded as sent.</summary>
-    private Dictionary<string, string> ParetoChanges(string sweepId, ParetoResult pareto)
-    {
-        var sent = _paretoSent.GetOrAdd(sweepId, _ => new Dictionary<string, string>(StringComparer.Ordinal));
-        var changes = new Dictionary<string, string>(StringComparer.Ordinal);
-        lock (sent)
+    /// <inheritdoc />
+    public Task TrialEnded(TrialRunInfo run, TrialState state, TrialResult? result, string? error, string silo, DateTimeOffset finishedAt) =>
+        Safely(run.SweepId, run.TrialId, () =>
         {
-            foreach (var trial in pareto.All.Where(t => t.State == TrialState.Completed))
+            var experiment = TrackingNames.Experiment(run.SweepName);
+            var key = TrackingNames.TrialKey(run.TrialId);
+            // Created again in case its start was never logged (tracking turned on mid-sweep); an existing run is found, not doubled.
+            CreateTrialRun(run);
+            var end = SweepRunContent.Millis(finishedAt);
+            var tags = new List<MlflowRunTag> { new("fq.silo", silo) };
+            if (error is not null) tags.Add(new MlflowRunTag("fq.error", error.Length > 4000 ? error[..4000] : error));
+            IReadOnlyList<MlflowMetric> metrics = [];
+            if (result is not null)
             {
-                var value = IsOnFront(pareto, trial.TrialId);
-                if (sent.TryGetValue(trial.TrialId, out var previous) && previous == value) continue;
-                sent[trial.TrialId] = value;
-                changes[trial.TrialId] = value;
+                metrics = SweepRunContent.TrialMetrics(result, end);
+                tags.AddRange(SweepRunContent.LayerModeTags(result));
+                tags.AddRange(SweepRunContent.RecoveryTags(result));
             }
-        }
-        return changes;
+            outbox.Enqueue(new LogBatchOperation(key, experiment, metrics, [], tags));
+            outbox.Enqueue(new UpdateRunOperation(key, experiment, SweepRunContent.Status(state), end));
+        });
+
+    private void CreateTrialRun(TrialRunInfo run)
+    {
+        var experiment = TrackingNames.Experiment(run.SweepName);
+        var key = TrackingNames.TrialKey(run.TrialId);
+        outbox.Enqueue(new CreateRunOperation(key, experiment, run.TrialId, SweepRunContent.Millis(run.StartedAt),
+            SweepRunContent.TrialTags(run.SweepId, run.TrialId), TrackingNames.SweepKey(run.SweepId)));
+        outbox.Enqueue(new LogBatchOperation(key, experiment, [], SweepRunContent.TrialParams(run.Config), []));
     }
 
-    private static string IsOnFront(ParetoResult pareto, string trialId) =>
-        pareto.Front.Any(f => f.TrialId == trialId) ? "true" : "false";
-
-    private void Safely(SweepStatus sweep, string what, Action enqueue)
+    /// <summary>Runs the inserts on the thread pool (they block on SQLite), logging instead of throwing.</summary>
+    private Task Safely(string sweepId, string what, Action enqueue) => Task.Run(() =>
     {
         try
         {
@@ -121,7 +94,7 @@ public sealed class OutboxSweepTracking(TrackingOutbox outbox, ILogger<OutboxSwe
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Could not record {What} of sweep {SweepId} for the tracker; the sweep goes on without it", what, sweep.SweepId);
+            logger.LogWarning(ex, "Could not record {What} of sweep {SweepId} for the tracker; the sweep goes on without it", what, sweepId);
         }
-    }
+    });
 }

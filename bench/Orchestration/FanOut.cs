@@ -23,7 +23,7 @@ public static class FanOut
         try
         {
             var client = one[0].Services.GetRequiredService<IClusterClient>();
-            var pruned = await client.GetGrain<IModelGrain>("fanout").EnsurePruned(new PruneRequest(baseline, 0.9, null));
+            var pruned = await client.GetGrain<IModelGrain>("fanout").PrunedAsync(new PruneRequest(baseline, 0.9, null));
             prunedId = pruned.Id;
             var seconds = await SearchAsync(client, prunedId, layers, training, seed: 11);
             Console.WriteLine($"fan-out: one trial's {layers.Count} layer searches (widths 3..8): 1 silo {seconds:F2} s");
@@ -52,7 +52,7 @@ public static class FanOut
         var answers = await Task.WhenAll(layers.Select(layer =>
         {
             var request = new LayerSearchRequest(prunedId, "lenet5", "fashion-mnist", layer, [3, 4, 5, 6, 7, 8], 2.0, null, CodingScheme.Arithmetic, seed, training);
-            return client.GetGrain<ILayerGrain>($"{prunedId}/{layer}/{seed}").Search(request);
+            return client.GetGrain<ILayerGrain>($"{prunedId}/{layer}/{seed}").SearchAsync(request);
         }));
         var seconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine($"  answered by {string.Join(", ", answers.GroupBy(a => a.Silo).Select(g => $"{g.Key}: {g.Count()}"))}");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FocusedQuantization.Grains;
 using FocusedQuantization.Grains.Execution;
+using FocusedQuantization.Grains.Testing;
 using FocusedQuantization.Grains.Interfaces;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Silo;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using FocusedQuantization.Grains.Execution;
+using FocusedQuantization.Grains.Testing;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Silo;
 using Microsoft.Extensions.DependencyInjection;

@@ -13,7 +13,7 @@ public sealed class ParetoPlotTests : IDisposable
     {
         var path = Path.Combine(_folder, "front.png");
 
-        ParetoPlot.Save(SweepSamples.Pareto(), path);
+        ParetoPlot.Save(SweepSamples.Pareto(), SweepSamples.Evaluated(), path);
 
         var bytes = File.ReadAllBytes(path);
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
@@ -25,7 +25,7 @@ public sealed class ParetoPlotTests : IDisposable
     {
         var path = Path.Combine(_folder, "front.SVG");
 
-        ParetoPlot.Save(SweepSamples.Pareto(), path);
+        ParetoPlot.Save(SweepSamples.Pareto(), SweepSamples.Evaluated(), path);
 
         var svg = XDocument.Load(path);
         Assert.Equal("svg", svg.Root!.Name.LocalName);
@@ -41,7 +41,7 @@ public sealed class ParetoPlotTests : IDisposable
     {
         var path = Path.Combine(_folder, "empty.png");
 
-        ParetoPlot.Save(new ParetoResult([], [], 0, 1, 90), path);
+        ParetoPlot.Save(new ParetoResult([], 0, 0, 0, 1, 90), [], path);
 
         Assert.True(new FileInfo(path).Length > 1024);
     }
@@ -54,7 +54,7 @@ public sealed class ParetoPlotTests : IDisposable
     {
         var path = Path.Combine(_folder, file);
 
-        var error = Assert.Throws<ArgumentException>(() => ParetoPlot.Save(SweepSamples.Pareto(), path));
+        var error = Assert.Throws<ArgumentException>(() => ParetoPlot.Save(SweepSamples.Pareto(), SweepSamples.Evaluated(), path));
 
         Assert.Contains(".png or .svg", error.Message);
         Assert.False(File.Exists(path));

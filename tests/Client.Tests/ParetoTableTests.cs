@@ -47,7 +47,7 @@ public sealed class ParetoTableTests
         var trial = SweepSamples.Completed(0, 30, 88);
         trial = trial with { Config = trial.Config with { BitsPolicy = BitsPolicy.PerLayer, Bits = 6, CandidateBits = [3, 4, 5, 6], BudgetBitsPerWeight = 0.8 } };
 
-        Assert.Contains("per-layer {3,4,5,6} <= 0.8 b/w", Render(new ParetoResult([trial], [trial], 1, 1, 90)));
+        Assert.Contains("per-layer {3,4,5,6} <= 0.8 b/w", Render(new ParetoResult([trial], 1, 1, 1, 1, 90)));
     }
 
     [Fact]
@@ -56,10 +56,10 @@ public sealed class ParetoTableTests
         var trial = SweepSamples.Completed(0, 30, 88);
         trial = trial with { Config = trial.Config with { FineTune = FineTuning.Inq } };
 
-        Assert.Contains("ft-lr 0.002, arithmetic, inq", Render(new ParetoResult([trial], [trial], 1, 1, 90)));
+        Assert.Contains("ft-lr 0.002, arithmetic, inq", Render(new ParetoResult([trial], 1, 1, 1, 1, 90)));
     }
 
     [Fact]
     public void An_empty_front_says_so_instead_of_an_empty_table() =>
-        Assert.Contains("No completed trials yet", Render(new ParetoResult([], [], 0, 1, 90)));
+        Assert.Contains("No completed trials yet", Render(new ParetoResult([], 0, 0, 0, 1, 90)));
 }

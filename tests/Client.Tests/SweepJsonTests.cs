@@ -12,7 +12,7 @@ public sealed class SweepJsonTests
     [Fact]
     public void The_status_is_an_object_with_the_sweep_state_and_one_entry_per_trial()
     {
-        var json = JsonNode.Parse(SweepJson.Status(SweepSamples.Status()))!.AsObject();
+        var json = JsonNode.Parse(SweepJson.Status(SweepSamples.Status(), SweepSamples.Trials()))!.AsObject();
 
         Assert.Equal("running", (string?)json["state"]);
         Assert.Equal("s1", (string?)json["sweepId"]);
@@ -26,7 +26,7 @@ public sealed class SweepJsonTests
     [Fact]
     public void A_completed_trial_has_its_measures_and_timings_and_a_pending_one_has_nulls()
     {
-        var trials = SweepJson.StatusObject(SweepSamples.Status())["trials"]!.AsArray();
+        var trials = SweepJson.StatusObject(SweepSamples.Status(), SweepSamples.Trials())["trials"]!.AsArray();
 
         var done = trials[0]!;
         Assert.Equal("s1/0", (string?)done["trialId"]);
@@ -55,8 +55,7 @@ public sealed class SweepJsonTests
             new LayerOutcome("conv1.weight", LayerMode.Shift, 5, 500, 0.012, 1880) { Separation = 0.4 },
             new LayerOutcome("fc1.weight", LayerMode.Recentralized, 5, 400_000, 0.937, 204_128) { Separation = 3.1 },
         };
-        var completed = SweepSamples.Completed(0, 30, 88);
-        var trial = SweepJson.Trial(completed with { Result = completed.Result! with { Layers = layers } });
+        var trial = SweepJson.Trial(SweepSamples.Completed(0, 30, 88), SweepSamples.Result(0, 30, 88) with { Layers = layers });
 
         var json = trial["layers"]!.AsArray();
         Assert.Equal(["conv1.weight", "fc1.weight"], json.Select(l => (string?)l!["name"]));

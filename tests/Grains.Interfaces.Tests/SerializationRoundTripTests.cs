@@ -78,11 +78,12 @@ public sealed class SerializationRoundTripTests(OrleansSerializerFixture fixture
         from stage in Maybe(Name)
         from fraction in Gen.Double[0, 1]
         from result in Maybe(TrialResults)
+        let summary = result is null ? null : TrialSummary.Of(result)
         from started in Instants.Nullable()
         from finished in Instants.Nullable()
         from error in Maybe(Name)
         from attempts in Gen.Int[0, 5]
-        select new TrialStatus(id, index, state, silo, config, stage, fraction, result, started, finished, error, attempts);
+        select new TrialStatus(id, index, state, silo, config, stage, fraction, summary, started, finished, error, attempts);
 
     private static readonly Gen<SweepSpec> SweepSpecs =
         from name in Name
@@ -128,8 +129,11 @@ public sealed class SerializationRoundTripTests(OrleansSerializerFixture fixture
     public void Sweep_statuses_and_pareto_results_come_back_the_same_after_a_round_trip() =>
         Gen.Select(SweepSpecs, TrialStatuses.List[0, 4], Instants, Gen.Enum<SweepState>()).Sample((spec, trials, created, state) =>
         {
-            AssertRoundTrips(new SweepStatus("sweep-1", state, spec, trials, created, created.AddMinutes(3)));
-            AssertRoundTrips(new ParetoResult(trials.Take(2).ToList(), trials, 12.5, 1.0, 90.47));
+            var counts = new TrialCounts(1, trials.Count, 2, 3, 4);
+            AssertRoundTrips(new SweepStatus("sweep-1", state, spec, created, created.AddMinutes(3), counts, trials, trials.Take(2).ToList(), 17));
+            AssertRoundTrips(new ParetoResult(trials.Take(2).ToList(), trials.Count, 2, 12.5, 1.0, 90.47));
+            AssertRoundTrips(new SweepUpdate(18, state, counts, trials.FirstOrDefault(), trials, null));
+            AssertRoundTrips(new TrialPage(trials, 0, trials.Count));
             AssertRoundTrips(new SweepSummary("sweep-1", spec.Name, state, trials.Count, trials.Count(t => t.State == TrialState.Completed), created));
         }, iter: 50);
 

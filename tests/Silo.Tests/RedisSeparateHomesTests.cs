@@ -79,7 +79,7 @@ public sealed class RedisSeparateHomesTests : IAsyncDisposable
         var spec = SweepSpecLoader.Parse(SpecYaml, "test.yaml");
         var config = SweepPlan.Expand(spec)[0];
         var baseline = new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training);
-        await WithPlacementHint(a, () => _client.Grains.GetGrain<IModelGrain>(Keys.Of(baseline)).EnsureBaseline(baseline, ct));
+        await WithPlacementHint(a, () => _client.Grains.GetGrain<IModelGrain>(Keys.Of(baseline)).BaselineAsync(baseline, ct));
         await WithPlacementHint(b, () => _client.Grains.GetGrain<ITrialGrain>($"{sweepId}/0000").GetState());
         await WithPlacementHint(a, () => _client.Grains.GetGrain<ITrialGrain>($"{sweepId}/0001").GetState());
         var sweep = _client.Grains.GetGrain<ISweepGrain>(sweepId);
@@ -94,10 +94,11 @@ public sealed class RedisSeparateHomesTests : IAsyncDisposable
         }
         var output = string.Join("\n", _silos.Select(s => $"--- {s.Name} ---\n{s.Output}"));
         Assert.True(final is not null, $"The sweep did not finish in {CompletionTimeout}.\n{output}");
-        var trials = string.Join("\n", final.Trials.Select(t => $"{t.TrialId}: {t.State} on {t.Silo} {t.Error}"));
+        var rows = await sweep.AllTrialsAsync(cancellationToken: ct);
+        var trials = string.Join("\n", rows.Select(t => $"{t.TrialId}: {t.State} on {t.Silo} {t.Error}"));
         Assert.True(final.State == SweepState.Completed, $"The sweep ended {final.State}:\n{trials}\n{output}");
-        Assert.All(final.Trials, t => Assert.True(t.State == TrialState.Completed && t.Result!.CompressionRatio > 1, trials));
-        Assert.Equal(b.ToString(), final.Trials.Single(t => t.TrialId == $"{sweepId}/0000").Silo);
+        Assert.All(rows, t => Assert.True(t.State == TrialState.Completed && t.Summary!.CompressionRatio > 1, trials));
+        Assert.Equal(b.ToString(), rows.Single(t => t.TrialId == $"{sweepId}/0000").Silo);
 
         // B trained nothing of the baseline family yet holds the baseline, and it reads the data set from its own folder,
         // which only a fetch from A can have filled: nothing was shared but Redis and the silos.

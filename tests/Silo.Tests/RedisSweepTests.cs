@@ -89,32 +89,33 @@ public sealed class RedisSweepTests : IAsyncDisposable
         var baseline = new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training);
         // Not awaited: the call dies with the victim; the trials ask for the same baseline and share this work.
         var model = _client.Grains.GetGrain<IModelGrain>(Keys.Of(baseline));
-        WithPlacementHint(victim, () => model.EnsureBaseline(baseline, ct)).Ignore();
+        await WithPlacementHint(victim, () => model.EnsureBaseline(baseline));
         var sweep = _client.Grains.GetGrain<ISweepGrain>(sweepId);
         await WithPlacementHint(survivor, () => sweep.Launch(spec));
         Assert.Equal(survivor, await management.GetActivationAddress(sweep, ct));
         Assert.Equal(victim, await management.GetActivationAddress(model, ct));
 
-        var running = await PollAsync(sweep, s => s.Trials.Any(t => t.State == TrialState.Running && t.Silo == victim.ToString()),
+        var running = await PollAsync(sweep, s => s.Running.Any(t => t.Silo == victim.ToString()),
             RunningTimeout, "a trial running on the victim silo", ct);
         victimProcess.KillNow();
         var killedAt = DateTimeOffset.UtcNow;
         var killedAfter = clock.Elapsed;
-        var interrupted = running.Trials.Where(t => t.State == TrialState.Running && t.Silo == victim.ToString()).Select(t => t.TrialId).ToArray();
+        var interrupted = running.Running.Where(t => t.Silo == victim.ToString()).Select(t => t.TrialId).ToArray();
 
         var final = await PollAsync(sweep, s => s.State != SweepState.Running, CompletionTimeout, "the sweep to finish", ct);
         var total = clock.Elapsed;
+        var trials = await sweep.AllTrialsAsync(cancellationToken: ct);
 
-        Assert.True(final.State == SweepState.Completed, $"The sweep ended {final.State}:\n{Describe(final)}");
-        Assert.Equal(4, final.Trials.Count);
-        Assert.Equal(4, final.Trials.Select(t => t.TrialId).Distinct().Count());
-        Assert.All(final.Trials, t => Assert.True(t.State == TrialState.Completed && t.Result!.CompressionRatio > 1, Describe(final)));
+        Assert.True(final.State == SweepState.Completed, $"The sweep ended {final.State}:\n{Describe(trials)}");
+        Assert.Equal(4, trials.Count);
+        Assert.Equal(4, trials.Select(t => t.TrialId).Distinct().Count());
+        Assert.All(trials, t => Assert.True(t.State == TrialState.Completed && t.Summary!.CompressionRatio > 1, Describe(trials)));
         // The trials cut short on the victim, and every trial that finished after the kill, finished on the survivor.
-        Assert.All(final.Trials.Where(t => interrupted.Contains(t.TrialId) || t.FinishedAt > killedAt),
+        Assert.All(trials.Where(t => interrupted.Contains(t.TrialId) || t.FinishedAt > killedAt),
             t => Assert.Equal(survivor.ToString(), t.Silo));
         TestContext.Current.SendDiagnosticMessage(
             $"cluster up in {started.TotalSeconds:F0} s, victim killed at {killedAfter.TotalSeconds:F0} s while it ran " +
-            $"{string.Join(", ", interrupted)}, sweep completed at {total.TotalSeconds:F0} s\n{Describe(final)}");
+            $"{string.Join(", ", interrupted)}, sweep completed at {total.TotalSeconds:F0} s\n{Describe(trials)}");
     }
 
     [Fact]
@@ -133,11 +134,11 @@ public sealed class RedisSweepTests : IAsyncDisposable
         var sweep = _client.Grains.GetGrain<ISweepGrain>(sweepId);
         await sweep.Launch(SweepSpecLoader.Parse(SpecYaml, "test.yaml"));
 
-        var beforeCrash = await PollAsync(sweep, s => s.Trials.Any(t => t.State == TrialState.Completed), RunningTimeout,
-            "a first trial to complete", ct);
+        await PollAsync(sweep, s => s.Counts.Completed > 0, RunningTimeout, "a first trial to complete", ct);
+        var beforeCrash = await sweep.AllTrialsAsync(cancellationToken: ct);
         foreach (var silo in first) silo.KillNow();
         var crashedAfter = clock.Elapsed;
-        var doneBefore = beforeCrash.Trials.Where(t => t.State == TrialState.Completed).ToArray();
+        var doneBefore = beforeCrash.Where(t => t.State == TrialState.Completed).ToArray();
         Assert.True(doneBefore.Length < 4, $"Every trial finished before the crash; nothing is left to resume:\n{Describe(beforeCrash)}");
 
         // Same ports: each new silo supersedes its dead predecessor in the membership table at once.
@@ -150,21 +151,22 @@ public sealed class RedisSweepTests : IAsyncDisposable
         await PollUntilAsync(async () => (await registry.List()).Any(s => s.SweepId == sweepId && s.State != SweepState.Running),
             CompletionTimeout, "the sweep to finish after the restart", () => Describe(sweep), ct);
         var final = await _client.Grains.GetGrain<ISweepGrain>(sweepId).GetStatus();
+        var trials = await _client.Grains.GetGrain<ISweepGrain>(sweepId).AllTrialsAsync(cancellationToken: ct);
         var total = clock.Elapsed;
 
-        Assert.True(final.State == SweepState.Completed, $"The sweep ended {final.State}:\n{Describe(final)}");
-        Assert.Equal(4, final.Trials.Count);
-        Assert.Equal(4, final.Trials.Select(t => t.TrialId).Distinct().Count());
-        Assert.All(final.Trials, t => Assert.True(t.State == TrialState.Completed && t.Result!.CompressionRatio > 1, Describe(final)));
+        Assert.True(final.State == SweepState.Completed, $"The sweep ended {final.State}:\n{Describe(trials)}");
+        Assert.Equal(4, trials.Count);
+        Assert.Equal(4, trials.Select(t => t.TrialId).Distinct().Count());
+        Assert.All(trials, t => Assert.True(t.State == TrialState.Completed && t.Summary!.CompressionRatio > 1, Describe(trials)));
         // What finished before the crash was kept as it was, not run again.
         Assert.All(doneBefore, before =>
         {
-            var after = final.Trials.Single(t => t.TrialId == before.TrialId);
-            Assert.Equal((before.FinishedAt, before.Silo, before.Result!.CompressionRatio), (after.FinishedAt, after.Silo, after.Result!.CompressionRatio));
+            var after = trials.Single(t => t.TrialId == before.TrialId);
+            Assert.Equal((before.FinishedAt, before.Silo, before.Summary!.CompressionRatio), (after.FinishedAt, after.Silo, after.Summary!.CompressionRatio));
         });
         TestContext.Current.SendDiagnosticMessage(
             $"cluster killed at {crashedAfter.TotalSeconds:F0} s with {doneBefore.Length} trial(s) done, restarted at " +
-            $"{restartedAfter.TotalSeconds:F0} s, sweep completed at {total.TotalSeconds:F0} s\n{Describe(final)}");
+            $"{restartedAfter.TotalSeconds:F0} s, sweep completed at {total.TotalSeconds:F0} s\n{Describe(trials)}");
     }
 
     private async Task<FqConnection> ConnectAsync(CancellationToken ct)
@@ -241,9 +243,12 @@ public sealed class RedisSweepTests : IAsyncDisposable
             string.Join("\n", _silos.Select(s => $"--- {s.Name} ---\n{s.Output}")));
     }
 
-    private static async Task<string> Describe(ISweepGrain sweep) => Describe(await sweep.GetStatus());
+    private static async Task<string> Describe(ISweepGrain sweep) => $"sweep {(await sweep.GetStatus()).State}\n" + Describe(await sweep.AllTrialsAsync());
 
     private static string Describe(SweepStatus status) =>
-        $"sweep {status.State}\n" + string.Join("\n", status.Trials.Select(t =>
-            $"  {t.TrialId}: {t.State} on {t.Silo ?? "?"} stage {t.Stage ?? "-"} cr {t.Result?.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) ?? "-"} error {t.Error ?? "-"}"));
+        $"sweep {status.State}, {status.Counts.Finished}/{status.Counts.Total} finished\n" + Describe(status.Running);
+
+    private static string Describe(IReadOnlyList<TrialStatus> trials) =>
+        string.Join("\n", trials.Select(t =>
+            $"  {t.TrialId}: {t.State} on {t.Silo ?? "?"} stage {t.Stage ?? "-"} cr {t.Summary?.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) ?? "-"} error {t.Error ?? "-"}"));
 }

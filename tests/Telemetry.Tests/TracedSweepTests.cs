@@ -81,7 +81,7 @@ public sealed class TracedSweepTests : IAsyncLifetime
             Assert.InRange((double)t.GetTagItem(FqTags.Top1)!, 1, 100);
             Assert.Equal(ActivityStatusCode.Unset, t.Status);
         });
-        Assert.Equal(status.Trials.Select(t => t.TrialId).Order(), trials.Select(t => (string)t.GetTagItem(FqTags.TrialId)!).Order());
+        Assert.Equal((await sweep.AllTrialsAsync(cancellationToken: TestContext.Current.CancellationToken)).Select(t => t.TrialId).Order(), trials.Select(t => (string)t.GetTagItem(FqTags.TrialId)!).Order());
 
         foreach (var name in new[] { FqSpans.Baseline, FqSpans.Prune, FqSpans.LayerSearch, FqSpans.FineTune, FqSpans.FineTuneEpoch, FqSpans.Encode, FqSpans.Evaluate })
             Assert.Contains(product, a => a.OperationName == name);
@@ -110,7 +110,7 @@ public sealed class TracedSweepTests : IAsyncLifetime
         RequestContext.Set(FqTraceContext.RequestContextKey, kept);
         try
         {
-            await _cluster.Client.GetGrain<ITrialGrain>(sweepId + "/0000").Start(sweepId, config);
+            await _cluster.Client.GetGrain<ITrialGrain>(sweepId + "/0000").Start(sweepId, 0, config, "handed");
         }
         finally
         {
@@ -159,7 +159,7 @@ public sealed class TracedSweepTests : IAsyncLifetime
             if (condition(status)) return status;
             if (clock.Elapsed > timeout)
                 throw new TimeoutException($"The sweep did not finish in {timeout}: {status.State}; "
-                    + string.Join(", ", status.Trials.Select(t => $"{t.TrialId}={t.State}/{t.Stage}/{t.Error}")));
+                    + string.Join(", ", status.Running.Select(t => $"{t.TrialId}={t.State}/{t.Stage}/{t.Error}")));
             await Task.Delay(200, TestContext.Current.CancellationToken);
         }
     }

@@ -21,18 +21,18 @@ public sealed class SeparateHomesSweepTests(SeparateHomesSweepFixture fixture)
             new SearchSpace([0.8, 0.9], null, new BitsSpace(BitsPolicy.Uniform, [4, 5], null), [2.0], [null], [0.2], [0.005], [CodingScheme.Arithmetic]));
 
         var launched = await sweep.Launch(spec);
-        var status = await SweepWaiting.UntilAsync(sweep, s => s.State != SweepState.Running, TimeSpan.FromMinutes(6));
+        var (status, trials) = await SweepWaiting.EndedAsync(sweep, TimeSpan.FromMinutes(6));
 
-        Assert.Equal(4, launched.Trials.Count);
+        Assert.Equal(4, launched.Counts.Total);
         Assert.Equal(SweepState.Completed, status.State);
-        Assert.All(status.Trials, t => Assert.Equal(TrialState.Completed, t.State));
-        Assert.All(status.Trials, t => Assert.True(t.Result!.CompressionRatio > 1, $"{t.TrialId} CR {t.Result.CompressionRatio}"));
+        Assert.All(trials, t => Assert.Equal(TrialState.Completed, t.State));
+        Assert.All(trials, t => Assert.True(t.Summary!.CompressionRatio > 1, $"{t.TrialId} CR {t.Summary.CompressionRatio}"));
         // One baseline for the whole cluster: the other silo fetched it rather than training its own.
         Assert.Equal(1, fixture.Counters.BaselinesTrainedWithSeed(17));
 
         var silos = fixture.Cluster.Silos.OrderBy(s => s.Name, StringComparer.Ordinal).ToArray();
-        var worked = new HashSet<string>(status.Trials.Select(t => t.Silo!));
-        foreach (var trial in status.Trials)
+        var worked = new HashSet<string>(trials.Select(t => t.Silo!));
+        foreach (var trial in trials)
             worked.UnionWith(await fixture.Cluster.Client.GetGrain<ITrialGrain>(trial.TrialId).GetLayerSilos());
         Assert.True(silos.All(s => worked.Contains(s.SiloAddress.ToString())), $"work ran only on {string.Join(", ", worked)}");
 
@@ -48,7 +48,7 @@ public sealed class SeparateHomesSweepTests(SeparateHomesSweepFixture fixture)
             Assert.NotEmpty(pruned);
             Assert.All(pruned, id => Assert.True(local.HasCheckpoint(id), $"{silo.Name}: {id} is not whole"));
             Assert.All(pruned, id => Assert.All(StageCheckpoint.ReadManifest(local.Store, id).Files!, f => Assert.Null(local.Store.Mismatch(f))));
-            if (status.Trials.Any(t => t.Silo == silo.SiloAddress.ToString()))
+            if (trials.Any(t => t.Silo == silo.SiloAddress.ToString()))
                 Assert.True(local.HasCheckpoint(baselineId), $"{silo.Name} ran a trial but lacks {baselineId}");
         }
         Assert.True(silos.Sum(s => SeparateHomesCluster.Fetcher(s).Fetches) >= 2, "no checkpoint or data set crossed the cluster");

@@ -36,9 +36,9 @@ public sealed class MixedPrecisionSweepTests(SweepClusterFixture fixture)
         var sweep = fixture.Cluster.Client.GetGrain<ISweepGrain>("mixed-" + Guid.NewGuid().ToString("N")[..8]);
 
         await sweep.Launch(Spec("mixed", [infeasible, tight, 32.0]));
-        var status = await SweepWaiting.UntilAsync(sweep, s => s.State != SweepState.Running, TimeSpan.FromMinutes(5));
+        var (_, trials) = await SweepWaiting.EndedAsync(sweep, TimeSpan.FromMinutes(5));
 
-        var byBudget = status.Trials.ToDictionary(t => t.Config.BudgetBitsPerWeight!.Value);
+        var byBudget = trials.ToDictionary(t => t.Config.BudgetBitsPerWeight!.Value);
         var failed = byBudget[infeasible];
         Assert.Equal(TrialState.Failed, failed.State);
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"budget_bits_per_weight {infeasible:G4} cannot be met"), failed.Error);
@@ -49,7 +49,8 @@ public sealed class MixedPrecisionSweepTests(SweepClusterFixture fixture)
         {
             var trial = byBudget[budget];
             Assert.True(trial.State == TrialState.Completed, $"budget {budget}: {trial.State} {trial.Error}");
-            var bits = trial.Result!.Layers.ToDictionary(l => l.Name, l => l.Bits);
+            var result = await fixture.Cluster.Client.GetGrain<ITrialGrain>(trial.TrialId).GetResult();
+            var bits = result!.Layers.ToDictionary(l => l.Name, l => l.Bits);
             Assert.Equal(InProcess(answers, budget).BitsPerLayer.OrderBy(p => p.Key), bits.OrderBy(p => p.Key));
             configurations.Add(bits);
         }
@@ -92,14 +93,14 @@ public sealed class MixedPrecisionSweepTests(SweepClusterFixture fixture)
         var grains = fixture.Cluster.Client;
         var baselineRequest = new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training);
         var model = grains.GetGrain<IModelGrain>(Keys.Of(baselineRequest));
-        await model.EnsureBaseline(baselineRequest);
-        var pruned = await model.EnsurePruned(new PruneRequest(baselineRequest, config.TargetSparsity, config.PruneAlpha));
-        var layers = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IStageRunner>().LayerNames(config.Model, config.Dataset, config.Training);
+        await model.BaselineAsync(baselineRequest);
+        var pruned = await model.PrunedAsync(new PruneRequest(baselineRequest, config.TargetSparsity, config.PruneAlpha));
+        var layers = await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IStageRunner>().LayerNamesAsync(config.Model, config.Dataset, config.Training, CancellationToken.None);
         return await Task.WhenAll(layers.Select(layer =>
         {
             var request = new LayerSearchRequest(pruned.Id, config.Model, config.Dataset, layer, config.CandidateBits,
                 config.WSep, config.OverflowRate, config.Coding, config.Seed, config.Training);
-            return grains.GetGrain<ILayerGrain>(Keys.Of(request)).Search(request);
+            return grains.GetGrain<ILayerGrain>(Keys.Of(request)).SearchAsync(request);
         }));
     }
 

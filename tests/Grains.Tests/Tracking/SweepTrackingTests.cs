@@ -22,6 +22,7 @@ public sealed class SweepTrackingTests(TrackedSweepClusterFixture fixture)
         var sweep = fixture.Cluster.Client.GetGrain<ISweepGrain>(sweepId);
         await sweep.Launch(SmallSweep("tracked"));
         var status = await WaitUntilEndedAsync(sweep, TimeSpan.FromMinutes(4));
+        var trials = await sweep.AllTrialsAsync(cancellationToken: TestContext.Current.CancellationToken);
         var pareto = await sweep.GetPareto(null);
         foreach (var outbox in fixture.Outboxes) Assert.True(await outbox.DrainAsync(TimeSpan.FromSeconds(30)), "an outbox did not drain");
         Assert.All(fixture.Outboxes, o => Assert.Empty(o.DeadLetters()));
@@ -39,12 +40,12 @@ public sealed class SweepTrackingTests(TrackedSweepClusterFixture fixture)
 
         var children = (await fixture.Runs.SearchRunsAsync(new SearchRunsRequest([experiment.ExperimentId],
             $"tags.`mlflow.parentRunId` = '{parent.Info.RunId}'"), Cancel)).Runs ?? [];
-        Assert.Equal(status.Trials.Select(t => "trial/" + t.TrialId).Order(), children.Select(c => Tag(c, "fq.key")).Order());
+        Assert.Equal(trials.Select(t => "trial/" + t.TrialId).Order(), children.Select(c => Tag(c, "fq.key")).Order());
         var front = pareto.Front.Select(t => t.TrialId).ToHashSet();
         foreach (var child in children)
         {
-            var trial = status.Trials.Single(t => "trial/" + t.TrialId == Tag(child, "fq.key"));
-            var result = trial.Result!;
+            var trial = trials.Single(t => "trial/" + t.TrialId == Tag(child, "fq.key"));
+            var result = (await fixture.Cluster.Client.GetGrain<ITrialGrain>(trial.TrialId).GetResult())!;
             Assert.Equal(MlflowRunStatus.Finished, child.Info.Status);
             Assert.Equal(trial.TrialId, child.Info.RunName);
             Assert.Equal(trial.Silo, Tag(child, "fq.silo"));
@@ -90,7 +91,7 @@ public sealed class SweepTrackingTests(TrackedSweepClusterFixture fixture)
             }
             catch (OperationCanceledException)
             {
-                var states = string.Join(", ", status.Trials.Select(t => $"{t.TrialId}={t.State}/{t.Stage}/{t.Error}"));
+                var states = string.Join(", ", status.Running.Select(t => $"{t.TrialId}={t.State}/{t.Stage}/{t.Error}"));
                 throw new TimeoutException($"The sweep did not end in {timeout}: {states}");
             }
         }
