@@ -220,7 +220,19 @@ public sealed class SqliteRunStore
             .Where(n => n >= 0).Distinct().ToList();
         if (ids.Count == 0) return ([], null);
         var inList = string.Join(",", ids.Select(n => n.ToString(CultureInfo.InvariantCulture)));
-        var runs = await ReadRunsAsync($"r.experiment_id IN ({inList})", cancellationToken);
+        // Tag equalities (the outbox's "tags.`fq.key` = '...'" before every run it creates) narrow the read in SQL, through
+        // the (key, value) index: reading every run of an experiment per search made logging a sweep quadratic in its size.
+        // Every clause is still checked below, these included.
+        var where = new System.Text.StringBuilder($"r.experiment_id IN ({inList})");
+        var parameters = new List<(string, object?)>();
+        foreach (var clause in filter.Where(c => c is { Entity: "tags", Operator: "=", IsNumber: false }))
+        {
+            var n = parameters.Count / 2;
+            where.Append(CultureInfo.InvariantCulture, $" AND EXISTS (SELECT 1 FROM tags q{n} WHERE q{n}.run_id = r.run_id AND q{n}.key = $tk{n} AND q{n}.value = $tv{n})");
+            parameters.Add(($"$tk{n}", clause.Key));
+            parameters.Add(($"$tv{n}", clause.Value));
+        }
+        var runs = await ReadRunsAsync(where.ToString(), cancellationToken, [.. parameters]);
         var matching = runs.Where(r => visible(r.Info.LifecycleStage) && filter.All(c => RunSearch.Matches(r, c))).ToList();
         matching.Sort(comparison);
         return PageToken.Slice(matching, offset, maxResults);
@@ -360,6 +372,7 @@ public sealed class SqliteRunStore
                 key TEXT NOT NULL,
                 value TEXT NOT NULL,
                 PRIMARY KEY (run_id, key));
+            CREATE INDEX IF NOT EXISTS tags_by_key_value ON tags (key, value);
             """);
         command.ExecuteNonQuery();
         transaction.Commit();

@@ -181,7 +181,7 @@ public sealed class TrialGrain(
         var outcome = Outcome();
         // Durable first: if the report below is lost, the sweep's next Start finds the outcome here instead of a rerun.
         await WriteAsync();
-        await tracking.TrialEnded(run with { StartedAt = state.State.StartedAt }, outcome.State, result, error, outcome.Silo, outcome.FinishedAt);
+        await tracking.TrialEnded(run with { StartedAt = state.State.StartedAt, StartLogged = true }, outcome.State, result, error, outcome.Silo, outcome.FinishedAt);
         await sweep.TrialFinished(outcome);
     }
 

@@ -24,7 +24,14 @@ public interface ISweepTracking
 }
 
 /// <summary>A trial's child run: whose sweep it is, its id and config, and when it started.</summary>
-public sealed record TrialRunInfo(string SweepId, string SweepName, string TrialId, TrialConfig Config, DateTimeOffset? StartedAt);
+public sealed record TrialRunInfo(string SweepId, string SweepName, string TrialId, TrialConfig Config, DateTimeOffset? StartedAt)
+{
+    /// <summary>
+    /// Whether this run's start was logged through this silo's outbox by the same activation: then its end need not
+    /// create it again (the outbox delivers in order, so the create is ahead of the end), two operations less a trial.
+    /// </summary>
+    public bool StartLogged { get; init; }
+}
 
 /// <summary>
 /// What a trial grain tells the tracker about its own child run: created with its config when it starts, its metrics,

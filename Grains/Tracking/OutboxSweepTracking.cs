@@ -60,8 +60,9 @@ public sealed class OutboxSweepTracking(TrackingOutbox outbox, ILogger<OutboxSwe
         {
             var experiment = TrackingNames.Experiment(run.SweepName);
             var key = TrackingNames.TrialKey(run.TrialId);
-            // Created again in case its start was never logged (tracking turned on mid-sweep); an existing run is found, not doubled.
-            CreateTrialRun(run);
+            // Created again unless its start went through this outbox (a trial resumed elsewhere, tracking turned on
+            // mid-sweep); an existing run is found, not doubled.
+            if (!run.StartLogged) CreateTrialRun(run);
             var end = SweepRunContent.Millis(finishedAt);
             var tags = new List<MlflowRunTag> { new("fq.silo", silo) };
             if (error is not null) tags.Add(new MlflowRunTag("fq.error", error.Length > 4000 ? error[..4000] : error));

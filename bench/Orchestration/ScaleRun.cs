@@ -4,6 +4,7 @@ using FocusedQuantization.Grains.Execution;
 using FocusedQuantization.Grains.Testing;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Silo;
+using FocusedQuantization.Tracking.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FocusedQuantization.Benchmarks.Orchestration;
@@ -44,10 +45,19 @@ public static class ScaleRun
         var home = Directory.CreateTempSubdirectory("fq-bench-scale-").FullName;
         try
         {
+            // Tracking on, as a user runs it: the embedded tracker beside the silo, every trial a child run through the outbox.
+            // Noisy accuracies give the front a usual size (a few dozen of 100,000), not every trial.
+            var runner = new SyntheticStageRunner(TimeSpan.FromMilliseconds(trialMs), layers: 4) { AccuracyNoise = 4 };
+            var storage = new CountingStorage();
             await using var cluster = await FqConnection.OpenAsync(new FqConnectionOptions
             {
                 StateFolder = home,
-                ConfigureSilo = silo => silo.Services.AddSingleton<IStageRunner>(new SyntheticStageRunner(TimeSpan.FromMilliseconds(trialMs), layers: 4)),
+                EmbeddedTracker = new EmbeddedTrackerSettings { StateFolder = home, Port = LoopbackPorts.Free(1)[0] },
+                ConfigureSilo = silo =>
+                {
+                    silo.Services.AddSingleton<IStageRunner>(runner);
+                    storage.WrapDefaultStorage(silo.Services);
+                },
             }, cancellationToken);
             var sweep = cluster.Client.GetGrain<ISweepGrain>("bench-scale");
             var clock = Stopwatch.StartNew();
@@ -58,7 +68,18 @@ public static class ScaleRun
             var elapsed = clock.Elapsed;
             if (status.State != SweepState.Completed) throw new InvalidOperationException($"the benchmark sweep ended {status.State}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fq: {trials} trials, {elapsed.TotalMilliseconds / trials:F3} ms per trial"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"fq storage at {trials} trials: {storage.Bytes / (double)trials:F0} bytes written per trial ({storage.Writes / (double)trials:F2} writes), sweep pages {storage.BytesOf("sweep-rows-") / (double)trials:F0} bytes per outcome"));
 
+            if (cluster.Services.GetService<TrackingOutbox>() is { } outbox)
+            {
+                // The outbox delivers in the background; how long the tracker lags behind the sweep is part of the picture.
+                var queued = outbox.PendingCount;
+                var drain = Stopwatch.StartNew();
+                while (outbox.PendingCount > 0 && drain.Elapsed < TimeSpan.FromMinutes(10)) await Task.Delay(50, cancellationToken);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"fq tracking at {trials} trials: {queued} operations queued when the sweep ended, delivered {drain.Elapsed.TotalSeconds:F1} s later ({outbox.PendingCount} left)"));
+            }
             var statusMs = await MedianMs(() => sweep.GetStatus());
             var paretoMs = await MedianMs(() => sweep.GetPareto(null));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

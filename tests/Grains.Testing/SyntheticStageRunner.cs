@@ -30,6 +30,12 @@ public sealed class SyntheticStageRunner(TimeSpan trialDuration, int layers) : I
     /// <summary>When set, each trial waits for it before it finishes (after <see cref="TrialDuration"/>).</summary>
     public Task? TrialGate { get; set; }
 
+    /// <summary>
+    /// Spread (percentage points) of a deterministic per-config offset added to top-1; 0 (the default) makes every trial
+    /// of one bit width lie on the front, a spread makes fronts of the usual size (benchmarks of large sweeps use it).
+    /// </summary>
+    public double AccuracyNoise { get; set; }
+
     /// <summary>How long the fine-tune/encode/evaluate part of a trial takes.</summary>
     public TimeSpan TrialDuration { get; set; } = trialDuration;
 
@@ -103,7 +109,7 @@ public sealed class SyntheticStageRunner(TimeSpan trialDuration, int layers) : I
         Interlocked.Increment(ref _trials);
         var sparsity = config.TargetSparsity ?? 0.5;
         var ratio = 32.0 / config.Bits / (1 - sparsity);
-        var top1 = 90 - 10 * sparsity - (8 - config.Bits) * 0.5;
+        var top1 = 90 - 10 * sparsity - (8 - config.Bits) * 0.5 + AccuracyNoise * (Unit(config) - 0.5);
         return new TrialResult(ratio, top1 - 0.2, 99, sparsity, 1000, (long)(1000 * ratio), baseline.Top1, baseline.Top5,
             answers.Select(a => new LayerOutcome(a.Layer, LayerMode.Shift, config.Bits, a.Weights, sparsity, a.Weights * config.Bits)).ToArray(), "none")
         {
@@ -112,6 +118,21 @@ public sealed class SyntheticStageRunner(TimeSpan trialDuration, int layers) : I
             ValidationTop1Dense = 90,
             FineTuneEpochs = [new EpochOutcome(1, 0.5, 80, 0.01)],
         };
+    }
+
+    /// <summary>A number in [0, 1) that depends only on the config's values (the same on every run and machine).</summary>
+    private static double Unit(TrialConfig config)
+    {
+        var hash = 0x9E3779B97F4A7C15UL;
+        foreach (var value in new[] { config.TargetSparsity ?? config.PruneAlpha ?? 0, config.WSep, config.FineTuneLearningRate, config.ScheduleScale, config.Bits })
+        {
+            hash ^= (ulong)BitConverter.DoubleToInt64Bits(value);
+            // splitmix64's finalizer: every input bit moves every output bit.
+            hash = (hash ^ (hash >> 30)) * 0xBF58476D1CE4E5B9UL;
+            hash = (hash ^ (hash >> 27)) * 0x94D049BB133111EBUL;
+            hash ^= hash >> 31;
+        }
+        return (hash >> 11) * (1.0 / (1UL << 53));
     }
 
     /// <summary>How the stages of one seed behave: durations, a baseline failure, a gate each trial waits at.</summary>
