@@ -107,10 +107,14 @@ public sealed class StateDict : IDisposable
     public static void Write(nn.Module module, string path, StateDictFormat format)
     {
         ArgumentNullException.ThrowIfNull(module);
+        using var scope = torch.NewDisposeScope();
+        // Detached, as PyTorch's own state_dict() is: a parameter saved as it is would load with requires_grad set.
+        var state = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (name, tensor) in module.state_dict()) state[name] = tensor.detach();
         AtomicFile.Write(path, stream =>
         {
-            if (format == StateDictFormat.PyTorch) module.save_py(stream, leaveOpen: true);
-            else module.save_safetensors(stream, leaveOpen: true);
+            if (format == StateDictFormat.PyTorch) PyTorchPickler.PickleStateDict(stream, state, leaveOpen: true);
+            else Safetensors.SaveStateDict(stream, state, leaveOpen: true);
         });
     }
 
