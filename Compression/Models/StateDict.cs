@@ -50,8 +50,9 @@ public sealed class StateDict : IDisposable
         {
             read = format == StateDictFormat.PyTorch ? ReadPyTorch(path) : ReadSafetensors(path);
         }
-        catch (Exception e) when (e is not (InvalidDataException or OutOfMemoryException or OperationCanceledException))
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException) && !e.Message.StartsWith(UnreadablePrefix, StringComparison.Ordinal))
         {
+            // Whatever the zip, pickle or JSON reader threw about a damaged file (InvalidDataException, EndOfStreamException, ...).
             throw Unreadable(path, e.Message);
         }
         foreach (var tensor in read.Values) tensor.DetachFromDisposeScope();
@@ -202,8 +203,10 @@ public sealed class StateDict : IDisposable
         return Safetensors.LoadStateDict(stream);
     }
 
+    private const string UnreadablePrefix = "Cannot read the weights file";
+
     private static InvalidDataException Unreadable(string path, string why) =>
-        new($"Cannot read the weights file '{path}': {why.TrimEnd('.')}.");
+        new($"{UnreadablePrefix} '{path}': {why.TrimEnd('.')}.");
 
     private static string ShapeText(long[] shape) => $"[{string.Join(", ", shape)}]";
 
