@@ -1,4 +1,5 @@
 using FocusedQuantization.Compression.Data;
+using FocusedQuantization.Compression.Models;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -12,7 +13,8 @@ namespace FocusedQuantization.Specs;
 /// </summary>
 public static class SweepSpecLoader
 {
-    private static readonly string[] TopKeys = ["name", "model", "dataset", "seed", "objectives", "constraints", "concurrency", "strategy", "training", "space"];
+    private static readonly string[] TopKeys = ["name", "model", "weights", "dataset", "seed", "objectives", "constraints", "concurrency", "strategy", "training", "space"];
+    private static readonly string[] ModelKeys = ["name", "weights"];
     private static readonly string[] ConstraintKeys = ["max_top1_drop"];
     private static readonly string[] StrategyKeys = ["kind", "budget", "seed"];
     private static readonly string[] TrainingKeys = ["baseline_epochs", "prune_epochs", "batch_size", "learning_rate", "train_limit", "test_limit", "validation", "data_dir", "image_size", "skip_bad_images"];
@@ -61,6 +63,7 @@ public static class SweepSpecLoader
         var top = reader.Mapping(root, "", TopKeys);
         var training = top.Get("training") is { } trainingNode ? reader.Mapping(trainingNode, "training", TrainingKeys) : null;
 
+        var weights = Weights(reader, top, folder);
         var spec = new SweepSpec(
             Name: reader.OptionalString(top.Get("name"), "name") ?? DefaultName(sourceName),
             Model: Model(reader, top),
@@ -72,7 +75,7 @@ public static class SweepSpecLoader
                 : null,
             Concurrency: reader.OptionalInt(top.Get("concurrency"), "concurrency") ?? SweepSpecDefaults.Concurrency,
             Strategy: Strategy(reader, top.Get("strategy")),
-            Training: Training(reader, training, folder),
+            Training: Training(reader, training, folder) with { Weights = weights?.Path, WeightsSha256 = weights?.Sha256 },
             Space: Space(reader, top.Get("space"), sourceName));
         return SweepSpecValidator.Validate(spec, sourceName, reader.Locations);
     }
@@ -173,12 +176,37 @@ public static class SweepSpecLoader
         return string.IsNullOrWhiteSpace(stem) ? "sweep" : stem;
     }
 
+    /// <summary>`model: resnet18`, or `model: { name: resnet18, weights: r18.pth }`.</summary>
     private static string Model(SpecReader reader, SpecMapping top)
     {
         if (top.Get("model") is not { } node) return SweepSpecDefaults.Model;
-        var name = reader.String(node, "model");
-        return SweepVocabulary.Model(name) ?? throw reader.Error(node, "model",
+        var path = "model";
+        if (node is YamlMappingNode)
+        {
+            node = reader.Mapping(node, "model", ModelKeys).Require(reader, node, "name", "missing: the model's name (resnet18, ...)");
+            path = "model.name";
+        }
+        var name = reader.String(node, path);
+        return SweepVocabulary.Model(name) ?? throw reader.Error(node, path,
             $"unknown model '{SpecReader.Clip(name)}'; valid models: {string.Join(", ", SweepVocabulary.Models)}");
+    }
+
+    /// <summary>
+    /// model.weights (or a top-level weights:): a PyTorch state_dict or safetensors file, made absolute against
+    /// <paramref name="folder"/> and hashed, so that other weights make another baseline.
+    /// </summary>
+    private static WeightsFile? Weights(SpecReader reader, SpecMapping top, string folder)
+    {
+        var inModel = top.Get("model") is YamlMappingNode model ? reader.Mapping(model, "model", ModelKeys).Get("weights") : null;
+        var node = inModel ?? top.Get("weights");
+        var key = inModel is not null ? "model.weights" : "weights";
+        if (inModel is not null && top.Get("weights") is { } twice)
+            throw reader.Error(twice, "weights", "the weights are given twice, as model.weights and as weights; keep one");
+        if (reader.OptionalString(node, key) is not { } file) return null;
+        var full = Path.GetFullPath(Path.Combine(folder, file));
+        if (!File.Exists(full))
+            throw reader.Error(node, key, $"{SpecReader.Clip(full, 200)} does not exist; give a file written by torch.save(model.state_dict(), f) or a .safetensors file");
+        return WeightsFile.Of(full);
     }
 
     /// <summary>

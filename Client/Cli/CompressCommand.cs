@@ -15,7 +15,7 @@ public static class CompressCommand
     public static Command Create()
     {
         var defaults = new CompressionOptions();
-        var model = new Option<string>("--model") { Description = "Model: lenet5, lenet-300-100, cifar9, resnet20.", DefaultValueFactory = _ => defaults.Model };
+        var model = new Option<string>("--model") { Description = "Model: lenet5, lenet-300-100, cifar9, resnet20, or (torchvision's layout) resnet18, resnet50, mobilenet-v2.", DefaultValueFactory = _ => defaults.Model };
         var dataset = new Option<string>("--dataset")
         {
             Description = "Data set: fashion-mnist, mnist, imagefolder:PATH (PATH/train and PATH/val, a sub-folder of JPEG/PNG images per class), " +
@@ -57,6 +57,10 @@ public static class CompressCommand
             Description = "Also train a dense model for as many epochs as the compressed one received in total, and measure the accuracy drop against it.",
         };
         var checkpoint = new Option<string?>("--baseline") { Description = "Load this baseline checkpoint instead of training one." };
+        var weights = new Option<string?>("--weights")
+        {
+            Description = "A PyTorch state_dict (torch.save(model.state_dict(), f)) or .safetensors file to start from: it is the baseline (no baseline training); the class count comes from it.",
+        };
         var offline = new Option<bool>("--offline") { Description = "Never download the data set; fail if it is not on disk." };
         var output = new Option<string>("--out") { Description = "Where to write the compressed model (.fqz).", DefaultValueFactory = _ => "model.fqz" };
         var report = new Option<string?>("--report") { Description = "Where to write the JSON report." };
@@ -64,7 +68,7 @@ public static class CompressCommand
         var command = new Command("compress", "Train (or load) a baseline, prune it, quantize it with focused quantization, fine-tune, encode and evaluate.")
         {
             model, dataset, dataDir, imageSize, skipBad, bits, wsep, overflow, sparsity, pruneAlpha, baselineEpochs, pruneEpochs, scheduleScale,
-            lr, fineTuneLr, fineTune, batchSize, seed, coding, trainLimit, testLimit, validation, equalEpochs, checkpoint, offline, output, report,
+            lr, fineTuneLr, fineTune, batchSize, seed, coding, trainLimit, testLimit, validation, equalEpochs, checkpoint, weights, offline, output, report,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -93,6 +97,7 @@ public static class CompressCommand
                 TestLimit = parse.GetValue(testLimit),
                 Validation = parse.GetValue(validation) is { } split ? ValidationSplit.Parse(split) : null,
                 BaselineCheckpoint = parse.GetValue(checkpoint),
+                Weights = parse.GetValue(weights),
                 AllowDownload = !parse.GetValue(offline),
                 EqualEpochBaseline = parse.GetValue(equalEpochs),
             };

@@ -13,6 +13,7 @@ public static class FqCommandLine
         var root = new RootCommand("fq: focused quantization of CNNs (Zhao et al., NeurIPS 2019) and sweeps over its trade-offs.");
         root.Add(CompressCommand.Create());
         root.Add(InspectCommand.Create());
+        root.Add(ExportCommand.Create());
         root.Add(SweepCommands.Sweep());
         root.Add(SweepCommands.Pareto());
         root.Add(SiloCommand.Create());

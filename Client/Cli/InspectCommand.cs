@@ -73,7 +73,11 @@ public static class InspectCommand
 
     private static void WriteBreakdown(string path, CompressedModel model, FqzBreakdown breakdown, FqzInspection inspection)
     {
-        AnsiConsole.MarkupLineInterpolated($"[bold]{path}[/]: {model.ModelName}, coding {CodingModes.NameOf(breakdown.Mode)}");
+        var shape = ModelState.ShapeOf(model);
+        AnsiConsole.MarkupLineInterpolated(
+            $"[bold]{path}[/]: {model.ModelName} ({shape.Classes} classes, input {shape.Channels}x{shape.Height}x{shape.Width}), coding {CodingModes.NameOf(breakdown.Mode)}");
+        if (model.Metadata.TryGetValue(ModelState.WeightsFileKey, out var weights))
+            AnsiConsole.MarkupLineInterpolated($"compressed from PyTorch weights {weights} (SHA-256 {model.Metadata.GetValueOrDefault(ModelState.WeightsSha256Key, "?")})");
         AnsiConsole.Write(ReportTable.LayerTable(inspection.Layers));
         var parts = new Table().AddColumns("part", "bytes");
         parts.AddRow("header and metadata", breakdown.HeaderBytes.ToString("N0"));

@@ -15,6 +15,9 @@ public static class ModelZoo
         ["lenet5"] = shape => new LeNet5(shape),
         ["cifar9"] = shape => new Cifar9(shape),
         ["resnet20"] = shape => new ResNet20(shape),
+        ["resnet18"] = TorchvisionResNet.ResNet18,
+        ["resnet50"] = TorchvisionResNet.ResNet50,
+        ["mobilenet-v2"] = shape => new TorchvisionMobileNetV2(shape),
     };
 
     private static readonly Dictionary<string, string> Aliases = new()
@@ -28,9 +31,15 @@ public static class ModelZoo
         ["allconv"] = "cifar9",
         ["all-conv"] = "cifar9",
         ["resnet-20"] = "resnet20",
+        ["resnet-18"] = "resnet18",
+        ["resnet-50"] = "resnet50",
+        ["mobilenetv2"] = "mobilenet-v2",
     };
 
-    /// <summary>The canonical model names: lenet-300-100, lenet5, cifar9, resnet20.</summary>
+    /// <summary>
+    /// The canonical model names: lenet-300-100, lenet5, cifar9, resnet20, and resnet18, resnet50, mobilenet-v2 with
+    /// torchvision's state_dict names and shapes (see <see cref="HasTorchvisionLayout"/>).
+    /// </summary>
     public static IReadOnlyList<string> Names { get; } = [.. Factories.Keys];
 
     /// <summary>
@@ -46,6 +55,9 @@ public static class ModelZoo
         throw new ArgumentException(
             $"Unknown model '{name}'. Valid models: {string.Join(", ", Names)}.", nameof(name));
     }
+
+    /// <summary>Whether the model's state_dict keys and shapes are torchvision's (resnet18, resnet50, mobilenet-v2).</summary>
+    public static bool HasTorchvisionLayout(string name) => Canonicalize(name) is "resnet18" or "resnet50" or "mobilenet-v2";
 
     /// <summary>
     /// Creates the model <paramref name="name"/> for <paramref name="shape"/> (default 1 x 28 x 28, 10 classes), its

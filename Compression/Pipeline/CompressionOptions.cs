@@ -77,6 +77,12 @@ public sealed record CompressionOptions
     /// <summary>A baseline checkpoint to load instead of training one; null trains (or reuses the cached one).</summary>
     public string? BaselineCheckpoint { get; init; }
 
+    /// <summary>
+    /// A PyTorch state_dict (torch.save) or safetensors file whose tensors are the baseline (no baseline training); its
+    /// keys and shapes must be the model's (torchvision's for resnet18, resnet50, mobilenet-v2). Null: none.
+    /// </summary>
+    public string? Weights { get; init; }
+
     /// <summary>Entropy coding of the .fqz file. Default ContextArithmetic; the paper's Huffman is always reported too.</summary>
     public CodingMode Coding { get; init; } = CodingMode.ContextArithmetic;
 
@@ -111,5 +117,10 @@ public sealed record CompressionOptions
         if (TestLimit is < 1) throw new ArgumentException($"--test-limit must be at least 1, got {TestLimit}.");
         Data.DataSource.Parse(Dataset).With(ImageSize, SkipBadImages ? true : null);
         if (BaselineCheckpoint is { } path && !File.Exists(path)) throw new FileNotFoundException($"Baseline checkpoint {path} does not exist.", path);
+        if (Weights is { } weights)
+        {
+            if (BaselineCheckpoint is not null) throw new ArgumentException("Give either --weights or --baseline, not both.");
+            if (!File.Exists(weights)) throw new FileNotFoundException($"Weights file {weights} does not exist.", weights);
+        }
     }
 }

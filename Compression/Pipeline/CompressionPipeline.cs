@@ -23,7 +23,8 @@ public sealed class CompressionPipeline(CompressionOptions options, DatasetCache
         progress ??= new Progress<PipelineProgress>();
         var baseline = new BaselineSpec(
             modelName, dataset.Name, options.BaselineEpochs, options.LearningRate, options.BatchSize, options.Seed,
-            options.TrainLimit, options.DataDirectory, options.TestLimit, options.AllowDownload, options.BaselineCheckpoint, options.Validation);
+            options.TrainLimit, options.DataDirectory, options.TestLimit, options.AllowDownload, options.BaselineCheckpoint, options.Validation,
+            options.Weights is { } weights ? WeightsFile.Of(weights) : null);
         var prune = new PruneSpec(baseline, options.TargetSparsity, options.PruneAlpha, options.PruneEpochs, options.Seed);
         var trial = new TrialSpec(prune, options.Bits, null, options.WSep, options.OverflowRate, options.ScheduleScale,
             options.FineTuneLearningRate, options.Coding, options.Seed, options.FineTune);
@@ -49,9 +50,11 @@ public sealed class CompressionPipeline(CompressionOptions options, DatasetCache
 
             var report = TrialStage.Run(trial, store, data, outputPath, progress, cancellationToken);
             foreach (var (stage, time) in report.StageSeconds) seconds[stage] = time;
-            var totalEpochs = options.BaselineEpochs + options.PruneEpochs + report.FineTuneEpochs.Count;
+            // Imported weights (a checkpoint or PyTorch's) received no baseline epochs here.
+            var denseEpochs = options.BaselineCheckpoint is null && options.Weights is null ? options.BaselineEpochs : 0;
+            var totalEpochs = denseEpochs + options.PruneEpochs + report.FineTuneEpochs.Count;
             EqualEpochDense? fair = null;
-            if (options.EqualEpochBaseline && options.BaselineCheckpoint is null)
+            if (options.EqualEpochBaseline && options.BaselineCheckpoint is null && options.Weights is null)
             {
                 // The same recipe as the baseline, run for every epoch the compressed model received: the drop is then
                 // not flattered by a dense model that simply trained less.
@@ -64,7 +67,7 @@ public sealed class CompressionPipeline(CompressionOptions options, DatasetCache
             }
             return report with
             {
-                StageSeconds = seconds, Options = options, DenseEpochs = options.BaselineCheckpoint is null ? options.BaselineEpochs : 0,
+                StageSeconds = seconds, Options = options, DenseEpochs = denseEpochs,
                 TotalEpochs = totalEpochs, EqualEpochDense = fair,
                 // The fit and validation parts share the training folder's count; the test part has its own.
                 SkippedImages = new[] { train, test }.OfType<IBatchSource>().Sum(s => s.SkippedImages),

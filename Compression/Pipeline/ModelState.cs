@@ -11,6 +11,9 @@ public static class ModelState
     /// <summary>Metadata keys that let a .fqz file rebuild its model.</summary>
     public const string ShapeKey = "model.shape", DatasetKey = "dataset";
 
+    /// <summary>Metadata keys naming the PyTorch weights a compressed model was made from (file name and SHA-256), when it was.</summary>
+    public const string WeightsFileKey = "weights.file", WeightsSha256Key = "weights.sha256";
+
     /// <summary>The float tensors of a module that the .fqz file keeps as they are: every float parameter and buffer
     /// except the quantized weights. Integer buffers (batch norm's batch counter) play no part in inference.</summary>
     public static IReadOnlyList<FloatTensor> FloatTensors(nn.Module module) =>

@@ -14,6 +14,8 @@ namespace FocusedQuantization.Compression.Stages;
 /// baseline is that checkpoint file instead of a trained one, and its id is a key of the file's content.
 /// <paramref name="Validation"/> (null: <see cref="ValidationSplit.Default"/>, 10 %) holds images out of the training
 /// images; the baseline and every later stage train on the rest, and every choice made from accuracy uses the held-out ones.
+/// With <paramref name="Weights"/> the baseline is a PyTorch state_dict (or safetensors) file loaded into the model, not
+/// trained, and its id is a key of the file's SHA-256.
 /// </summary>
 public sealed record BaselineSpec(
     string Model,
@@ -27,7 +29,8 @@ public sealed record BaselineSpec(
     int? TestLimit = null,
     bool AllowDownload = false,
     string? ImportPath = null,
-    ValidationSplit? Validation = null)
+    ValidationSplit? Validation = null,
+    WeightsFile? Weights = null)
 {
     /// <summary>The validation split in effect.</summary>
     public ValidationSplit EffectiveValidation => Validation ?? ValidationSplit.Default;
@@ -42,6 +45,7 @@ public sealed record BaselineSpec(
         {
             var model = ModelZoo.Canonicalize(Model);
             var dataset = DataSource.Parse(Dataset).Name;
+            if (Weights is { } weights) return $"baseline-weights|{model}|{dataset}|{weights.Sha256}";
             if (ImportPath is { } path)
             {
                 using var stream = File.OpenRead(path);
@@ -72,5 +76,10 @@ public sealed record BaselineSpec(
         if (TrainLimit is < 1) throw new ArgumentException($"The train limit must be at least 1, got {TrainLimit}.");
         if (TestLimit is < 1) throw new ArgumentException($"The test limit must be at least 1, got {TestLimit}.");
         if (ImportPath is { } path && !File.Exists(path)) throw new FileNotFoundException($"Baseline checkpoint {path} does not exist.", path);
+        if (Weights is { } weights)
+        {
+            if (ImportPath is not null) throw new ArgumentException("Give either PyTorch weights or a baseline checkpoint, not both.");
+            if (!File.Exists(weights.Path)) throw new FileNotFoundException($"Weights file {weights.Path} does not exist.", weights.Path);
+        }
     }
 }

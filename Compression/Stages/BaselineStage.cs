@@ -56,6 +56,7 @@ public static class BaselineStage
         var train = data.Get(spec.TrainData);
         var modelName = ModelZoo.Canonicalize(spec.Model);
         var shape = new ModelShape(train.Channels, train.Height, train.Width, train.Classes);
+        if (spec.Weights is { } weightsFile) return Import(spec, id, store, weightsFile, modelName, shape, progress);
         var model = ModelZoo.Create(modelName, shape, spec.Seed);
         try
         {
@@ -92,6 +93,36 @@ public static class BaselineStage
                 recoveries = recovery.Recoveries;
             }
             Save(store, id, spec.Canonical, "baseline", modelName, DataSource.Parse(spec.Dataset).Name, shape, model, parent: null, recoveries);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The baseline of PyTorch weights: the model built for the class count the weights have (which must be the data
+    /// set's), the file's tensors loaded into it (checked key by key and shape by shape), stored as the baseline.
+    /// </summary>
+    private static nn.Module<Tensor, Tensor> Import(
+        BaselineSpec spec, string id, CheckpointStore store, WeightsFile file, string modelName, ModelShape dataShape, IProgress<PipelineProgress> progress)
+    {
+        progress.Report(new PipelineProgress(PipelineStage.Baseline, 0, $"loading {file.Path}"));
+        file.Verify();
+        using var weights = StateDict.Read(file.Path);
+        var classes = weights.ClassesFor(modelName) ?? dataShape.Classes;
+        if (classes != dataShape.Classes)
+            throw new ArgumentException(
+                $"The weights in '{file.Path}' are for {classes} classes and the data set {spec.Dataset} has {dataShape.Classes}: " +
+                "give a data set with the classes the network was trained on (in the same order).");
+        var shape = dataShape with { Classes = classes };
+        var model = ModelZoo.Create(modelName, shape, spec.Seed);
+        try
+        {
+            weights.LoadInto(model, modelName);
+            Save(store, id, spec.Canonical, "baseline", modelName, DataSource.Parse(spec.Dataset).Name, shape, model, parent: null, []);
             return model;
         }
         catch

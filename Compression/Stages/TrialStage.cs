@@ -83,19 +83,26 @@ public static class TrialStage
 
         progress.Report(new PipelineProgress(PipelineStage.Encode, 0, "coding"));
         var widths = manifest.Layers.Select(spec.BitsOf).ToArray();
+        var metadata = new Dictionary<string, string>
+        {
+            [ModelState.ShapeKey] = manifest.Shape,
+            [ModelState.DatasetKey] = manifest.Dataset,
+            ["bits"] = widths.Distinct().Count() == 1
+                ? widths[0].ToString(CultureInfo.InvariantCulture)
+                : string.Join(',', widths.Select(b => b.ToString(CultureInfo.InvariantCulture))),
+            ["seed"] = spec.Seed.ToString(CultureInfo.InvariantCulture),
+        };
+        if (baseline.Weights is { } weights)
+        {
+            // Where the network came from: which PyTorch weights were compressed.
+            metadata[ModelState.WeightsFileKey] = Path.GetFileName(weights.Path);
+            metadata[ModelState.WeightsSha256Key] = weights.Sha256;
+        }
         var compressed = new CompressedModel(
             manifest.Model,
             quantized.Select(q => new QuantizedLayer(q.Name, q.Shape, q.Parameters, q.Symbols)).ToArray(),
             ModelState.FloatTensors(model),
-            new Dictionary<string, string>
-            {
-                [ModelState.ShapeKey] = manifest.Shape,
-                [ModelState.DatasetKey] = manifest.Dataset,
-                ["bits"] = widths.Distinct().Count() == 1
-                    ? widths[0].ToString(CultureInfo.InvariantCulture)
-                    : string.Join(',', widths.Select(b => b.ToString(CultureInfo.InvariantCulture))),
-                ["seed"] = spec.Seed.ToString(CultureInfo.InvariantCulture),
-            });
+            metadata);
         var bytes = FqzFile.ToBytes(compressed, spec.Coding);
         var paperBytes = spec.Coding == CodingMode.Paper ? bytes.LongLength : FqzFile.ToBytes(compressed, CodingMode.Paper).LongLength;
         AtomicFile.Write(outputPath, stream => stream.Write(bytes));
@@ -261,6 +268,7 @@ public static class TrialStage
             TrainLimit = baseline.TrainLimit,
             TestLimit = baseline.TestLimit,
             BaselineCheckpoint = baseline.ImportPath,
+            Weights = baseline.Weights?.Path,
             Coding = spec.Coding,
             Validation = baseline.Validation,
         };

@@ -38,6 +38,15 @@ public sealed record TrainingSpec(
     /// Every choice made from accuracy (the top-1 constraint, the front, layer searches) uses these images.
     /// </summary>
     [Id(7)] public double? Validation { get; init; }
+
+    /// <summary>
+    /// A PyTorch state_dict or safetensors file (absolute path, read there by every silo) whose tensors are the baseline
+    /// instead of a trained one; null: the baseline is trained. Spec key model.weights (or weights).
+    /// </summary>
+    [Id(8)] public string? Weights { get; init; }
+
+    /// <summary>The SHA-256 of <see cref="Weights"/> when the spec was read: the baseline's identity, checked before loading.</summary>
+    [Id(9)] public string? WeightsSha256 { get; init; }
 }
 
 /// <summary>

@@ -22,7 +22,7 @@ public static class SweepVocabulary
     };
 
     /// <summary>Canonical model names.</summary>
-    public static IReadOnlyList<string> Models { get; } = ["lenet-300-100", "lenet5", "cifar9", "resnet20"];
+    public static IReadOnlyList<string> Models { get; } = ["lenet-300-100", "lenet5", "cifar9", "resnet20", "resnet18", "resnet50", "mobilenet-v2"];
 
     /// <summary>Canonical data set names.</summary>
     public static IReadOnlyList<string> Datasets { get; } = ["fashion-mnist", "mnist"];
@@ -51,6 +51,7 @@ public static class SweepVocabulary
         ["lenet300100"] = "lenet-300-100", ["lenet-300"] = "lenet-300-100", ["lenet300"] = "lenet-300-100",
         ["cifar-9"] = "cifar9", ["allconv"] = "cifar9", ["all-conv"] = "cifar9",
         ["resnet-20"] = "resnet20",
+        ["resnet-18"] = "resnet18", ["resnet-50"] = "resnet50", ["mobilenet_v2"] = "mobilenet-v2", ["mobilenetv2"] = "mobilenet-v2",
     };
 
     private static readonly Dictionary<string, string> DatasetAliases = new()

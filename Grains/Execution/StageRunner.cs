@@ -213,7 +213,8 @@ public sealed class StageRunner(
 
     private static BaselineSpec Baseline(BaselineRequest request) => new(
         request.Model, request.Dataset, request.Training.BaselineEpochs, request.Training.LearningRate, request.Training.BatchSize,
-        request.Seed, request.Training.TrainLimit, request.Training.DataDirectory, request.Training.TestLimit, Validation: ValidationOf(request.Training));
+        request.Seed, request.Training.TrainLimit, request.Training.DataDirectory, request.Training.TestLimit, Validation: ValidationOf(request.Training),
+        Weights: request.Training.Weights is { } weights ? new Compression.Models.WeightsFile(weights, request.Training.WeightsSha256 ?? "") : null);
 
     private static Compression.Data.ValidationSplit? ValidationOf(TrainingSpec training) =>
         training.Validation is { } value ? Compression.Data.ValidationSplit.FromNumber(value) : null;

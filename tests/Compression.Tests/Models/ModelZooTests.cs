@@ -9,9 +9,9 @@ public sealed class ModelZooTests
     public ModelZooTests() => torch.set_num_threads(1);
 
     [Fact]
-    public void Lists_the_four_canonical_names()
+    public void Lists_the_canonical_names()
     {
-        Assert.Equal(["lenet-300-100", "lenet5", "cifar9", "resnet20"], ModelZoo.Names);
+        Assert.Equal(["lenet-300-100", "lenet5", "cifar9", "resnet20", "resnet18", "resnet50", "mobilenet-v2"], ModelZoo.Names);
     }
 
     [Theory]
