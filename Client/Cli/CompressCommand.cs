@@ -15,7 +15,7 @@ public static class CompressCommand
     public static Command Create()
     {
         var defaults = new CompressionOptions();
-        var model = new Option<string>("--model") { Description = "Model: lenet5, lenet-300-100, cifar9, resnet20.", DefaultValueFactory = _ => defaults.Model };
+        var model = new Option<string>("--model") { Description = "Model: lenet5, lenet-300-100, cifar9, resnet20, or torchscript:FILE.pt (a module saved with torch.jit.save; its weights are the baseline).", DefaultValueFactory = _ => defaults.Model };
         var dataset = new Option<string>("--dataset")
         {
             Description = "Data set: fashion-mnist, mnist, imagefolder:PATH (PATH/train and PATH/val, a sub-folder of JPEG/PNG images per class), " +

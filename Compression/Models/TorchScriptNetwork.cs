@@ -74,6 +74,40 @@ public sealed class TorchScriptNetwork : nn.Module<Tensor, Tensor>
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
+    /// <summary>
+    /// Checks that the module maps a batch of <paramref name="shape"/>'s images to one logit per class of
+    /// <paramref name="dataset"/>; <see cref="InvalidDataException"/> says what it gave instead.
+    /// </summary>
+    public void CheckFits(ModelShape shape, string dataset)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        var wasTraining = training;
+        eval();
+        try
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var input = torch.zeros(2, shape.Channels, shape.Height, shape.Width);
+            Tensor output;
+            try
+            {
+                output = forward(input);
+            }
+            catch (Exception e) when (e is ExternalException or InvalidOperationException or InvalidCastException)
+            {
+                throw new InvalidDataException(
+                    $"TorchScript module '{Path}' does not run on {shape.Channels}x{shape.Height}x{shape.Width} images of {dataset}: {FirstLine(e.Message)}", e);
+            }
+            if (output.dim() != 2 || output.shape[0] != 2 || output.shape[1] != shape.Classes)
+                throw new InvalidDataException(
+                    $"TorchScript module '{Path}' gives outputs of shape [{string.Join(", ", output.shape)}] for a batch of 2 images, but {dataset} has {shape.Classes} classes: it must give [2, {shape.Classes}] (one logit per class).");
+        }
+        finally
+        {
+            train(wasTraining);
+        }
+    }
+
     /// <summary>Runs the script's forward on <paramref name="input"/>.</summary>
     public override Tensor forward(Tensor input) => script.forward(input);
 

@@ -49,9 +49,9 @@ public sealed class CompressionPipeline(CompressionOptions options, DatasetCache
 
             var report = TrialStage.Run(trial, store, data, outputPath, progress, cancellationToken);
             foreach (var (stage, time) in report.StageSeconds) seconds[stage] = time;
-            var totalEpochs = options.BaselineEpochs + options.PruneEpochs + report.FineTuneEpochs.Count;
+            var totalEpochs = (ModelZoo.IsTorchScript(modelName) ? 0 : options.BaselineEpochs) + options.PruneEpochs + report.FineTuneEpochs.Count;
             EqualEpochDense? fair = null;
-            if (options.EqualEpochBaseline && options.BaselineCheckpoint is null)
+            if (options.EqualEpochBaseline && options.BaselineCheckpoint is null && !ModelZoo.IsTorchScript(modelName))
             {
                 // The same recipe as the baseline, run for every epoch the compressed model received: the drop is then
                 // not flattered by a dense model that simply trained less.
@@ -64,7 +64,7 @@ public sealed class CompressionPipeline(CompressionOptions options, DatasetCache
             }
             return report with
             {
-                StageSeconds = seconds, Options = options, DenseEpochs = options.BaselineCheckpoint is null ? options.BaselineEpochs : 0,
+                StageSeconds = seconds, Options = options, DenseEpochs = options.BaselineCheckpoint is null && !ModelZoo.IsTorchScript(modelName) ? options.BaselineEpochs : 0,
                 TotalEpochs = totalEpochs, EqualEpochDense = fair,
                 // The fit and validation parts share the training folder's count; the test part has its own.
                 SkippedImages = new[] { train, test }.OfType<IBatchSource>().Sum(s => s.SkippedImages),

@@ -42,6 +42,9 @@ public sealed record BaselineSpec(
         {
             var model = ModelZoo.Canonicalize(Model);
             var dataset = DataSource.Parse(Dataset).Name;
+            // A TorchScript module's own weights are the baseline: the key is the module's content, not a recipe.
+            if (ModelZoo.IsTorchScript(model))
+                return $"baseline-torchscript|{TorchScriptNetwork.HashOf(ModelZoo.TorchScriptPath(model))}|{dataset}";
             if (ImportPath is { } path)
             {
                 using var stream = File.OpenRead(path);
@@ -64,7 +67,9 @@ public sealed record BaselineSpec(
     /// <summary>Throws ArgumentException naming the first setting out of range (and FileNotFoundException for a missing import).</summary>
     public void Validate()
     {
-        ModelZoo.Canonicalize(Model);
+        var model = ModelZoo.Canonicalize(Model);
+        if (ModelZoo.IsTorchScript(model) && ModelZoo.TorchScriptPath(model) is var script && !File.Exists(script))
+            throw new FileNotFoundException($"TorchScript module '{script}' does not exist.", script);
         DataSource.Parse(Dataset);
         if (Epochs < 0) throw new ArgumentException($"Baseline epochs must be >= 0, got {Epochs}.");
         if (!(LearningRate > 0 && LearningRate < 10)) throw new ArgumentException($"The baseline learning rate must be in (0, 10), got {LearningRate}.");

@@ -59,13 +59,18 @@ public static class BaselineStage
         var model = ModelZoo.Create(modelName, shape, spec.Seed);
         try
         {
+            if (model is TorchScriptNetwork script)
+            {
+                progress.Report(new PipelineProgress(PipelineStage.Baseline, 0, $"using the weights of {script.Path}"));
+                script.CheckFits(shape, train.Name);
+            }
             if (spec.ImportPath is { } path)
             {
                 progress.Report(new PipelineProgress(PipelineStage.Baseline, 0, $"loading {path}"));
                 Checkpoint.Load(model, path);
             }
             IReadOnlyList<TrainingRecovery> recoveries = [];
-            if (spec.ImportPath is null && spec.Epochs > 0)
+            if (spec.ImportPath is null && spec.Epochs > 0 && model is not TorchScriptNetwork)
             {
                 var epochs = spec.Epochs;
                 using var trainer = new Trainer(model, new TrainerOptions

@@ -95,7 +95,7 @@ public static class TrialStage
                     ? widths[0].ToString(CultureInfo.InvariantCulture)
                     : string.Join(',', widths.Select(b => b.ToString(CultureInfo.InvariantCulture))),
                 ["seed"] = spec.Seed.ToString(CultureInfo.InvariantCulture),
-            });
+            }.WithTorchScript(model));
         var bytes = FqzFile.ToBytes(compressed, spec.Coding);
         var paperBytes = spec.Coding == CodingMode.Paper ? bytes.LongLength : FqzFile.ToBytes(compressed, CodingMode.Paper).LongLength;
         AtomicFile.Write(outputPath, stream => stream.Write(bytes));
