@@ -60,12 +60,18 @@ public static class CompressCommand
         var offline = new Option<bool>("--offline") { Description = "Never download the data set; fail if it is not on disk." };
         var output = new Option<string>("--out") { Description = "Where to write the compressed model (.fqz).", DefaultValueFactory = _ => "model.fqz" };
         var report = new Option<string?>("--report") { Description = "Where to write the JSON report." };
+        var device = new Option<string>("--device")
+        {
+            Description = "Where every stage runs: cpu, cuda (device 0) or cuda:N. CUDA needs fq built with a CUDA libtorch (README, 'Running on a GPU').",
+            DefaultValueFactory = _ => defaults.Device,
+        };
 
         var command = new Command("compress", "Train (or load) a baseline, prune it, quantize it with focused quantization, fine-tune, encode and evaluate.")
         {
             model, dataset, dataDir, imageSize, skipBad, bits, wsep, overflow, sparsity, pruneAlpha, baselineEpochs, pruneEpochs, scheduleScale,
             lr, fineTuneLr, fineTune, batchSize, seed, coding, trainLimit, testLimit, validation, equalEpochs, checkpoint, offline, output, report,
         };
+        command.Options.Add(device);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new CompressionOptions
@@ -95,6 +101,7 @@ public static class CompressCommand
                 BaselineCheckpoint = parse.GetValue(checkpoint),
                 AllowDownload = !parse.GetValue(offline),
                 EqualEpochBaseline = parse.GetValue(equalEpochs),
+                Device = parse.GetValue(device)!,
             };
             return await RunAsync(options, parse.GetValue(output)!, parse.GetValue(report), cancellationToken);
         });

@@ -16,8 +16,17 @@ public static class ModelState
     public static IReadOnlyList<FloatTensor> FloatTensors(nn.Module module) =>
         ModelZoo.State(module)
             .Where(e => e.Kind != StateKind.QuantizableWeight && e.Tensor.dtype == ScalarType.Float32)
-            .Select(e => new FloatTensor(e.Name, e.Tensor.shape.Select(d => (int)d).ToArray(), e.Tensor.data<float>().ToArray()))
+            .Select(e => new FloatTensor(e.Name, e.Tensor.shape.Select(d => (int)d).ToArray(), Values(e.Tensor)))
             .ToArray();
+
+    /// <summary>A float32 tensor's values, read through a CPU copy when it lives on another device.</summary>
+    public static float[] Values(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (tensor.device_type == DeviceType.CPU) return tensor.data<float>().ToArray();
+        using var host = tensor.detach().cpu();
+        return host.data<float>().ToArray();
+    }
 
     /// <summary>Metadata key of the SHA-256 of the TorchScript module a .fqz was made from.</summary>
     public const string TorchScriptSha256Key = "torchscript.sha256";

@@ -14,6 +14,8 @@ namespace FocusedQuantization.Compression.Stages;
 /// baseline is that checkpoint file instead of a trained one, and its id is a key of the file's content.
 /// <paramref name="Validation"/> (null: <see cref="ValidationSplit.Default"/>, 10 %) holds images out of the training
 /// images; the baseline and every later stage train on the rest, and every choice made from accuracy uses the held-out ones.
+/// <paramref name="Device"/> (null: the CPU) is where this baseline and every stage after it run (see
+/// <see cref="Training.ComputeDevice"/>); a CUDA device is part of the ids of what is trained there.
 /// </summary>
 public sealed record BaselineSpec(
     string Model,
@@ -27,8 +29,15 @@ public sealed record BaselineSpec(
     int? TestLimit = null,
     bool AllowDownload = false,
     string? ImportPath = null,
-    ValidationSplit? Validation = null)
+    ValidationSplit? Validation = null,
+    string? Device = null)
 {
+    /// <summary>The device in effect, spelled canonically ("cpu", "cuda", "cuda:N").</summary>
+    public string EffectiveDevice => Training.ComputeDevice.Normalize(Device);
+
+    /// <summary>" | device cuda" for what is trained on a CUDA device; empty on the CPU, whose keys stay as they were.</summary>
+    internal string DeviceKey => Training.ComputeDevice.KeyPart(Device) is { } part ? $"|device {part}" : "";
+
     /// <summary>The validation split in effect.</summary>
     public ValidationSplit EffectiveValidation => Validation ?? ValidationSplit.Default;
 
@@ -51,7 +60,7 @@ public sealed record BaselineSpec(
                 return $"baseline-import|{model}|{dataset}|{Convert.ToHexStringLower(SHA256.HashData(stream))}";
             }
             return string.Create(CultureInfo.InvariantCulture,
-                $"baseline|{model}|{dataset}|epochs {Epochs}|lr {LearningRate:R}|batch {BatchSize}|seed {Seed}|train {(TrainLimit is { } n ? n : "all")}|validation {EffectiveValidation}");
+                $"baseline|{model}|{dataset}|epochs {Epochs}|lr {LearningRate:R}|batch {BatchSize}|seed {Seed}|train {(TrainLimit is { } n ? n : "all")}|validation {EffectiveValidation}{DeviceKey}");
         }
     }
 
@@ -71,6 +80,7 @@ public sealed record BaselineSpec(
         if (ModelZoo.IsTorchScript(model) && ModelZoo.TorchScriptPath(model) is var script && !File.Exists(script))
             throw new FileNotFoundException($"TorchScript module '{script}' does not exist.", script);
         DataSource.Parse(Dataset);
+        Training.ComputeDevice.Normalize(Device);
         if (Epochs < 0) throw new ArgumentException($"Baseline epochs must be >= 0, got {Epochs}.");
         if (!(LearningRate > 0 && LearningRate < 10)) throw new ArgumentException($"The baseline learning rate must be in (0, 10), got {LearningRate}.");
         if (BatchSize is < 1 or > 65536) throw new ArgumentException($"The batch size must be between 1 and 65536, got {BatchSize}.");

@@ -38,6 +38,9 @@ public sealed record TrainingSpec(
     /// Every choice made from accuracy (the top-1 constraint, the front, layer searches) uses these images.
     /// </summary>
     [Id(7)] public double? Validation { get; init; }
+
+    /// <summary>Where every stage runs: "cpu" (null, the default), "cuda" (the first free CUDA device of the silo) or "cuda:N".</summary>
+    [Id(8)] public string? Device { get; init; }
 }
 
 /// <summary>
