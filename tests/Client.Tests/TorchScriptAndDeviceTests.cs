@@ -84,6 +84,14 @@ public sealed class TorchScriptAndDeviceTests : IDisposable
         TorchScriptFiles.Write(other, seed: 3);
         var mismatch = Assert.Throws<InvalidDataException>(() => ModelState.Restore(compressed, other));
         Assert.Contains("SHA-256", mismatch.Message);
+
+        // fq inspect checks the file it is given against the .fqz.
+        var matches = await FqProcess.RunAsync(Home("inspect"), Run, "inspect", output, "--module", module);
+        Assert.True(matches.ExitCode == 0, matches.Error);
+        Assert.Contains("matches", matches.Output);
+        var differs = await FqProcess.RunAsync(Home("inspect"), Run, "inspect", output, "--module", other);
+        Assert.True(differs.ExitCode == 2, $"exit {differs.ExitCode}: {differs.Error}");
+        Assert.Contains("SHA-256", differs.Error);
     }
 
     [Fact]
