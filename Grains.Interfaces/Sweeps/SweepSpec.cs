@@ -39,8 +39,9 @@ public sealed record TrainingSpec(
     /// </summary>
     [Id(7)] public double? Validation { get; init; }
 
-    /// <summary>Where every stage runs: "cpu" (null, the default), "cuda" (the first free CUDA device of the silo) or "cuda:N".</summary>
-    [Id(8)] public string? Device { get; init; }
+    /// <summary>Where every stage runs: "cpu" (null, the default), "cuda" (the first free CUDA device of the silo) or "cuda:N".
+    /// Id 10: ids 8 and 9 are taken by the weights file on main.</summary>
+    [Id(10)] public string? Device { get; init; }
 }
 
 /// <summary>
