@@ -23,7 +23,7 @@ public sealed class CompressionPipeline(CompressionOptions options, DatasetCache
         progress ??= new Progress<PipelineProgress>();
         var baseline = new BaselineSpec(
             modelName, dataset.Name, options.BaselineEpochs, options.LearningRate, options.BatchSize, options.Seed,
-            options.TrainLimit, options.DataDirectory, options.TestLimit, options.AllowDownload, options.BaselineCheckpoint, options.Validation, Training.ComputeDevice.Normalize(options.Device));
+            options.TrainLimit, options.DataDirectory, options.TestLimit, options.AllowDownload, options.BaselineCheckpoint, options.Validation, Device: Training.ComputeDevice.Normalize(options.Device));
         var prune = new PruneSpec(baseline, options.TargetSparsity, options.PruneAlpha, options.PruneEpochs, options.Seed);
         var trial = new TrialSpec(prune, options.Bits, null, options.WSep, options.OverflowRate, options.ScheduleScale,
             options.FineTuneLearningRate, options.Coding, options.Seed, options.FineTune);
