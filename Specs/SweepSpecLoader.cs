@@ -17,7 +17,7 @@ public static class SweepSpecLoader
     private static readonly string[] ModelKeys = ["name", "weights"];
     private static readonly string[] ConstraintKeys = ["max_top1_drop"];
     private static readonly string[] StrategyKeys = ["kind", "budget", "seed"];
-    private static readonly string[] TrainingKeys = ["baseline_epochs", "prune_epochs", "batch_size", "learning_rate", "train_limit", "test_limit", "validation", "data_dir", "image_size", "skip_bad_images"];
+    private static readonly string[] TrainingKeys = ["baseline_epochs", "prune_epochs", "batch_size", "learning_rate", "train_limit", "test_limit", "validation", "data_dir", "image_size", "skip_bad_images", "device"];
     private static readonly string[] SpaceKeys = ["sparsity", "prune_alpha", "bits", "w_sep", "overflow_rate", "schedule_scale", "fine_tune_lr", "fine_tune", "coding"];
     private static readonly string[] BitsKeys = ["policy", "values", "candidates", "budget_bits_per_weight"];
 
@@ -325,6 +325,7 @@ public static class SweepSpecLoader
             DataDirectory(reader, map.Get("data_dir"), folder))
         {
             Validation = Validation(reader, map.Get("validation")),
+            Device = reader.OptionalString(map.Get("device"), "training.device"),
         };
     }
 

@@ -110,6 +110,25 @@ public static class SweepSpecValidator
         if (training.TrainLimit is { } limit && training.Validation is { } count && count >= 1 && count >= limit)
             fail("training.validation", $"a validation split of {count} images leaves nothing to train on: train_limit is {limit}");
         if (training.DataDirectory is { } dir && string.IsNullOrWhiteSpace(dir)) fail("training.data_dir", "data_dir is empty; leave it out to search the usual places");
+        check("training.device", DeviceProblem(training.Device));
+    }
+
+    /// <summary>
+    /// Why the device cannot be used, or null: not cpu, cuda or cuda:N, or CUDA with the CPU-only libtorch this fq is
+    /// built with (every silo runs the same build, so a sweep that asks for it is refused before any work).
+    /// </summary>
+    private static string? DeviceProblem(string? device)
+    {
+        if (device is null) return null;
+        try
+        {
+            Compression.Training.ComputeDevice.EnsureAvailable(device);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message.Replace("--device", "device", StringComparison.Ordinal);
+        }
     }
 
     /// <summary>Whether Compression takes the number as a validation split (a fraction in (0, 1) or a whole count).</summary>

@@ -15,7 +15,7 @@ public static class CompressCommand
     public static Command Create()
     {
         var defaults = new CompressionOptions();
-        var model = new Option<string>("--model") { Description = "Model: lenet5, lenet-300-100, cifar9, resnet20, or (torchvision's layout) resnet18, resnet50, mobilenet-v2.", DefaultValueFactory = _ => defaults.Model };
+        var model = new Option<string>("--model") { Description = "Model: lenet5, lenet-300-100, cifar9, resnet20, (torchvision's layout) resnet18, resnet50, mobilenet-v2, or torchscript:FILE.pt (a module saved with torch.jit.save; its weights are the baseline).", DefaultValueFactory = _ => defaults.Model };
         var dataset = new Option<string>("--dataset")
         {
             Description = "Data set: fashion-mnist, mnist, imagefolder:PATH (PATH/train and PATH/val, a sub-folder of JPEG/PNG images per class), " +
@@ -64,12 +64,18 @@ public static class CompressCommand
         var offline = new Option<bool>("--offline") { Description = "Never download the data set; fail if it is not on disk." };
         var output = new Option<string>("--out") { Description = "Where to write the compressed model (.fqz).", DefaultValueFactory = _ => "model.fqz" };
         var report = new Option<string?>("--report") { Description = "Where to write the JSON report." };
+        var device = new Option<string>("--device")
+        {
+            Description = "Where every stage runs: cpu, cuda (device 0) or cuda:N. CUDA needs fq built with a CUDA libtorch (README, 'Running on a GPU').",
+            DefaultValueFactory = _ => defaults.Device,
+        };
 
         var command = new Command("compress", "Train (or load) a baseline, prune it, quantize it with focused quantization, fine-tune, encode and evaluate.")
         {
             model, dataset, dataDir, imageSize, skipBad, bits, wsep, overflow, sparsity, pruneAlpha, baselineEpochs, pruneEpochs, scheduleScale,
             lr, fineTuneLr, fineTune, batchSize, seed, coding, trainLimit, testLimit, validation, equalEpochs, checkpoint, weights, offline, output, report,
         };
+        command.Options.Add(device);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new CompressionOptions
@@ -100,6 +106,7 @@ public static class CompressCommand
                 Weights = parse.GetValue(weights),
                 AllowDownload = !parse.GetValue(offline),
                 EqualEpochBaseline = parse.GetValue(equalEpochs),
+                Device = parse.GetValue(device)!,
             };
             return await RunAsync(options, parse.GetValue(output)!, parse.GetValue(report), cancellationToken);
         });

@@ -28,10 +28,15 @@ public static class InspectCommand
             DefaultValueFactory = _ => ShiftComparison.DefaultTolerancePercentPoints,
         };
         var offline = new Option<bool>("--offline") { Description = "Never download the data set; fail if it is not on disk." };
+        var module = new Option<string?>("--module")
+        {
+            Description = "A .fqz made from a TorchScript module: check this module file against the SHA-256 the .fqz records (exit 2 if it differs).",
+        };
         var command = new Command("inspect", "Show what a .fqz file holds: per-layer modes, parameters, coded sizes, and the compression ratio; with --eval, float against shift-only accuracy.")
         {
             file, json, eval, dataset, dataDir, testLimit, tolerance, offline,
         };
+        command.Options.Add(module);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!;
@@ -45,6 +50,16 @@ public static class InspectCommand
             var inspection = FqzInspection.From(model, breakdown);
             var asJson = parse.GetValue(json);
             if (!asJson) WriteBreakdown(path, model, breakdown, inspection);
+            if (parse.GetValue(module) is { } moduleFile)
+            {
+                // Loads the module only if its bytes have the recorded SHA-256; InvalidDataException (exit 2) otherwise.
+                using var script = ModelState.TorchScriptOf(model, moduleFile);
+                if (!asJson) AnsiConsole.MarkupLineInterpolated($"TorchScript module [bold]{script.Path}[/]: SHA-256 {script.Sha256} matches.");
+            }
+            else if (!asJson && model.Metadata.TryGetValue(ModelState.TorchScriptSha256Key, out var sha256))
+            {
+                AnsiConsole.MarkupLineInterpolated($"Made from a TorchScript module with SHA-256 {sha256}; check a file against it with --module FILE.");
+            }
             if (!parse.GetValue(eval))
             {
                 if (asJson) Console.WriteLine(JsonSerializer.Serialize(inspection, ReportJson.Options));

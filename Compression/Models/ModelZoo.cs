@@ -43,17 +43,38 @@ public static class ModelZoo
     public static IReadOnlyList<string> Names { get; } = [.. Factories.Keys];
 
     /// <summary>
+    /// The prefix of a model given as a TorchScript file ("torchscript:FILE.pt", saved with torch.jit.save): its
+    /// canonical name is the prefix and the file's full path, and <see cref="Create(string, ModelShape?)"/> loads it
+    /// as a <see cref="TorchScriptNetwork"/>.
+    /// </summary>
+    public const string TorchScriptPrefix = "torchscript:";
+
+    /// <summary>Whether <paramref name="name"/> names a TorchScript file ("torchscript:FILE").</summary>
+    public static bool IsTorchScript(string name) =>
+        name is not null && name.TrimStart().StartsWith(TorchScriptPrefix, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The full path of the file a "torchscript:FILE" model name gives (relative paths against the current folder).</summary>
+    public static string TorchScriptPath(string name)
+    {
+        if (!IsTorchScript(name)) throw new ArgumentException($"'{name}' is not a {TorchScriptPrefix}FILE model.", nameof(name));
+        var file = name.TrimStart()[TorchScriptPrefix.Length..].Trim();
+        if (file.Length == 0) throw new ArgumentException($"{TorchScriptPrefix} needs a file: {TorchScriptPrefix}FILE.pt, a module saved with torch.jit.save.", nameof(name));
+        return Path.GetFullPath(file);
+    }
+
+    /// <summary>
     /// Returns the canonical name for <paramref name="name"/> (case-insensitive, aliases such as "lenet-5" accepted),
     /// or throws an <see cref="ArgumentException"/> listing the valid names.
     /// </summary>
     public static string Canonicalize(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (IsTorchScript(name)) return TorchScriptPrefix + TorchScriptPath(name);
         var key = name.Trim().ToLowerInvariant().Replace('_', '-');
         if (Factories.ContainsKey(key)) return key;
         if (Aliases.TryGetValue(key, out var canonical)) return canonical;
         throw new ArgumentException(
-            $"Unknown model '{name}'. Valid models: {string.Join(", ", Names)}.", nameof(name));
+            $"Unknown model '{name}'. Valid models: {string.Join(", ", Names)}, or {TorchScriptPrefix}FILE.pt (a module saved with torch.jit.save).", nameof(name));
     }
 
     /// <summary>Whether the model's state_dict keys and shapes are torchvision's (resnet18, resnet50, mobilenet-v2).</summary>
@@ -62,9 +83,14 @@ public static class ModelZoo
     /// <summary>
     /// Creates the model <paramref name="name"/> for <paramref name="shape"/> (default 1 x 28 x 28, 10 classes), its
     /// weights drawn from torch's global generator: seed it with torch.manual_seed first, or use the seeded overload.
+    /// A "torchscript:FILE" model is loaded from its file with the weights the file holds (the shape is the file's own).
     /// </summary>
-    public static nn.Module<Tensor, Tensor> Create(string name, ModelShape? shape = null) =>
-        Factories[Canonicalize(name)](shape ?? ModelShape.Mnist);
+    public static nn.Module<Tensor, Tensor> Create(string name, ModelShape? shape = null)
+    {
+        var canonical = Canonicalize(name);
+        if (IsTorchScript(canonical)) return TorchScriptNetwork.Load(TorchScriptPath(canonical));
+        return Factories[canonical](shape ?? ModelShape.Mnist);
+    }
 
     /// <summary>
     /// Creates the model <paramref name="name"/> with weights drawn by <see cref="Initialize"/> from its own generator
@@ -73,7 +99,8 @@ public static class ModelZoo
     public static nn.Module<Tensor, Tensor> Create(string name, ModelShape? shape, long seed)
     {
         var model = Create(name, shape);
-        Initialize(model, seed);
+        // A TorchScript module's weights are the point of loading it: they are never drawn again.
+        if (model is not TorchScriptNetwork) Initialize(model, seed);
         return model;
     }
 
@@ -122,10 +149,21 @@ public static class ModelZoo
         target.copy_(unit.mul_(width).sub_(offset));
     }
 
-    /// <summary>Names of the quantizable parameters (convolution and linear weights), in the order of named_parameters.</summary>
+    /// <summary>
+    /// Names of the quantizable parameters (convolution and linear weights), in the order of named_parameters. In a
+    /// TorchScript module, whose submodules carry no C# type, they are found by name and rank: a parameter named
+    /// "weight" (or "....weight") of rank 4 (2-D convolution) or 2 (linear).
+    /// </summary>
     public static IReadOnlyList<string> QuantizableParameters(nn.Module module)
     {
         ArgumentNullException.ThrowIfNull(module);
+        if (module is TorchScriptNetwork)
+        {
+            return module.named_parameters()
+                .Where(p => (p.name == "weight" || p.name.EndsWith(".weight", StringComparison.Ordinal)) && p.parameter.dim() is 4 or 2)
+                .Select(p => p.name)
+                .ToArray();
+        }
         var owners = module.named_modules().ToDictionary(m => m.name, m => m.module, StringComparer.Ordinal);
         owners[""] = module;
         var names = new List<string>();

@@ -98,6 +98,12 @@ public sealed record CompressionOptions
     /// <summary>The checkpoint store (baselines and pruned checkpoints, reused across runs); null uses ~/.cache/fq/checkpoints.</summary>
     public string? CacheDirectory { get; init; }
 
+    /// <summary>
+    /// Where every stage runs: "cpu" (default), "cuda" or "cuda:N" (see <see cref="Training.ComputeDevice"/>). CUDA needs
+    /// fq built with a CUDA libtorch; <see cref="Validate"/> refuses it otherwise, before any work.
+    /// </summary>
+    public string Device { get; init; } = Training.ComputeDevice.Cpu;
+
     /// <summary>Throws ArgumentException naming the first option that is out of range.</summary>
     public void Validate()
     {
@@ -116,6 +122,9 @@ public sealed record CompressionOptions
         if (TrainLimit is < 1) throw new ArgumentException($"--train-limit must be at least 1, got {TrainLimit}.");
         if (TestLimit is < 1) throw new ArgumentException($"--test-limit must be at least 1, got {TestLimit}.");
         Data.DataSource.Parse(Dataset).With(ImageSize, SkipBadImages ? true : null);
+        Training.ComputeDevice.EnsureAvailable(Device);
+        if (Models.ModelZoo.IsTorchScript(Model) && Models.ModelZoo.TorchScriptPath(Model) is var script && !File.Exists(script))
+            throw new FileNotFoundException($"TorchScript module '{script}' does not exist.", script);
         if (BaselineCheckpoint is { } path && !File.Exists(path)) throw new FileNotFoundException($"Baseline checkpoint {path} does not exist.", path);
         if (Weights is { } weights)
         {

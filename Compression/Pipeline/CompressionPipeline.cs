@@ -24,7 +24,7 @@ public sealed class CompressionPipeline(CompressionOptions options, DatasetCache
         var baseline = new BaselineSpec(
             modelName, dataset.Name, options.BaselineEpochs, options.LearningRate, options.BatchSize, options.Seed,
             options.TrainLimit, options.DataDirectory, options.TestLimit, options.AllowDownload, options.BaselineCheckpoint, options.Validation,
-            options.Weights is { } weights ? WeightsFile.Of(weights) : null);
+            options.Weights is { } weights ? WeightsFile.Of(weights) : null, Device: Training.ComputeDevice.Normalize(options.Device));
         var prune = new PruneSpec(baseline, options.TargetSparsity, options.PruneAlpha, options.PruneEpochs, options.Seed);
         var trial = new TrialSpec(prune, options.Bits, null, options.WSep, options.OverflowRate, options.ScheduleScale,
             options.FineTuneLearningRate, options.Coding, options.Seed, options.FineTune);
@@ -50,11 +50,12 @@ public sealed class CompressionPipeline(CompressionOptions options, DatasetCache
 
             var report = TrialStage.Run(trial, store, data, outputPath, progress, cancellationToken);
             foreach (var (stage, time) in report.StageSeconds) seconds[stage] = time;
-            // Imported weights (a checkpoint or PyTorch's) received no baseline epochs here.
-            var denseEpochs = options.BaselineCheckpoint is null && options.Weights is null ? options.BaselineEpochs : 0;
+            // Imported weights (a checkpoint, PyTorch's, or a TorchScript module's own) received no baseline epochs here.
+            var imported = options.BaselineCheckpoint is not null || options.Weights is not null || ModelZoo.IsTorchScript(modelName);
+            var denseEpochs = imported ? 0 : options.BaselineEpochs;
             var totalEpochs = denseEpochs + options.PruneEpochs + report.FineTuneEpochs.Count;
             EqualEpochDense? fair = null;
-            if (options.EqualEpochBaseline && options.BaselineCheckpoint is null && options.Weights is null)
+            if (options.EqualEpochBaseline && !imported)
             {
                 // The same recipe as the baseline, run for every epoch the compressed model received: the drop is then
                 // not flattered by a dense model that simply trained less.

@@ -19,13 +19,42 @@ public static class ModelState
     public static IReadOnlyList<FloatTensor> FloatTensors(nn.Module module) =>
         ModelZoo.State(module)
             .Where(e => e.Kind != StateKind.QuantizableWeight && e.Tensor.dtype == ScalarType.Float32)
-            .Select(e => new FloatTensor(e.Name, e.Tensor.shape.Select(d => (int)d).ToArray(), e.Tensor.data<float>().ToArray()))
+            .Select(e => new FloatTensor(e.Name, e.Tensor.shape.Select(d => (int)d).ToArray(), Values(e.Tensor)))
             .ToArray();
 
-    /// <summary>Builds the module a compressed model describes, with its decoded weights and float tensors loaded.</summary>
-    public static nn.Module<Tensor, Tensor> Restore(CompressedModel compressed)
+    /// <summary>A float32 tensor's values, read through a CPU copy when it lives on another device.</summary>
+    public static float[] Values(Tensor tensor)
     {
-        var module = ModelZoo.Create(compressed.ModelName, ShapeOf(compressed), seed: 0);
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (tensor.device_type == DeviceType.CPU) return tensor.data<float>().ToArray();
+        using var host = tensor.detach().cpu();
+        return host.data<float>().ToArray();
+    }
+
+    /// <summary>Metadata key of the SHA-256 of the TorchScript module a .fqz was made from.</summary>
+    public const string TorchScriptSha256Key = "torchscript.sha256";
+
+    /// <summary>
+    /// Adds to .fqz metadata what a TorchScript <paramref name="model"/> needs to be rebuilt: its file's SHA-256 (the
+    /// file itself is named by the model name). Other models add nothing.
+    /// </summary>
+    public static Dictionary<string, string> WithTorchScript(this Dictionary<string, string> metadata, nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (model is TorchScriptNetwork script) metadata[TorchScriptSha256Key] = script.Sha256;
+        return metadata;
+    }
+
+    /// <summary>
+    /// Builds the module a compressed model describes, with its decoded weights and float tensors loaded. A model
+    /// made from a TorchScript module is built from <paramref name="torchScriptFile"/> (default: the file its name
+    /// records), which must have the SHA-256 the .fqz records (else <see cref="InvalidDataException"/>).
+    /// </summary>
+    public static nn.Module<Tensor, Tensor> Restore(CompressedModel compressed, string? torchScriptFile = null)
+    {
+        var module = ModelZoo.IsTorchScript(compressed.ModelName)
+            ? TorchScriptOf(compressed, torchScriptFile)
+            : ModelZoo.Create(compressed.ModelName, ShapeOf(compressed), seed: 0);
         var state = ModelZoo.State(module).ToDictionary(e => e.Name);
         var loaded = new HashSet<string>();
         foreach (var layer in compressed.Layers) Load(state, layer.Name, layer.Dequantize(), loaded);
@@ -34,6 +63,24 @@ public static class ModelState
         if (missing.Length > 0)
             throw new InvalidDataException($"The compressed model lacks {string.Join(", ", missing)} of {compressed.ModelName}.");
         return module;
+    }
+
+    /// <summary>
+    /// Loads the TorchScript module a compressed model was made from: <paramref name="file"/>, or the file its model name
+    /// records, checked against the SHA-256 its metadata records.
+    /// </summary>
+    public static TorchScriptNetwork TorchScriptOf(CompressedModel compressed, string? file = null)
+    {
+        ArgumentNullException.ThrowIfNull(compressed);
+        if (!ModelZoo.IsTorchScript(compressed.ModelName))
+            throw new ArgumentException($"The compressed model is {compressed.ModelName}, not a TorchScript module.");
+        if (!compressed.Metadata.TryGetValue(TorchScriptSha256Key, out var sha256))
+            throw new InvalidDataException($"The compressed model does not record the SHA-256 of its TorchScript module ({TorchScriptSha256Key}).");
+        var path = file is null ? ModelZoo.TorchScriptPath(compressed.ModelName) : Path.GetFullPath(file);
+        if (!File.Exists(path))
+            throw new FileNotFoundException(
+                $"The compressed model was made from the TorchScript module '{ModelZoo.TorchScriptPath(compressed.ModelName)}' (SHA-256 {sha256}), and '{path}' does not exist: give that module's file.", path);
+        return TorchScriptNetwork.Load(path, sha256);
     }
 
     /// <summary>The input and output geometry recorded in the metadata; MNIST's when the file records none.</summary>

@@ -43,20 +43,20 @@ public sealed class ShadowedWeight
     public int Count => Dense.Length;
 
     /// <summary>Copies the parameter (holding dense weights) into <see cref="Dense"/>.</summary>
-    public void CaptureDense() => Values(Parameter).CopyTo(Dense);
+    public void CaptureDense() => Read(Parameter, Dense);
 
     /// <summary>Puts <see cref="Effective"/> into the parameter for the forward pass.</summary>
-    public void LoadEffective() => Effective.CopyTo(Values(Parameter));
+    public void LoadEffective() => Write(Effective, Parameter);
 
     /// <summary>Puts <see cref="Dense"/> back into the parameter so that the optimiser updates the dense weights.</summary>
-    public void RestoreDense() => Dense.CopyTo(Values(Parameter));
+    public void RestoreDense() => Write(Dense, Parameter);
 
     /// <summary>Copies the parameter's gradient into <paramref name="destination"/>; false when it has none.</summary>
     public bool TryCopyGradient(float[] destination)
     {
         using var gradient = Parameter.grad;
         if (gradient is null) return false;
-        Values(gradient).CopyTo(destination);
+        Read(gradient, destination);
         return true;
     }
 
@@ -64,7 +64,31 @@ public sealed class ShadowedWeight
     public void SetGradient(float[] source)
     {
         using var gradient = Parameter.grad;
-        if (gradient is not null) source.CopyTo(Values(gradient));
+        if (gradient is not null) Write(source, gradient);
+    }
+
+    // On the CPU the tensor's storage is read and written in place; on another device through a CPU copy.
+    private static void Read(Tensor tensor, float[] destination)
+    {
+        if (tensor.device_type == DeviceType.CPU)
+        {
+            Values(tensor).CopyTo(destination);
+            return;
+        }
+        using var host = tensor.detach().cpu();
+        Values(host).CopyTo(destination);
+    }
+
+    private static void Write(float[] source, Tensor tensor)
+    {
+        if (tensor.device_type == DeviceType.CPU)
+        {
+            source.CopyTo(Values(tensor));
+            return;
+        }
+        using var host = torch.from_array(source).view(tensor.shape);
+        using var noGrad = torch.no_grad();
+        tensor.copy_(host);
     }
 
     // A view of a contiguous CPU tensor's storage: TensorAccessor copies element by element and is ~25x slower,

@@ -16,6 +16,8 @@ namespace FocusedQuantization.Compression.Stages;
 /// images; the baseline and every later stage train on the rest, and every choice made from accuracy uses the held-out ones.
 /// With <paramref name="Weights"/> the baseline is a PyTorch state_dict (or safetensors) file loaded into the model, not
 /// trained, and its id is a key of the file's SHA-256.
+/// <paramref name="Device"/> (null: the CPU) is where this baseline and every stage after it run (see
+/// <see cref="Training.ComputeDevice"/>); a CUDA device is part of the ids of what is trained there.
 /// </summary>
 public sealed record BaselineSpec(
     string Model,
@@ -30,8 +32,15 @@ public sealed record BaselineSpec(
     bool AllowDownload = false,
     string? ImportPath = null,
     ValidationSplit? Validation = null,
-    WeightsFile? Weights = null)
+    WeightsFile? Weights = null,
+    string? Device = null)
 {
+    /// <summary>The device in effect, spelled canonically ("cpu", "cuda", "cuda:N").</summary>
+    public string EffectiveDevice => Training.ComputeDevice.Normalize(Device);
+
+    /// <summary>" | device cuda" for what is trained on a CUDA device; empty on the CPU, whose keys stay as they were.</summary>
+    internal string DeviceKey => Training.ComputeDevice.KeyPart(Device) is { } part ? $"|device {part}" : "";
+
     /// <summary>The validation split in effect.</summary>
     public ValidationSplit EffectiveValidation => Validation ?? ValidationSplit.Default;
 
@@ -46,13 +55,16 @@ public sealed record BaselineSpec(
             var model = ModelZoo.Canonicalize(Model);
             var dataset = DataSource.Parse(Dataset).Name;
             if (Weights is { } weights) return $"baseline-weights|{model}|{dataset}|{weights.Sha256}";
+            // A TorchScript module's own weights are the baseline: the key is the module's content, not a recipe.
+            if (ModelZoo.IsTorchScript(model))
+                return $"baseline-torchscript|{TorchScriptNetwork.HashOf(ModelZoo.TorchScriptPath(model))}|{dataset}";
             if (ImportPath is { } path)
             {
                 using var stream = File.OpenRead(path);
                 return $"baseline-import|{model}|{dataset}|{Convert.ToHexStringLower(SHA256.HashData(stream))}";
             }
             return string.Create(CultureInfo.InvariantCulture,
-                $"baseline|{model}|{dataset}|epochs {Epochs}|lr {LearningRate:R}|batch {BatchSize}|seed {Seed}|train {(TrainLimit is { } n ? n : "all")}|validation {EffectiveValidation}");
+                $"baseline|{model}|{dataset}|epochs {Epochs}|lr {LearningRate:R}|batch {BatchSize}|seed {Seed}|train {(TrainLimit is { } n ? n : "all")}|validation {EffectiveValidation}{DeviceKey}");
         }
     }
 
@@ -68,8 +80,11 @@ public sealed record BaselineSpec(
     /// <summary>Throws ArgumentException naming the first setting out of range (and FileNotFoundException for a missing import).</summary>
     public void Validate()
     {
-        ModelZoo.Canonicalize(Model);
+        var model = ModelZoo.Canonicalize(Model);
+        if (ModelZoo.IsTorchScript(model) && ModelZoo.TorchScriptPath(model) is var script && !File.Exists(script))
+            throw new FileNotFoundException($"TorchScript module '{script}' does not exist.", script);
         DataSource.Parse(Dataset);
+        Training.ComputeDevice.Normalize(Device);
         if (Epochs < 0) throw new ArgumentException($"Baseline epochs must be >= 0, got {Epochs}.");
         if (!(LearningRate > 0 && LearningRate < 10)) throw new ArgumentException($"The baseline learning rate must be in (0, 10), got {LearningRate}.");
         if (BatchSize is < 1 or > 65536) throw new ArgumentException($"The batch size must be between 1 and 65536, got {BatchSize}.");

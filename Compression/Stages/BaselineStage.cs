@@ -30,8 +30,8 @@ public static class BaselineStage
             TorchThreads.Use();
             using var trained = StageCheckpoint.IsReusable(store, id) ? null : Make(spec, id, store, data, progress, cancellationToken);
             if (trained is null) progress.Report(new PipelineProgress(PipelineStage.Baseline, 0, $"reusing {id}"));
-            StageEvaluations.Ensure(store, data, id, spec.ValidationData, () => trained);
-            var evaluation = StageEvaluations.Ensure(store, data, id, spec.TestData, () => trained);
+            StageEvaluations.Ensure(store, data, id, spec.ValidationData, () => trained, spec.Device);
+            var evaluation = StageEvaluations.Ensure(store, data, id, spec.TestData, () => trained, spec.Device);
             progress.Report(new PipelineProgress(PipelineStage.Baseline, 1, $"top-1 {evaluation.Top1Percent:F2} %"));
             return id;
         });
@@ -41,14 +41,14 @@ public static class BaselineStage
     public static EvaluationResult ValidationEvaluation(BaselineSpec spec, CheckpointStore store, DatasetCache data, CancellationToken cancellationToken = default)
     {
         var id = Ensure(spec, store, data, null, cancellationToken);
-        return StageEvaluations.Ensure(store, data, id, spec.ValidationData, () => null);
+        return StageEvaluations.Ensure(store, data, id, spec.ValidationData, () => null, spec.Device);
     }
 
     /// <summary>The baseline's accuracy on <see cref="BaselineSpec.TestData"/> (making the baseline first if needed).</summary>
     public static EvaluationResult Evaluation(BaselineSpec spec, CheckpointStore store, DatasetCache data, CancellationToken cancellationToken = default)
     {
         var id = Ensure(spec, store, data, null, cancellationToken);
-        return StageEvaluations.Ensure(store, data, id, spec.TestData, () => null);
+        return StageEvaluations.Ensure(store, data, id, spec.TestData, () => null, spec.Device);
     }
 
     private static nn.Module<Tensor, Tensor> Make(BaselineSpec spec, string id, CheckpointStore store, DatasetCache data, IProgress<PipelineProgress> progress, CancellationToken cancellationToken)
@@ -60,13 +60,19 @@ public static class BaselineStage
         var model = ModelZoo.Create(modelName, shape, spec.Seed);
         try
         {
+            ComputeDevice.MoveTo(model, spec.Device);
+            if (model is TorchScriptNetwork script)
+            {
+                progress.Report(new PipelineProgress(PipelineStage.Baseline, 0, $"using the weights of {script.Path}"));
+                script.CheckFits(shape, train.Name);
+            }
             if (spec.ImportPath is { } path)
             {
                 progress.Report(new PipelineProgress(PipelineStage.Baseline, 0, $"loading {path}"));
                 Checkpoint.Load(model, path);
             }
             IReadOnlyList<TrainingRecovery> recoveries = [];
-            if (spec.ImportPath is null && spec.Epochs > 0)
+            if (spec.ImportPath is null && spec.Epochs > 0 && model is not TorchScriptNetwork)
             {
                 var epochs = spec.Epochs;
                 using var trainer = new Trainer(model, new TrainerOptions
@@ -141,7 +147,17 @@ public static class BaselineStage
         CheckpointStore store, string id, string settings, string kind, string modelName, string dataset, ModelShape shape,
         nn.Module<Tensor, Tensor> model, string? parent, IReadOnlyList<TrainingRecovery> recoveries, params string[] writtenBefore)
     {
-        store.Save(StageNames.Checkpoint(id), stream => Checkpoint.Save(model, stream));
+        // Checkpoints are written from the CPU, whatever device the stage ran on: the same file either way.
+        var device = ComputeDevice.Of(model);
+        if (device.type != DeviceType.CPU) model.cpu();
+        try
+        {
+            store.Save(StageNames.Checkpoint(id), stream => Checkpoint.Save(model, stream));
+        }
+        finally
+        {
+            if (device.type != DeviceType.CPU) model.to(device);
+        }
         // Hashed as they are on disk, so what a later load compares against is what was actually stored.
         var files = writtenBefore.Prepend(StageNames.Checkpoint(id)).Select(store.Describe).ToArray();
         var named = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);

@@ -44,8 +44,9 @@ public static class LayerSearch
     private static LayerSearchResult Search(LayerSearchRequest request, CheckpointStore store, DatasetCache data, CheckpointManifest manifest, int index, CancellationToken cancellationToken)
     {
         using var checkpoint = StageCheckpoint.Load(store, request.PrunedCheckpointId);
+        Training.ComputeDevice.MoveTo(checkpoint.Model, request.Device);
         var parameter = checkpoint.Model.named_parameters().First(p => p.name == request.Layer).parameter;
-        var weights = parameter.data<float>().ToArray();
+        var weights = ModelState.Values(parameter);
         var mask = checkpoint.Masks?[index].Mask ?? Enumerable.Repeat(true, weights.Length).ToArray();
         var heldOut = data.Get(new DatasetRequest(manifest.Dataset, DatasetSplit.Validation, request.TrainLimit, request.DataDirectory, Validation: request.EffectiveValidation));
         var validation = DatasetSubset.First(request.EffectiveEvaluationLimit).Apply(heldOut);
@@ -91,6 +92,15 @@ public static class LayerSearch
 
     private static void Load(Tensor parameter, float[] values)
     {
-        using (no_grad()) parameter.data<float>().CopyFrom(values);
+        using (no_grad())
+        {
+            if (parameter.device_type == DeviceType.CPU)
+            {
+                parameter.data<float>().CopyFrom(values);
+                return;
+            }
+            using var host = torch.from_array(values).view(parameter.shape);
+            parameter.copy_(host);
+        }
     }
 }

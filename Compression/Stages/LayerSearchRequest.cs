@@ -12,7 +12,7 @@ namespace FocusedQuantization.Compression.Stages;
 /// <paramref name="EvaluationLimit"/> (null: 1000) validation images that <paramref name="Validation"/> (null: 10 %)
 /// holds out of the first <paramref name="TrainLimit"/> training images (null: all) — never on test images, because
 /// mixed precision chooses widths from these figures. Data is read from <paramref name="DataDirectory"/> (null: the
-/// usual places; not part of the result's key).
+/// usual places; not part of the result's key). <paramref name="Device"/> (null: the CPU) is where the model is evaluated.
 /// </summary>
 public sealed record LayerSearchRequest(
     string PrunedCheckpointId,
@@ -25,7 +25,8 @@ public sealed record LayerSearchRequest(
     int? EvaluationLimit = null,
     string? DataDirectory = null,
     int? TrainLimit = null,
-    Data.ValidationSplit? Validation = null)
+    Data.ValidationSplit? Validation = null,
+    string? Device = null)
 {
     /// <summary>The validation split in effect.</summary>
     public Data.ValidationSplit EffectiveValidation => Validation ?? Data.ValidationSplit.Default;
@@ -38,7 +39,7 @@ public sealed record LayerSearchRequest(
 
     /// <summary>The stable id of this search's stored result ("layer-" and 16 hex digits).</summary>
     public string Id => CheckpointStore.KeyOf("layer", string.Create(CultureInfo.InvariantCulture,
-        $"layer|{PrunedCheckpointId}|{Layer}|bits {string.Join(',', CandidateBits.Distinct().Order())}|wsep {WSep:R}|overflow {(OverflowRate is { } r ? r.ToString("R", CultureInfo.InvariantCulture) : "paper")}|{Coding}|seed {Seed}|validation {EffectiveValidation} of train {(TrainLimit is { } n ? n.ToString(CultureInfo.InvariantCulture) : "all")}|eval {EffectiveEvaluationLimit}"));
+        $"layer|{PrunedCheckpointId}|{Layer}|bits {string.Join(',', CandidateBits.Distinct().Order())}|wsep {WSep:R}|overflow {(OverflowRate is { } r ? r.ToString("R", CultureInfo.InvariantCulture) : "paper")}|{Coding}|seed {Seed}|validation {EffectiveValidation} of train {(TrainLimit is { } n ? n.ToString(CultureInfo.InvariantCulture) : "all")}|eval {EffectiveEvaluationLimit}{(Training.ComputeDevice.KeyPart(Device) is { } device ? $"|device {device}" : "")}"));
 
     /// <summary>Throws ArgumentException naming the first setting out of range.</summary>
     public void Validate()

@@ -15,7 +15,7 @@ public sealed record PruneSpec(BaselineSpec Baseline, double? TargetSparsity, do
 
     /// <summary>The settings the id is made from, spelled out invariantly (the baseline by its id).</summary>
     public string Canonical => string.Create(CultureInfo.InvariantCulture,
-        $"pruned|{Baseline.Id}|{(PruneAlpha is { } alpha ? $"alpha {alpha:R}" : $"sparsity {TargetSparsity:R}")}|epochs {Epochs}|seed {Seed}");
+        $"pruned|{Baseline.Id}|{(PruneAlpha is { } alpha ? $"alpha {alpha:R}" : $"sparsity {TargetSparsity:R}")}|epochs {Epochs}|seed {Seed}{Baseline.DeviceKey}");
 
     /// <summary>Throws ArgumentException naming the first setting out of range.</summary>
     public void Validate()

@@ -32,8 +32,8 @@ public static class PruneStage
             TorchThreads.Use();
             using var pruned = StageCheckpoint.IsReusable(store, id) ? null : Make(spec, id, store, data, progress, cancellationToken);
             if (pruned is null) progress.Report(new PipelineProgress(PipelineStage.Prune, 0, $"reusing {id}"));
-            StageEvaluations.Ensure(store, data, id, spec.Baseline.ValidationData, () => pruned);
-            var evaluation = StageEvaluations.Ensure(store, data, id, spec.Baseline.TestData, () => pruned);
+            StageEvaluations.Ensure(store, data, id, spec.Baseline.ValidationData, () => pruned, spec.Baseline.Device);
+            var evaluation = StageEvaluations.Ensure(store, data, id, spec.Baseline.TestData, () => pruned, spec.Baseline.Device);
             progress.Report(new PipelineProgress(PipelineStage.Prune, 1, $"top-1 {evaluation.Top1Percent:F2} %"));
             return id;
         });
@@ -43,14 +43,14 @@ public static class PruneStage
     public static EvaluationResult ValidationEvaluation(PruneSpec spec, CheckpointStore store, DatasetCache data, CancellationToken cancellationToken = default)
     {
         var id = Ensure(spec, store, data, null, cancellationToken);
-        return StageEvaluations.Ensure(store, data, id, spec.Baseline.ValidationData, () => null);
+        return StageEvaluations.Ensure(store, data, id, spec.Baseline.ValidationData, () => null, spec.Baseline.Device);
     }
 
     /// <summary>The pruned checkpoint's accuracy on the baseline's test data (making it first if needed).</summary>
     public static EvaluationResult Evaluation(PruneSpec spec, CheckpointStore store, DatasetCache data, CancellationToken cancellationToken = default)
     {
         var id = Ensure(spec, store, data, null, cancellationToken);
-        return StageEvaluations.Ensure(store, data, id, spec.Baseline.TestData, () => null);
+        return StageEvaluations.Ensure(store, data, id, spec.Baseline.TestData, () => null, spec.Baseline.Device);
     }
 
     private static nn.Module<Tensor, Tensor> Make(PruneSpec spec, string id, CheckpointStore store, DatasetCache data, IProgress<PipelineProgress> progress, CancellationToken cancellationToken)
@@ -61,6 +61,7 @@ public static class PruneStage
         var model = baselineCheckpoint.Model;
         try
         {
+            ComputeDevice.MoveTo(model, baseline.Device);
             var named = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
             var weights = ModelZoo.QuantizableParameters(model).Select(name => new ShadowedWeight(name, named[name])).ToArray();
             var epochs = spec.Epochs;

@@ -8,7 +8,7 @@ namespace FocusedQuantization.Compression.Stages;
 /// <summary>Stored accuracies of stage checkpoints, computed once per (checkpoint, evaluation images).</summary>
 internal static class StageEvaluations
 {
-    public static EvaluationResult Ensure(CheckpointStore store, DatasetCache cache, string id, DatasetRequest images, Func<nn.Module<Tensor, Tensor>?> current)
+    public static EvaluationResult Ensure(CheckpointStore store, DatasetCache cache, string id, DatasetRequest images, Func<nn.Module<Tensor, Tensor>?> current, string? device = null)
     {
         var name = images.Split switch
         {
@@ -26,7 +26,7 @@ internal static class StageEvaluations
         else
         {
             using var loaded = StageCheckpoint.Load(store, id);
-            result = Evaluator.Evaluate(loaded.Model, data);
+            result = Evaluator.Evaluate(ComputeDevice.MoveTo(loaded.Model, device), data);
         }
         store.SaveText(name, JsonSerializer.Serialize(result, ReportJson.Options));
         return result;

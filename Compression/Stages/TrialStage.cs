@@ -68,7 +68,7 @@ public static class TrialStage
         var validation = data.Get(baseline.ValidationData);
         using var checkpoint = StageCheckpoint.Load(store, prunedId);
         var manifest = checkpoint.Manifest;
-        var model = checkpoint.Model;
+        var model = ComputeDevice.MoveTo(checkpoint.Model, baseline.Device);
         if (spec.BitsPerLayer?.Keys.FirstOrDefault(k => !manifest.Layers.Contains(k)) is { } unknown)
             throw new ArgumentException($"Bits are given for '{unknown}', which {manifest.Model} does not have. Its layers: {string.Join(", ", manifest.Layers)}.");
 
@@ -102,7 +102,7 @@ public static class TrialStage
             manifest.Model,
             quantized.Select(q => new QuantizedLayer(q.Name, q.Shape, q.Parameters, q.Symbols)).ToArray(),
             ModelState.FloatTensors(model),
-            metadata);
+            metadata.WithTorchScript(model));
         var bytes = FqzFile.ToBytes(compressed, spec.Coding);
         var paperBytes = spec.Coding == CodingMode.Paper ? bytes.LongLength : FqzFile.ToBytes(compressed, CodingMode.Paper).LongLength;
         AtomicFile.Write(outputPath, stream => stream.Write(bytes));
@@ -112,7 +112,7 @@ public static class TrialStage
         // Evaluate what a user of the file gets: the model decoded from the bytes just written.
         progress.Report(new PipelineProgress(PipelineStage.Evaluate, 0, "decoding and evaluating"));
         var decoded = FqzFile.Read(outputPath);
-        using var restored = ModelState.Restore(decoded);
+        using var restored = ComputeDevice.MoveTo(ModelState.Restore(decoded), baseline.Device);
         var final = Evaluator.Evaluate(restored, test);
         var finalValidation = Evaluator.Evaluate(restored, validation);
         progress.Report(new PipelineProgress(PipelineStage.Evaluate, 1, $"validation top-1 {finalValidation.Top1Percent:F2} %, test top-1 {final.Top1Percent:F2} %"));
@@ -271,6 +271,7 @@ public static class TrialStage
             Weights = baseline.Weights?.Path,
             Coding = spec.Coding,
             Validation = baseline.Validation,
+            Device = baseline.EffectiveDevice,
         };
     }
 

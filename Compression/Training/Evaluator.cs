@@ -42,7 +42,9 @@ public static class Evaluator
         Array.Fill(predictions, -1);
         ForEachBatch(model, data, batchSize, (logits, _, positions) =>
         {
-            var top = logits.argmax(1).data<long>().ToArray();
+            using var argmax = logits.argmax(1);
+            using var host = argmax.cpu();
+            var top = host.data<long>().ToArray();
             for (var i = 0; i < top.Length; i++) predictions[positions[i]] = top[i];
         });
         return predictions;
@@ -60,6 +62,8 @@ public static class Evaluator
         if (data is not ImageDataset and not IBatchSource)
             throw new ArgumentException($"Data set '{data.Name}' is neither in memory nor a batch source.", nameof(data));
         var wasTraining = model.training;
+        // Batches follow the model: made on the CPU, moved to its device (not at all on the CPU).
+        var device = ComputeDevice.Of(model);
         model.eval();
         try
         {
@@ -71,8 +75,8 @@ public static class Evaluator
                 {
                     using var scope = torch.NewDisposeScope();
                     var length = Math.Min(batchSize, tensors.Count - start);
-                    var logits = model.forward(tensors.Images.narrow(0, start, length));
-                    batch(logits, tensors.Labels.narrow(0, start, length), Positions(start, length));
+                    var logits = model.forward(ComputeDevice.On(tensors.Images.narrow(0, start, length), device));
+                    batch(logits, ComputeDevice.On(tensors.Labels.narrow(0, start, length), device), Positions(start, length));
                 }
             }
             else
@@ -82,8 +86,8 @@ public static class Evaluator
                 {
                     if (host.Count == 0) continue;
                     using var scope = torch.NewDisposeScope();
-                    var logits = model.forward(torch.tensor(host.Pixels, [host.Count, data.Channels, data.Height, data.Width]));
-                    batch(logits, torch.tensor(host.Labels), host.Positions);
+                    var logits = model.forward(ComputeDevice.On(torch.tensor(host.Pixels, [host.Count, data.Channels, data.Height, data.Width]), device));
+                    batch(logits, ComputeDevice.On(torch.tensor(host.Labels), device), host.Positions);
                 }
             }
         }

@@ -17,6 +17,7 @@ public sealed class Trainer : IDisposable
     private readonly IParameterOptimizer optimizer;
     private readonly Generator generator;
     private readonly (string Name, Tensor Tensor)[] parameters;
+    private readonly Device device;
     private DatasetTensors? tensors;
     private double learningRate;
 
@@ -29,6 +30,8 @@ public sealed class Trainer : IDisposable
         TorchThreads.Use(Options.Threads);
         Model = model;
         parameters = model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToArray();
+        // Batches follow the model: made on the CPU, moved to the model's device (not at all on the CPU).
+        device = ComputeDevice.Of(model);
         optimizer = Options.Optimizer switch
         {
             OptimizerKind.Sgd => new SgdOptimizer(model.parameters(), Options.LearningRate, Options.Momentum, Options.WeightDecay, Options.Nesterov),
@@ -125,6 +128,8 @@ public sealed class Trainer : IDisposable
 
         void RunBatch(Tensor images, Tensor labels, long length, int batch)
         {
+            images = ComputeDevice.On(images, device);
+            labels = ComputeDevice.On(labels, device);
             try
             {
                 optimizer.ZeroGrad();

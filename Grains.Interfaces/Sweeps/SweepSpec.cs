@@ -47,6 +47,10 @@ public sealed record TrainingSpec(
 
     /// <summary>The SHA-256 of <see cref="Weights"/> when the spec was read: the baseline's identity, checked before loading.</summary>
     [Id(9)] public string? WeightsSha256 { get; init; }
+
+    /// <summary>Where every stage runs: "cpu" (null, the default), "cuda" (the first free CUDA device of the silo) or "cuda:N".
+    /// Id 10: ids 8 and 9 are taken by the weights file on main.</summary>
+    [Id(10)] public string? Device { get; init; }
 }
 
 /// <summary>

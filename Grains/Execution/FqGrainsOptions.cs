@@ -10,6 +10,12 @@ public sealed class FqGrainsOptions
     /// <summary>CPU-bound workers per silo (training, layer searches). Default: the number of cores.</summary>
     public int Workers { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// CUDA devices this silo schedules GPU jobs on, one job per device at a time; null (default): as many as torch
+    /// sees (none with a CPU-only libtorch).
+    /// </summary>
+    public int? GpuDevices { get; set; }
+
     /// <summary>Folder of the checkpoint store.</summary>
     public string CheckpointFolder => Path.Combine(Path.GetFullPath(Home), "checkpoints");
 

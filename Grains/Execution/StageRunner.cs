@@ -35,9 +35,9 @@ public sealed class StageRunner(
     {
         request = request with { Training = await LocalData(request.Dataset, request.Training, cancellationToken) };
         await artifacts.EnsureCheckpointAsync(Baseline(request).Id, required: false, cancellationToken);
-        return await Registered(Traced(FqSpans.Baseline, span => span?.SetTag(FqTags.Model, request.Model), () => workers.RunAsync(token =>
+        return await Registered(Traced(FqSpans.Baseline, span => span?.SetTag(FqTags.Model, request.Model), () => workers.RunOnDeviceAsync(request.Training.Device, (device, token) =>
         {
-            var spec = Baseline(request);
+            var spec = Baseline(request) with { Device = device };
             var existed = _store.Exists(StageNames.Manifest(spec.Id));
             var id = BaselineStage.Ensure(spec, _store, data, Notices(spec.Id), token);
             if (!existed) counters.BaselineTrained(request.Seed);
@@ -53,9 +53,9 @@ public sealed class StageRunner(
         if (!await artifacts.EnsureCheckpointAsync(Prune(request).Id, required: false, cancellationToken))
             await artifacts.EnsureCheckpointAsync(Baseline(request.Baseline).Id, required: false, cancellationToken);
         return await Registered(Traced(FqSpans.Prune, span => span?.SetTag(FqTags.Model, request.Baseline.Model).SetTag(FqTags.Sparsity, request.TargetSparsity),
-            () => workers.RunAsync(token =>
+            () => workers.RunOnDeviceAsync(request.Baseline.Training.Device, (device, token) =>
             {
-                var spec = Prune(request);
+                var spec = Prune(request, device);
                 var existed = _store.Exists(StageNames.Manifest(spec.Id));
                 var id = PruneStage.Ensure(spec, _store, data, Notices(spec.Id), token);
                 if (!existed) counters.CheckpointPruned();
@@ -70,12 +70,12 @@ public sealed class StageRunner(
         request = request with { Training = await LocalData(request.Dataset, request.Training, cancellationToken) };
         await artifacts.EnsureCheckpointAsync(request.PrunedCheckpointId, required: true, cancellationToken);
         return await Traced(FqSpans.LayerSearch, span => span?.SetTag(FqTags.Layer, request.Layer).SetTag(FqTags.Bits, request.CandidateBits.ToArray()),
-            () => workers.RunAsync(token =>
+            () => workers.RunOnDeviceAsync(request.Training.Device, (device, token) =>
             {
                 var result = LayerSearch.Run(new StageLayerSearchRequest(
                     request.PrunedCheckpointId, request.Layer, request.CandidateBits.ToArray(), request.WSep, request.OverflowRate,
                     request.Coding.ToCompression(), request.Seed, DataDirectory: request.Training.DataDirectory,
-                    TrainLimit: request.Training.TrainLimit, Validation: ValidationOf(request.Training)), _store, data, token);
+                    TrainLimit: request.Training.TrainLimit, Validation: ValidationOf(request.Training), Device: device), _store, data, token);
                 counters.LayerSearched();
                 FqMetrics.LayerSearches.Add(1);
                 return ToAnswer(result, silo);
@@ -132,10 +132,10 @@ public sealed class StageRunner(
         await artifacts.EnsureCheckpointAsync(baseline.Id, required: false, cancellationToken);
         await artifacts.EnsureCheckpointAsync(pruned.Id, required: false, cancellationToken);
         // Activity.Current (the trial's span) flows into the worker through the ExecutionContext that Task.Run captures.
-        return await workers.RunAsync(token =>
+        return await workers.RunOnDeviceAsync(config.Training.Device, (device, token) =>
         {
             var spec = new TrialSpec(
-                Prune(new PruneRequest(new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training), config.TargetSparsity, config.PruneAlpha)),
+                Prune(new PruneRequest(new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training), config.TargetSparsity, config.PruneAlpha), device),
                 config.Bits, bits, config.WSep, config.OverflowRate, config.ScheduleScale, config.FineTuneLearningRate,
                 config.Coding.ToCompression(), config.Seed, config.FineTune.ToCompression());
             var output = Path.Combine(options.Value.ModelFolder, trialId.Replace('/', '_') + ".fqz");
@@ -214,13 +214,15 @@ public sealed class StageRunner(
     private static BaselineSpec Baseline(BaselineRequest request) => new(
         request.Model, request.Dataset, request.Training.BaselineEpochs, request.Training.LearningRate, request.Training.BatchSize,
         request.Seed, request.Training.TrainLimit, request.Training.DataDirectory, request.Training.TestLimit, Validation: ValidationOf(request.Training),
-        Weights: request.Training.Weights is { } weights ? new Compression.Models.WeightsFile(weights, request.Training.WeightsSha256 ?? "") : null);
+        Weights: request.Training.Weights is { } weights ? new Compression.Models.WeightsFile(weights, request.Training.WeightsSha256 ?? "") : null,
+        Device: request.Training.Device);
 
     private static Compression.Data.ValidationSplit? ValidationOf(TrainingSpec training) =>
         training.Validation is { } value ? Compression.Data.ValidationSplit.FromNumber(value) : null;
 
-    private static PruneSpec Prune(PruneRequest request) => new(
-        Baseline(request.Baseline), request.TargetSparsity, request.PruneAlpha, request.Baseline.Training.PruneEpochs, request.Baseline.Seed);
+    // The device a stage runs on: the one its worker slot gave ("cuda:N"), else the spec's.
+    private static PruneSpec Prune(PruneRequest request, string? device = null) => new(
+        Baseline(request.Baseline) with { Device = device ?? request.Baseline.Training.Device }, request.TargetSparsity, request.PruneAlpha, request.Baseline.Training.PruneEpochs, request.Baseline.Seed);
 
     /// <summary>Reports synchronously on the worker thread (Progress&lt;T&gt; would post to a captured context).</summary>
     private sealed class ActionProgress(Action<PipelineProgress> action) : IProgress<PipelineProgress>

@@ -8,6 +8,8 @@ namespace FocusedQuantization.Grains.Execution;
 /// Runs CPU-bound work off the Orleans scheduler with at most <see cref="FqGrainsOptions.Workers"/> jobs at a time on
 /// this silo, so that trials and layer searches queue instead of oversubscribing the cores (torch uses one thread each).
 /// When the host stops, running jobs are cancelled and awaited before the process may exit.
+/// Jobs on a CUDA device (<see cref="RunOnDeviceAsync{T}"/>) take that device's slot instead (<see cref="GpuSlots"/>: one
+/// job per device at a time) and no worker slot, so CPU jobs keep running beside them.
 /// </summary>
 public sealed class WorkerPool(IOptions<FqGrainsOptions> options) : IHostedService, IDisposable
 {
@@ -17,6 +19,10 @@ public sealed class WorkerPool(IOptions<FqGrainsOptions> options) : IHostedServi
     private readonly SemaphoreSlim _slots = new(Math.Max(1, options.Value.Workers));
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, byte> _running = new();
+    private readonly GpuSlots _gpus = new(options.Value.GpuDevices ?? CudaDevices());
+
+    /// <summary>The CUDA device slots of this silo.</summary>
+    public GpuSlots Gpus => _gpus;
 
     /// <summary>Whether the host is stopping: a job that ends now was cut short, not failed.</summary>
     public bool IsStopping => _stopping.IsCancellationRequested;
@@ -28,27 +34,56 @@ public sealed class WorkerPool(IOptions<FqGrainsOptions> options) : IHostedServi
         await _slots.WaitAsync(linked.Token);
         try
         {
-            var job = Task.Run(() =>
-            {
-                // The pool owns torch's thread setting, which is per thread: one each, as the slots assume.
-                Compression.Training.TorchThreads.Use();
-                return work(linked.Token);
-            }, linked.Token);
-            _running.TryAdd(job, 0);
-            try
-            {
-                return await job;
-            }
-            finally
-            {
-                _running.TryRemove(job, out _);
-            }
+            return await Launch(() => work(linked.Token), linked.Token);
         }
         finally
         {
             _slots.Release();
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on <paramref name="device"/> ("cpu", "cuda" or "cuda:N"; null is the CPU), passing
+    /// it the device it runs on: the CPU in a worker slot, as <see cref="RunAsync{T}"/>; a CUDA device once its slot
+    /// is free ("cuda": the first free device, passed as "cuda:N"), without taking a worker slot.
+    /// </summary>
+    public async Task<T> RunOnDeviceAsync<T>(string? device, Func<string, CancellationToken, T> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var text = Compression.Training.ComputeDevice.Normalize(device);
+        if (text == Compression.Training.ComputeDevice.Cpu) return await RunAsync(token => work(text, token), cancellationToken);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        var index = await _gpus.AcquireAsync(Compression.Training.ComputeDevice.CudaIndex(text), linked.Token);
+        try
+        {
+            return await Launch(() => work($"cuda:{index}", linked.Token), linked.Token);
+        }
+        finally
+        {
+            _gpus.Release(index);
+        }
+    }
+
+    private async Task<T> Launch<T>(Func<T> work, CancellationToken cancellationToken)
+    {
+        var job = Task.Run(() =>
+        {
+            // The pool owns torch's thread setting, which is per thread: one each, as the slots assume.
+            Compression.Training.TorchThreads.Use();
+            return work();
+        }, cancellationToken);
+        _running.TryAdd(job, 0);
+        try
+        {
+            return await job;
+        }
+        finally
+        {
+            _running.TryRemove(job, out _);
+        }
+    }
+
+    private static int CudaDevices() => TorchSharp.torch.cuda.is_available() ? TorchSharp.torch.cuda.device_count() : 0;
 
     /// <summary>
     /// Runs short work (building a model to read its layer names) on the thread pool with torch's thread setting, without
