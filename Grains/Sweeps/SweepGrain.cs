@@ -176,6 +176,9 @@ public sealed class SweepGrain(
     {
         _ = Spec;
         var last = afterVersion;
+        // The state the watcher was last told: the stream ends once it has been told the end. (The grain's own state turns
+        // Completed before the end's update is published, while the final write is awaited, and this method interleaves.)
+        var told = SweepState.Running;
         while (true)
         {
             if (!_updates.CanReplayAfter(last, _version))
@@ -183,15 +186,17 @@ public sealed class SweepGrain(
                 // Further behind than the ring reaches (or a new watcher): start over from a snapshot.
                 var snapshot = Status();
                 last = snapshot.Version;
+                told = snapshot.State;
                 yield return new SweepUpdate(snapshot.Version, snapshot.State, snapshot.Counts, null, snapshot.Front, snapshot);
             }
             var next = _updates.Next;
             foreach (var update in _updates.After(last))
             {
                 last = update.Version;
+                told = update.State;
                 yield return update;
             }
-            if (state.State.State != SweepState.Running && last >= _version) yield break;
+            if (told != SweepState.Running && last >= _version) yield break;
             // Taken before the yields above: an update added while they were being sent completes it at once.
             await next.WaitAsync(cancellationToken);
         }

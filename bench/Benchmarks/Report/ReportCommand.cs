@@ -58,6 +58,9 @@ internal static class ReportCommand
         if (ParetoFigure(orchestrationLines) is { } pareto) figures.Add(pareto);
 
         var markdown = MarkdownReport.Write(figures, started, clock.Elapsed, loadBefore, MachineInfo.LoadAverage(), orchestrationLines);
+        // Sections measured by their own commands (side-by-side runs, ResNet-50 sizes, loaders) live below a marker and are kept.
+        if (File.Exists(output) && MarkdownReport.KeptPart(await File.ReadAllTextAsync(output)) is { } kept)
+            markdown += Environment.NewLine + kept;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         await File.WriteAllTextAsync(output, markdown);
         Console.WriteLine($"Wrote {output}: {figures.Count(f => f.Met == true)} of {figures.Count(f => f.Met is not null)} targets met.");
