@@ -11,9 +11,8 @@ public sealed class FocusedLayer
     // INQ only: each frozen weight's symbol and dense value when it joined the set.
     private readonly int[]? _frozenSymbols;
     private readonly float[]? _frozenDense;
-    private readonly float[] _gradient;
-    private readonly float[] _errors;
-    private readonly int[] _candidates;
+    // Kept weights (the mask's true entries); the pruning mask is fixed during fine-tuning.
+    private readonly int _kept;
     private float[] _levels = [];
     private LayerPlan _plan;
     private int _reestimations;
@@ -26,9 +25,7 @@ public sealed class FocusedLayer
         Mask = mask;
         _options = options;
         _inQuantizedSet = new bool[weight.Count];
-        _gradient = new float[weight.Count];
-        _errors = new float[weight.Count];
-        _candidates = new int[weight.Count];
+        foreach (var keep in mask) if (keep) _kept++;
         Symbols = new int[weight.Count];
         FineTune = mode;
         if (mode == FineTuneMode.Inq)
@@ -137,23 +134,25 @@ public sealed class FocusedLayer
     public void GrowQuantizedSet(double fraction)
     {
         EnsureSymbols();
-        var kept = 0;
-        var candidates = 0;
+        var target = (int)Math.Round(fraction * _kept, MidpointRounding.AwayFromZero);
+        var remaining = _kept - QuantizedCount;
+        var toAdd = Math.Min(remaining, target - QuantizedCount);
+        if (toAdd <= 0) return;
+        // Made here, not kept: the set grows a few times per schedule, and two layer-sized buffers held through every
+        // training step would be two more copies of the weights.
+        var errors = new float[remaining];
+        var candidates = new int[remaining];
+        var count = 0;
         for (var i = 0; i < Mask.Length; i++)
         {
-            if (!Mask[i]) continue;
-            kept++;
-            if (_inQuantizedSet[i]) continue;
-            _errors[candidates] = MathF.Abs(Weight.Dense[i] - Alpha * _levels[Symbols[i]]);
-            _candidates[candidates++] = i;
+            if (!Mask[i] || _inQuantizedSet[i]) continue;
+            errors[count] = MathF.Abs(Weight.Dense[i] - Alpha * _levels[Symbols[i]]);
+            candidates[count++] = i;
         }
-        var target = (int)Math.Round(fraction * kept, MidpointRounding.AwayFromZero);
-        var toAdd = Math.Min(candidates, target - QuantizedCount);
-        if (toAdd <= 0) return;
-        Array.Sort(_errors, _candidates, 0, candidates);
+        Array.Sort(errors, candidates, 0, count);
         for (var j = 0; j < toAdd; j++)
         {
-            var i = _candidates[j];
+            var i = candidates[j];
             _inQuantizedSet[i] = true;
             if (_frozenSymbols is null || _frozenDense is null) continue;
             _frozenSymbols[i] = Symbols[i];
@@ -180,28 +179,30 @@ public sealed class FocusedLayer
     /// weight, or a non-finite step of alpha, throws <see cref="TrainingDivergedException"/> naming the layer (Math.Clamp
     /// would pass a NaN alpha on).
     /// </summary>
-    public void ApplyGradient(double learningRate)
+    public void ApplyGradient(double learningRate) => Weight.UpdateGradient(gradient => ApplyGradient(gradient, learningRate));
+
+    // On the CPU the gradient is the parameter's own, changed in place: no layer-sized copy is held for it.
+    private void ApplyGradient(Span<float> gradient, double learningRate)
     {
-        if (!Weight.TryCopyGradient(_gradient)) return;
         double alphaGradient = 0;
         // A double sum of float gradients cannot overflow, so it is non-finite exactly when a kept gradient is.
         double gradientSum = 0;
-        for (var i = 0; i < _gradient.Length; i++)
+        for (var i = 0; i < gradient.Length; i++)
         {
             if (!Mask[i])
             {
-                _gradient[i] = 0f;
+                gradient[i] = 0f;
                 continue;
             }
-            gradientSum += _gradient[i];
+            gradientSum += gradient[i];
             if (!_inQuantizedSet[i]) continue;
-            alphaGradient += _gradient[i] * _levels[Symbols[i]];
-            if (FineTune == FineTuneMode.Inq) _gradient[i] = 0f;
+            alphaGradient += gradient[i] * _levels[Symbols[i]];
+            if (FineTune == FineTuneMode.Inq) gradient[i] = 0f;
         }
         if (!double.IsFinite(gradientSum))
         {
-            var index = NonFinite.IndexOf(_gradient);
-            throw new TrainingDivergedException($"gradient of {Weight.Name} {TrainingDivergedException.Describe(_gradient[index])} at index {index}", Weight.Name);
+            var index = NonFinite.IndexOf(gradient);
+            throw new TrainingDivergedException($"gradient of {Weight.Name} {TrainingDivergedException.Describe(gradient[index])} at index {index}", Weight.Name);
         }
         // As in learned step-size quantization, the scale's gradient is damped by 1/sqrt(n): it sums over every
         // quantized weight and would otherwise swamp the per-weight learning rate.
@@ -212,7 +213,6 @@ public sealed class FocusedLayer
                 throw new TrainingDivergedException($"alpha of {Weight.Name} stepped by {TrainingDivergedException.Describe(step)}", Weight.Name);
             Alpha = (float)Math.Clamp(Alpha - step, 0.25, 4.0);
         }
-        Weight.SetGradient(_gradient);
     }
 
     private void EnsureSymbols()

@@ -12,6 +12,9 @@ namespace FocusedQuantization.Compression.Retraining;
 /// </summary>
 public sealed class ShadowedWeight
 {
+    /// <summary>Changes a gradient in place (see <see cref="UpdateGradient"/>).</summary>
+    public delegate void GradientUpdate(Span<float> gradient);
+
     public ShadowedWeight(string name, Tensor parameter)
     {
         if (parameter.dtype != ScalarType.Float32) throw new ArgumentException($"Layer {name} is not float32.", nameof(parameter));
@@ -66,6 +69,29 @@ public sealed class ShadowedWeight
         using var gradient = Parameter.grad;
         if (gradient is not null) Write(source, gradient);
     }
+
+    /// <summary>
+    /// Calls <paramref name="update"/> with the parameter's gradient to change it: on the CPU the gradient tensor's own
+    /// storage, elsewhere a host copy written back afterwards. False (and no call) when the parameter has no gradient.
+    /// </summary>
+    public bool UpdateGradient(GradientUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        using var gradient = Parameter.grad;
+        if (gradient is null) return false;
+        if (gradient.device_type == DeviceType.CPU && gradient.is_contiguous())
+        {
+            update(Values(gradient));
+            return true;
+        }
+        _hostGradient ??= new float[Count];
+        Read(gradient, _hostGradient);
+        update(_hostGradient);
+        Write(_hostGradient, gradient);
+        return true;
+    }
+
+    private float[]? _hostGradient;
 
     // On the CPU the tensor's storage is read and written in place; on another device through a CPU copy.
     private static void Read(Tensor tensor, float[] destination)

@@ -77,8 +77,12 @@ public static class TrialStage
         var recoveries = new List<TrainingRecovery>();
         recoveries.AddRange(StageCheckpoint.ReadManifest(store, baseline.Id).Recoveries ?? []);
         recoveries.AddRange(manifest.Recoveries ?? []);
-        var tuner = FineTune(spec, model, checkpoint.Masks!, train, progress, epochs, recoveries, fineTuneHooks, cancellationToken);
+        FocusedFineTuner? tuner = FineTune(spec, model, checkpoint.Masks!, train, progress, epochs, recoveries, fineTuneHooks, cancellationToken);
         var quantized = tuner.Finish();
+        // The only thing the report needs of the fine-tuner: with it unreferenced from here on, its per-layer buffers
+        // (several copies of the weights) can be freed before encoding and decoding.
+        var separations = tuner.Layers.Select(l => l.ModeSeparation).ToArray();
+        tuner = null;
         seconds[PipelineStage.Quantize] = Lap(clock);
 
         progress.Report(new PipelineProgress(PipelineStage.Encode, 0, "coding"));
@@ -128,7 +132,7 @@ public static class TrialStage
         var breakdown = FqzFile.Inspect(bytes);
         var coded = breakdown.Layers.ToDictionary(l => l.Name);
         var layers = decoded.Layers.Select((layer, i) => FqzInspection.Describe(
-            layer, coded[layer.Name].PayloadBits + 8 * coded[layer.Name].TableBytes, tuner.Layers[i].ModeSeparation)).ToArray();
+            layer, coded[layer.Name].PayloadBits + 8 * coded[layer.Name].TableBytes, separations[i])).ToArray();
         long weightCount = layers.Sum(l => l.Weights);
         return new CompressionReport
         {

@@ -5,7 +5,8 @@ namespace FocusedQuantization.Benchmarks;
 
 /// <summary>
 /// Entry point: "report ..." runs every figure and writes docs/BENCHMARKS.md; "loaders ..." compares the image-folder
-/// pipeline with torchvision's; anything else goes to BenchmarkDotNet.
+/// pipeline with torchvision's; "resnet50 ..." measures a
+/// trial's phases on ResNet-50 (each in a child process, "resnet50-phase NAME"); anything else goes to BenchmarkDotNet.
 /// </summary>
 internal static class EntryPoint
 {
@@ -13,6 +14,8 @@ internal static class EntryPoint
     {
         if (args is ["report", .. var rest]) return await ReportCommand.RunAsync(rest);
         if (args is ["loaders", .. var loaderArgs]) return Loaders.LoaderCommand.Run(loaderArgs);
+        if (args is ["resnet50", .. var resnetArgs]) return Sizes.ResNet50Command.Run(resnetArgs);
+        if (args is ["resnet50-phase", .. var phaseArgs]) return Sizes.ResNet50Command.RunPhase(phaseArgs);
         // Every public benchmark class in this assembly is picked up; choose with --filter, e.g. --filter '*Linear*'.
         BenchmarkSwitcher.FromAssembly(typeof(EntryPoint).Assembly).Run(args);
         return 0;

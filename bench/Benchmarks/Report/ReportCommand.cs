@@ -62,10 +62,16 @@ internal static class ReportCommand
         if (File.Exists(output) && MarkdownReport.KeptPart(await File.ReadAllTextAsync(output)) is { } kept)
             markdown += Environment.NewLine + kept;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        // Figures from the whole-process commands (resnet50, loaders) run by hand follow a marker; they are kept.
+        if (File.Exists(output) && await File.ReadAllTextAsync(output) is var previous && previous.IndexOf(KeptMarker, StringComparison.Ordinal) is var kept and >= 0)
+            markdown = markdown.TrimEnd() + "\n\n" + previous[kept..];
         await File.WriteAllTextAsync(output, markdown);
         Console.WriteLine($"Wrote {output}: {figures.Count(f => f.Met == true)} of {figures.Count(f => f.Met is not null)} targets met.");
         return 0;
     }
+
+    /// <summary>Everything from this line on in the existing file is kept when the report is written again.</summary>
+    public const string KeptMarker = "<!-- kept by bench/run-all.sh:";
 
     /// <summary>
     /// Processor time of one sequential plan of the ResNet-50-sized set: what the plan costs, whatever share of the
