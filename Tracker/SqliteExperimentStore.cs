@@ -306,6 +306,13 @@ public sealed class SqliteExperimentStore : IDisposable
     {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
+        // Per connection: in WAL mode NORMAL does not sync on every commit, yet survives a killed process (only a power
+        // cut can lose the last commits), as fq's own state and outbox do. FULL made each logged operation wait for a sync.
+        await using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA synchronous=NORMAL;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+        }
         return connection;
     }
 

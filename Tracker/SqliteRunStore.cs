@@ -220,22 +220,40 @@ public sealed class SqliteRunStore
             .Where(n => n >= 0).Distinct().ToList();
         if (ids.Count == 0) return ([], null);
         var inList = string.Join(",", ids.Select(n => n.ToString(CultureInfo.InvariantCulture)));
-        // Tag equalities (the outbox's "tags.`fq.key` = '...'" before every run it creates) narrow the read in SQL, through
-        // the (key, value) index: reading every run of an experiment per search made logging a sweep quadratic in its size.
-        // Every clause is still checked below, these included.
-        var where = new System.Text.StringBuilder($"r.experiment_id IN ({inList})");
-        var parameters = new List<(string, object?)>();
-        foreach (var clause in filter.Where(c => c is { Entity: "tags", Operator: "=", IsNumber: false }))
+        var where = $"r.experiment_id IN ({inList})";
+        (string, object?)[] parameters = [];
+        var tagEqualities = filter.Where(c => c is { Entity: "tags", Operator: "=", IsNumber: false }).ToArray();
+        if (tagEqualities.Length > 0)
         {
-            var n = parameters.Count / 2;
-            where.Append(CultureInfo.InvariantCulture, $" AND EXISTS (SELECT 1 FROM tags q{n} WHERE q{n}.run_id = r.run_id AND q{n}.key = $tk{n} AND q{n}.value = $tv{n})");
-            parameters.Add(($"$tk{n}", clause.Key));
-            parameters.Add(($"$tv{n}", clause.Value));
+            // Tag equalities (the outbox's "tags.`fq.key` = '...'" before every run it creates) pick the runs first through
+            // the (key, value) index, and only those runs are read: reading every run of an experiment (with its metrics,
+            // params and tags) per search made logging a sweep quadratic in its size. Every clause is still checked below.
+            var matches = await RunIdsWithTagsAsync(inList, tagEqualities, cancellationToken);
+            if (matches.Count == 0) return ([], null);
+            where = $"r.run_id IN ({string.Join(",", matches.Select((_, i) => $"$run{i}"))})";
+            parameters = [.. matches.Select((id, i) => ($"$run{i}", (object?)id))];
         }
-        var runs = await ReadRunsAsync(where.ToString(), cancellationToken, [.. parameters]);
+        var runs = await ReadRunsAsync(where, cancellationToken, parameters);
         var matching = runs.Where(r => visible(r.Info.LifecycleStage) && filter.All(c => RunSearch.Matches(r, c))).ToList();
         matching.Sort(comparison);
         return PageToken.Slice(matching, offset, maxResults);
+    }
+
+    /// <summary>The runs of the experiments that carry every one of the given tag values (an index seek per clause).</summary>
+    private async Task<List<string>> RunIdsWithTagsAsync(string experimentInList, IReadOnlyList<FilterClause> tagEqualities, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var sql = new System.Text.StringBuilder("SELECT t0.run_id FROM tags t0");
+        for (var i = 1; i < tagEqualities.Count; i++)
+            sql.Append(CultureInfo.InvariantCulture, $" JOIN tags t{i} ON t{i}.run_id = t0.run_id AND t{i}.key = $k{i} AND t{i}.value = $v{i}");
+        sql.Append(CultureInfo.InvariantCulture, $" JOIN runs r ON r.run_id = t0.run_id WHERE t0.key = $k0 AND t0.value = $v0 AND r.experiment_id IN ({experimentInList})");
+        var parameters = tagEqualities.SelectMany((c, i) => new (string, object?)[] { ($"$k{i}", c.Key), ($"$v{i}", c.Value) }).ToArray();
+        var ids = new List<string>();
+        await using var command = Create(transaction, sql.ToString(), parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
+        return ids;
     }
 
     private async Task<List<Run>> ReadRunsAsync(
@@ -331,6 +349,13 @@ public sealed class SqliteRunStore
     {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
+        // Per connection: in WAL mode NORMAL does not sync on every commit, yet survives a killed process (only a power
+        // cut can lose the last commits), as fq's own state and outbox do. FULL made each logged operation wait for a sync.
+        await using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA synchronous=NORMAL;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+        }
         return connection;
     }
 

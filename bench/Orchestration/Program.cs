@@ -16,10 +16,11 @@ var systems = new Option<string>("--systems")
     Description = "Comma-separated: fq, optuna-memory, optuna-sqlite.",
     DefaultValueFactory = _ => string.Join(",", ScaleRun.Systems),
 };
+var trackerWait = new Option<double>("--tracker-wait-s") { Description = "Seconds fq's run waits after the sweep for the tracker to receive everything.", DefaultValueFactory = _ => 600 };
 var suite = new Option<string>("--suite") { Description = "scale (the side-by-side run) or all (also efficiency, Pareto and fan-out).", DefaultValueFactory = _ => "scale" };
 suite.AcceptOnlyFromAmong("scale", "all");
 
-var root = new RootCommand("fq's orchestration benchmarks") { trials, trialMs, concurrency, systems, suite };
+var root = new RootCommand("fq's orchestration benchmarks") { trials, trialMs, concurrency, systems, trackerWait, suite };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var chosen = parse.GetValue(systems)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -36,6 +37,7 @@ root.SetAction(async (parse, cancellationToken) =>
         Console.Error.WriteLine("bench: --trials and --concurrency must be at least 1, --trial-ms at least 0");
         return 2;
     }
+    ScaleRun.TrackerWait = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(trackerWait)));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; {DateTime.UtcNow:u}; {count} no-op trials of {pause:G} ms at concurrency {slots}"));
     foreach (var system in chosen)

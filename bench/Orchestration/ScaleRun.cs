@@ -18,6 +18,9 @@ public static class ScaleRun
 {
     public static readonly string[] Systems = ["fq", "optuna-memory", "optuna-sqlite"];
 
+    /// <summary>How long fq's run waits, after the sweep, for its tracking outbox to reach the tracker.</summary>
+    public static TimeSpan TrackerWait { get; set; } = TimeSpan.FromMinutes(10);
+
     public static Task RunAsync(string system, int trials, double trialMs, int concurrency, CancellationToken cancellationToken) => system switch
     {
         "fq" => RunFqAsync(trials, trialMs, concurrency, cancellationToken),
@@ -79,7 +82,7 @@ public static class ScaleRun
                 // The outbox delivers in the background; how long the tracker lags behind the sweep is part of the picture.
                 var queued = outbox.PendingCount;
                 var drain = Stopwatch.StartNew();
-                while (outbox.PendingCount > 0 && drain.Elapsed < TimeSpan.FromMinutes(10)) await Task.Delay(50, cancellationToken);
+                while (outbox.PendingCount > 0 && drain.Elapsed < TrackerWait) await Task.Delay(50, cancellationToken);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"fq tracking at {trials} trials: {queued} operations queued when the sweep ended, delivered {drain.Elapsed.TotalSeconds:F1} s later ({outbox.PendingCount} left)"));
             }

@@ -5,16 +5,6 @@ namespace FocusedQuantization.Benchmarks.Report;
 /// <summary>Writes docs/BENCHMARKS.md: the machine, the date, the table of figures, and the orchestration output.</summary>
 internal static class MarkdownReport
 {
-    /// <summary>The line after which docs/BENCHMARKS.md holds sections written by other commands; run-all.sh keeps them.</summary>
-    public const string KeptMarker = "<!-- Below: sections measured by their own commands (each names it); bench/run-all.sh keeps them as they are. -->";
-
-    /// <summary>The marker and what follows it in an existing report, or null when it has none.</summary>
-    public static string? KeptPart(string existing)
-    {
-        var at = existing.IndexOf(KeptMarker, StringComparison.Ordinal);
-        return at < 0 ? null : existing[at..];
-    }
-
     public static string Write(
         IReadOnlyList<Figure> figures, DateTime started, TimeSpan elapsed, string loadBefore, string loadAfter,
         IReadOnlyList<string> orchestration)

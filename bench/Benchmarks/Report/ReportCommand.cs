@@ -58,9 +58,6 @@ internal static class ReportCommand
         if (ParetoFigure(orchestrationLines) is { } pareto) figures.Add(pareto);
 
         var markdown = MarkdownReport.Write(figures, started, clock.Elapsed, loadBefore, MachineInfo.LoadAverage(), orchestrationLines);
-        // Sections measured by their own commands (side-by-side runs, ResNet-50 sizes, loaders) live below a marker and are kept.
-        if (File.Exists(output) && MarkdownReport.KeptPart(await File.ReadAllTextAsync(output)) is { } kept)
-            markdown += Environment.NewLine + kept;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         // Figures from the whole-process commands (resnet50, loaders) run by hand follow a marker; they are kept.
         if (File.Exists(output) && await File.ReadAllTextAsync(output) is var previous && previous.IndexOf(KeptMarker, StringComparison.Ordinal) is var kept and >= 0)
