@@ -175,5 +175,11 @@ public sealed class SweepSpecFuzzTests
 
     [Fact]
     public void Every_example_loads_unmutated() =>
-        Assert.All(Examples, example => Assert.Null(LoadWithin(string.Join('\n', example.Lines), example.Name, TimeSpan.FromSeconds(10))));
+        // An example that names a weights file needs the file (the loader hashes it): ExampleSpecTests loads those with a
+        // stand-in beside a copy of the spec. Here they would only be refused for the missing file.
+        Assert.All(Examples.Where(e => !NamesWeights(e.Lines)),
+            example => Assert.Null(LoadWithin(string.Join('\n', example.Lines), example.Name, TimeSpan.FromSeconds(10))));
+
+    private static bool NamesWeights(string[] lines) =>
+        lines.Any(l => l.TrimStart() is var t && !t.StartsWith('#') && t.Contains("weights:", StringComparison.Ordinal));
 }
