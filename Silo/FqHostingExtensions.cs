@@ -82,10 +82,7 @@ public static class FqHostingExtensions
             silo.Services.AddFqGrains(o => o.Home = FqStateFolder.Resolve(settings.StateFolder));
             // Sweeps log to MLFLOW_TRACKING_URI through a local outbox; without it they are kept until a process has one.
             silo.Services.AddFqTracking(new OutboxOptions { DatabasePath = SiloTracking.OutboxPath(settings) }, TrackingTarget.FromEnvironment());
-            // Grain state goes through Orleans' own version-tolerant serializer (the [Id]s of the records), not
-            // Newtonsoft JSON with type names: JSON records the concrete type of every IReadOnlyList, including the
-            // compiler's hidden ones for collection expressions, which it then refuses to read back.
-            silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
+            silo.Services.UseOrleansStateSerializer();
             configure?.Invoke(silo);
         });
         return builder;

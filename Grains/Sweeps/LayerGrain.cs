@@ -13,6 +13,9 @@ namespace FocusedQuantization.Grains.Sweeps;
 // Spread by key over the silos: the default placement keeps calls local, which would pile every search onto the silo of
 // the trial that asked (docs/ARCHITECTURE.md, "Placement", says why not resource-optimized placement).
 [HashBasedPlacement]
+// Idle for 2 minutes, it goes (the default is 15): its answer is kept in the checkpoint store for whoever asks later,
+// and a large sweep would otherwise hold one activation per layer search it made.
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class LayerGrain : Grain, ILayerGrain
 {
     private const string Key = "search";

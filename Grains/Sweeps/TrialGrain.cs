@@ -183,6 +183,9 @@ public sealed class TrialGrain(
         await WriteAsync();
         await tracking.TrialEnded(run with { StartedAt = state.State.StartedAt, StartLogged = true }, outcome.State, result, error, outcome.Silo, outcome.FinishedAt);
         await sweep.TrialFinished(outcome);
+        // Done: the outcome is stored, so the activation need not linger; a later Start or query reads it back. A sweep
+        // of 100,000 trials would otherwise hold 100,000 activations (each with its full result) until idle collection.
+        DeactivateOnIdle();
     }
 
     /// <summary>Writes the state after any write under way (a Cancel's and the work's end may meet); a failure is logged, not thrown.</summary>

@@ -24,7 +24,7 @@ public sealed class TracedSweepTests : IAsyncLifetime
             o.Home = _home;
             o.Workers = 2;
         }));
-        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorageAsDefault().UseInMemoryReminderService().AddActivityPropagation());
+        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorageAsDefault().UseInMemoryReminderService().AddActivityPropagation().Services.UseOrleansStateSerializer());
         builder.ConfigureClient(client => client.AddActivityPropagation());
         _cluster = builder.Build();
         await _cluster.DeployAsync();

@@ -37,7 +37,7 @@ public abstract class SeparateHomesCluster(short silos, int chunkBytes) : IAsync
         {
             // Silos start in parallel: the first is told by its name, not by the order of these calls.
             var first = options.SiloName == FirstSilo;
-            silo.AddMemoryGrainStorageAsDefault().UseInMemoryReminderService();
+            silo.AddMemoryGrainStorageAsDefault().UseInMemoryReminderService().Services.UseOrleansStateSerializer();
             silo.Services.AddSingleton(Counters);
             silo.Services.AddFqGrains(o =>
             {

@@ -42,7 +42,7 @@ public sealed class FakeClusterFixture : IAsyncLifetime
         });
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage("inner").UseInMemoryReminderService();
+            silo.AddMemoryGrainStorage("inner").UseInMemoryReminderService().Services.UseOrleansStateSerializer();
             silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (services, _) =>
                 new CountingStorage(services.GetRequiredKeyedService<IGrainStorage>("inner"), services.GetRequiredService<IGrainStorageSerializer>(), Writes));
             silo.AddIncomingGrainCallFilter(async context =>

@@ -26,7 +26,7 @@ public sealed class SweepClusterFixture : IAsyncLifetime
                 o.Workers = 2;
             });
         });
-        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorageAsDefault().UseInMemoryReminderService());
+        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorageAsDefault().UseInMemoryReminderService().Services.UseOrleansStateSerializer());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

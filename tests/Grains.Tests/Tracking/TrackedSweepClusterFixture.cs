@@ -40,7 +40,7 @@ public sealed class TrackedSweepClusterFixture : IAsyncLifetime
         }));
         builder.ConfigureSilo((options, silo) =>
         {
-            silo.AddMemoryGrainStorageAsDefault().UseInMemoryReminderService();
+            silo.AddMemoryGrainStorageAsDefault().UseInMemoryReminderService().Services.UseOrleansStateSerializer();
             silo.Services.AddFqTracking(new OutboxOptions { DatabasePath = Path.Combine(Home, $"outbox-{options.SiloName}.db") }, target);
         });
         Cluster = builder.Build();
