@@ -78,7 +78,7 @@ public static class FqHostingExtensions
                 .AddAssembly(typeof(ClusterInfoGrain).Assembly)
                 .AddAssembly(typeof(IClusterInfoGrain).Assembly));
             // Checkpoints and compressed models live under the state folder, beside the embedded database; on a
-            // multi-machine cluster every silo points FQ_HOME at one shared folder.
+            // multi-machine cluster each silo has its own, and what a stage lacks comes from another silo (Grains/Artifacts).
             silo.Services.AddFqGrains(o => o.Home = FqStateFolder.Resolve(settings.StateFolder));
             // Sweeps log to MLFLOW_TRACKING_URI through a local outbox; without it they are kept until a process has one.
             silo.Services.AddFqTracking(new OutboxOptions { DatabasePath = SiloTracking.OutboxPath(settings) }, TrackingTarget.FromEnvironment());
