@@ -41,9 +41,7 @@ internal sealed class TorchvisionBasicBlock : nn.Module<Tensor, Tensor>
         using var c2 = conv2.forward(a1);
         using var b2 = bn2.forward(c2);
         using var identity = downsample is null ? input.alias() : downsample.forward(input);
-        // Tensor.add(other) passes a temporary Scalar 1 that a finalizer may free mid-call; this one is held.
-        using var one = 1.ToScalar();
-        using var sum = b2.add(identity, one);
+        using var sum = Residual.Add(b2, identity);
         return nn.functional.relu(sum);
     }
 }

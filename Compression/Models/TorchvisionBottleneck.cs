@@ -52,8 +52,7 @@ internal sealed class TorchvisionBottleneck : nn.Module<Tensor, Tensor>
         using var c3 = conv3.forward(a2);
         using var b3 = bn3.forward(c3);
         using var identity = downsample is null ? input.alias() : downsample.forward(input);
-        using var one = 1.ToScalar();
-        using var sum = b3.add(identity, one);
+        using var sum = Residual.Add(b3, identity);
         return nn.functional.relu(sum);
     }
 }

@@ -30,11 +30,6 @@ internal sealed class TorchvisionInvertedResidual : nn.Module<Tensor, Tensor>
     {
         var y = conv.forward(input);
         if (!residual) return y;
-        using (y)
-        {
-            // Tensor.add(other) passes a temporary Scalar 1 that a finalizer may free mid-call; this one is held.
-            using var one = 1.ToScalar();
-            return y.add(input, one);
-        }
+        using (y) return Residual.Add(y, input);
     }
 }
