@@ -26,8 +26,14 @@ public enum StrategyKind
     /// <summary>"grid": every combination.</summary>
     Grid = 0,
 
-    /// <summary>"random": a budget of draws from the grid.</summary>
+    /// <summary>"random": a budget of independent draws from the space.</summary>
     Random = 1,
+
+    /// <summary>"nsga2": asynchronous NSGA-II with constraint domination (Deb et al., 2002); see docs/SEARCH.md.</summary>
+    Nsga2 = 2,
+
+    /// <summary>"motpe": multi-objective TPE, a model-based sampler (Ozaki et al., 2020); see docs/SEARCH.md.</summary>
+    Motpe = 3,
 }
 
 /// <summary>The entropy coding of the .fqz file.</summary>

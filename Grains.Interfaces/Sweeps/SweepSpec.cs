@@ -12,7 +12,19 @@ public sealed record SweepSpec(
     [property: Id(6)] int Concurrency,
     [property: Id(7)] StrategySpec Strategy,
     [property: Id(8)] TrainingSpec Training,
-    [property: Id(9)] SearchSpace Space);
+    [property: Id(9)] SearchSpace Space)
+{
+    /// <summary>Multi-objective early stopping of fine-tuning; null: every trial runs its whole schedule.</summary>
+    [Id(10)] public EarlyStoppingSpec? EarlyStopping { get; init; }
+}
+
+/// <summary>
+/// Early stopping with fine-tuning epochs as the budget: rungs at MinFraction, MinFraction x Eta, ... of the schedule
+/// (the last rung is the whole schedule); at each rung a trial goes on only when it ranks in the top 1/Eta of the trials
+/// that reached that rung, by non-dominated sorting with a diversity tie-break (multi-objective ASHA, Schmucker et al. 2021).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("fq.EarlyStoppingSpec")]
+public sealed record EarlyStoppingSpec([property: Id(0)] int Eta, [property: Id(1)] double MinFraction);
 
 /// <summary>One objective: a metric (cr, top1, top5, compressed_bytes) and whether it is maximised.</summary>
 [GenerateSerializer, Immutable, Alias("fq.ObjectiveSpec")]
@@ -20,7 +32,23 @@ public sealed record ObjectiveSpec([property: Id(0)] ObjectiveMetric Metric, [pr
 
 /// <summary>How trials are drawn from the space: grid (every combination) or random (Budget draws with Seed).</summary>
 [GenerateSerializer, Immutable, Alias("fq.StrategySpec")]
-public sealed record StrategySpec([property: Id(0)] StrategyKind Kind, [property: Id(1)] int? Budget, [property: Id(2)] int? Seed);
+public sealed record StrategySpec([property: Id(0)] StrategyKind Kind, [property: Id(1)] int? Budget, [property: Id(2)] int? Seed)
+{
+    /// <summary>
+    /// Adaptive strategies: trial k is asked knowing the outcomes of trials 0..k-Lag-1 (it waits for them), so that the
+    /// sequence of trials depends on the spec and seed alone, not on timing. Null: the sweep's concurrency.
+    /// </summary>
+    [Id(3)] public int? Lag { get; init; }
+
+    /// <summary>The id of an earlier sweep whose finished trials seed the sampler's history; null: a cold start.</summary>
+    [Id(4)] public string? WarmStart { get; init; }
+
+    /// <summary>nsga2: the population size (default: chosen by the sampler).</summary>
+    [Id(5)] public int? Population { get; init; }
+
+    /// <summary>Adaptive strategies: trials drawn at random before the sampler uses the history (default: chosen by the sampler).</summary>
+    [Id(6)] public int? Startup { get; init; }
+}
 
 /// <summary>Training settings shared by every trial of a sweep (so that trials share one baseline).</summary>
 [GenerateSerializer, Immutable, Alias("fq.TrainingSpec")]

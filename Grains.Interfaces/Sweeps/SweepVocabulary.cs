@@ -14,7 +14,7 @@ public static class SweepVocabulary
     private static readonly Dictionary<Type, string[]> Words = new()
     {
         [typeof(BitsPolicy)] = ["uniform", "per-layer"],
-        [typeof(StrategyKind)] = ["grid", "random"],
+        [typeof(StrategyKind)] = ["grid", "random", "nsga2", "motpe"],
         [typeof(CodingScheme)] = ["arithmetic", "paper"],
         [typeof(FineTuning)] = ["ste", "inq"],
         [typeof(LayerMode)] = ["shift", "recentralized"],

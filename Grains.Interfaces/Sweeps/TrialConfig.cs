@@ -26,4 +26,19 @@ public sealed record TrialConfig(
     /// <summary>Fine-tuning mode: ste (default) or inq; a config stored before this knob existed reads as ste.</summary>
     [Id(15)]
     public FineTuning FineTune { get; init; }
+
+    /// <summary>Per-layer target sparsity (layer name to fraction) that overrides the whole-model target for those layers; null: none.</summary>
+    [Id(16)]
+    public IReadOnlyDictionary<string, double>? LayerSparsity { get; init; }
+
+    /// <summary>Per-layer bit width (layer name to bits) that overrides Bits for those layers; null: none.</summary>
+    [Id(17)]
+    public IReadOnlyDictionary<string, int>? LayerBits { get; init; }
+
+    /// <summary>
+    /// The sampler's point this config was made from (dimension name to value; categoricals as choice indices), so that a
+    /// sweep can rebuild its sampler's history, or warm-start another, from finished trials; null for planned trials.
+    /// </summary>
+    [Id(18)]
+    public IReadOnlyDictionary<string, double>? Parameters { get; init; }
 }
