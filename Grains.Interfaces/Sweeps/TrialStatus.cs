@@ -26,6 +26,19 @@ public sealed record TrialSummary(
     /// <summary>The dense top-1 that choices are measured from, on the same images as <see cref="SelectionTop1"/>.</summary>
     public double SelectionTop1Dense => double.IsFinite(ValidationTop1) ? ValidationTop1Dense : Top1Dense;
 
+    /// <summary>
+    /// The figure an objective names: the compression ratio, validation top-1 or top-5 (test top-5 for results from
+    /// before validation splits) or the .fqz size in bytes.
+    /// </summary>
+    public double Objective(ObjectiveMetric metric) => metric switch
+    {
+        ObjectiveMetric.Cr => CompressionRatio,
+        ObjectiveMetric.Top1 => SelectionTop1,
+        ObjectiveMetric.Top5 => double.IsFinite(ValidationTop5) ? ValidationTop5 : Top5,
+        ObjectiveMetric.CompressedBytes => CompressedBytes,
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown objective metric."),
+    };
+
     /// <summary>The summary of a full result.</summary>
     public static TrialSummary Of(TrialResult result)
     {

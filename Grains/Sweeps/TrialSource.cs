@@ -123,18 +123,9 @@ internal static class SweepObjectives
 {
     /// <summary>Every objective as a value to minimize (maximized ones negated). Accuracies are validation figures.</summary>
     public static double[] Minimized(SweepSpec spec, TrialSummary summary) =>
-        [.. spec.Objectives.Select(o => (o.Maximize ? -1 : 1) * Value(o.Metric, summary))];
+        [.. spec.Objectives.Select(o => (o.Maximize ? -1 : 1) * summary.Objective(o.Metric))];
 
     /// <summary>Points of validation top-1 lost beyond the allowed drop from dense (0 when within it or unconstrained).</summary>
     public static double Violation(SweepSpec spec, TrialSummary summary) =>
         spec.MaxTop1Drop is { } drop ? Math.Max(0, summary.SelectionTop1Dense - summary.SelectionTop1 - drop) : 0;
-
-    private static double Value(ObjectiveMetric metric, TrialSummary summary) => metric switch
-    {
-        ObjectiveMetric.Cr => summary.CompressionRatio,
-        ObjectiveMetric.Top1 => summary.SelectionTop1,
-        ObjectiveMetric.Top5 => double.IsFinite(summary.ValidationTop5) ? summary.ValidationTop5 : summary.Top5,
-        ObjectiveMetric.CompressedBytes => summary.CompressedBytes,
-        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown objective metric."),
-    };
 }
