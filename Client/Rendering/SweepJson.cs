@@ -79,7 +79,7 @@ public static class SweepJson
             ["stage"] = trial.Stage,
             ["attempts"] = trial.Attempts,
             ["error"] = trial.Error,
-            ["config"] = Config(trial.Config),
+            ["config"] = trial.Config is { } config ? Config(config) : null,
             ["cr"] = result?.CompressionRatio,
             ["top1"] = result?.Top1,
             ["top5"] = result?.Top5,

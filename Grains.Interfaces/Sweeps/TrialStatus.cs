@@ -52,7 +52,8 @@ public sealed record TrialOutcome(
     [property: Id(8)] DateTimeOffset FinishedAt);
 
 /// <summary>
-/// A trial as the sweep knows it (its row): config, state, where it ran, its live stage while running, and the summary
+/// A trial as the sweep knows it (its row): config (null for a pending trial of an adaptive sweep, whose config is chosen
+/// when it starts), state, where it ran, its live stage while running, and the summary
 /// figures once completed. <see cref="Error"/> is cut to <see cref="MaxError"/> characters.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("fq.TrialStatus")]
@@ -61,7 +62,7 @@ public sealed record TrialStatus(
     [property: Id(1)] int Index,
     [property: Id(2)] TrialState State,
     [property: Id(3)] string? Silo,
-    [property: Id(4)] TrialConfig Config,
+    [property: Id(4)] TrialConfig? Config,
     [property: Id(5)] string? Stage,
     [property: Id(6)] double StageFraction,
     [property: Id(7)] TrialSummary? Summary,

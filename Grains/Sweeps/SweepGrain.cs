@@ -37,7 +37,7 @@ public sealed class SweepGrain(
     private readonly IncrementalParetoFront _front = new();
     private readonly UpdateRing _updates = new();
     private HashSet<string> _tagged = new(StringComparer.Ordinal);
-    private IReadOnlyList<TrialConfig> _configs = [];
+    private TrialSource _source = new PlannedTrials([]);
     private TrialStatus?[] _rows = [];
     private int _completed, _failed, _cancelled;
     private int _next;
@@ -49,15 +49,15 @@ public sealed class SweepGrain(
 
     private SweepSpec Spec => state.State.Spec ?? throw new InvalidOperationException($"There is no sweep with id {SweepId}.");
 
-    private int Total => _configs.Count;
+    private int Total => _source.Total;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Versions go on from above anything an earlier activation can have handed out (1,000 changes a millisecond of its life).
         _version = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
         if (state.State.Spec is not { } spec) return;
-        _configs = SweepPlan.Expand(spec);
-        _rows = new TrialStatus?[_configs.Count];
+        _source = TrialSource.For(spec, await ReadWarmStartAsync());
+        _rows = new TrialStatus?[Total];
         await LoadRowsAsync();
         _tagged = FrontIds(spec.MaxTop1Drop);
         if (state.State.State == SweepState.Running)
@@ -76,30 +76,34 @@ public sealed class SweepGrain(
 
         using var span = FqTelemetry.Source.StartActivity(FqSpans.Sweep);
         span?.SetTag(FqTags.SweepId, SweepId);
-        IReadOnlyList<TrialConfig> configs;
+        TrialSource source;
+        IReadOnlyList<TrialStatus> warmStart;
         try
         {
-            configs = SweepPlan.Expand(spec);
+            warmStart = await WarmStartRowsAsync(spec);
+            source = TrialSource.For(spec, warmStart);
         }
         catch (Exception ex)
         {
             span.RecordFailure(ex);
             throw;
         }
-        span?.SetTag(FqTags.Trials, configs.Count).SetTag(FqTags.Model, spec.Model);
+        span?.SetTag(FqTags.Trials, source.Total).SetTag(FqTags.Model, spec.Model);
         state.State.TraceParent = FqTraceContext.Capture(span ?? Activity.Current);
         state.State.Spec = spec;
         state.State.State = SweepState.Running;
         state.State.CreatedAt = DateTimeOffset.UtcNow;
-        state.State.TrialCount = configs.Count;
-        _configs = configs;
-        _rows = new TrialStatus?[configs.Count];
+        state.State.TrialCount = source.Total;
+        _source = source;
+        _rows = new TrialStatus?[source.Total];
+        // The earlier sweep's rows as they were at launch: it may still be running, and a restart must ask the same.
+        if (warmStart.Count > 0) await WriteWarmStartAsync(warmStart);
         // Logged before the state is saved: a launch that fails to save is retried and logged again (found by its key),
         // while a parent run logged after the save could be lost, and its trials' child runs would wait for it.
         await tracking.SweepLaunched(SweepId, spec, state.State.CreatedAt);
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<ISweepRegistryGrain>(0).Register(Summary());
-        logger.LogInformation("Sweep {SweepId} ({Name}) launched with {Trials} trials", SweepId, spec.Name, configs.Count);
+        logger.LogInformation("Sweep {SweepId} ({Name}) launched with {Trials} trials", SweepId, spec.Name, source.Total);
         Publish(null, frontChanged: false);
         await StartDrivingAsync();
         return Status();
@@ -272,7 +276,9 @@ public sealed class SweepGrain(
             for (; _next < Total && _running.Count < spec.Concurrency; _next++)
             {
                 if (_rows[_next] is not null || _running.ContainsKey(_next)) continue;
-                var trial = new TrialStatus(Keys.Trial(SweepId, _next), _next, TrialState.Running, null, _configs[_next], null, 0, null,
+                // An adaptive sweep's next trial may wait for an earlier one's outcome (see AdaptiveTrials).
+                if (await _source.DecideAsync(_next, _rows) is not { } config) break;
+                var trial = new TrialStatus(Keys.Trial(SweepId, _next), _next, TrialState.Running, null, config, null, 0, null,
                     DateTimeOffset.UtcNow, null, null, 1);
                 _running[_next] = trial;
                 toStart.Add(trial);
@@ -306,7 +312,7 @@ public sealed class SweepGrain(
         if (state.State.TraceParent is { } traceParent) RequestContext.Set(FqTraceContext.RequestContextKey, traceParent);
         try
         {
-            return await GrainFactory.GetGrain<ITrialGrain>(trial.TrialId).Start(SweepId, trial.Index, trial.Config, Spec.Name);
+            return await GrainFactory.GetGrain<ITrialGrain>(trial.TrialId).Start(SweepId, trial.Index, trial.Config!, Spec.Name);
         }
         finally
         {
@@ -321,8 +327,11 @@ public sealed class SweepGrain(
         if (outcome.Index < 0 || outcome.Index >= Total || outcome.TrialId != Keys.Trial(SweepId, outcome.Index)) return false;
         // Exactly once: the first outcome wins; later ones (a resumed duplicate, a re-report, a trial cut short by Cancel) are ignored.
         if (_rows[outcome.Index] is not null || outcome.State is not (TrialState.Completed or TrialState.Failed or TrialState.Cancelled)) return false;
+        // A trial started by an earlier activation may report before this one decided its config again: decide it now
+        // (its inputs were settled then, so they are now).
+        if ((_running.GetValueOrDefault(outcome.Index)?.Config ?? await _source.DecideAsync(outcome.Index, _rows)) is not { } config) return false;
         _running.Remove(outcome.Index, out var running);
-        var row = new TrialStatus(outcome.TrialId, outcome.Index, outcome.State, outcome.Silo, _configs[outcome.Index], null, 1,
+        var row = new TrialStatus(outcome.TrialId, outcome.Index, outcome.State, outcome.Silo, config, null, 1,
             outcome.State == TrialState.Completed ? outcome.Summary : null, outcome.StartedAt ?? running?.StartedAt, outcome.FinishedAt,
             TrialStatus.Clip(outcome.Error), Math.Max(1, outcome.Attempts));
         var frontChanged = Add(row);
@@ -453,7 +462,8 @@ public sealed class SweepGrain(
         if (_rows[index] is { } row) return row;
         if (_running.TryGetValue(index, out var running)) return running;
         var cancelled = state.State.State == SweepState.Cancelled;
-        return new TrialStatus(Keys.Trial(SweepId, index), index, cancelled ? TrialState.Cancelled : TrialState.Pending, null, _configs[index],
+        // An adaptive sweep's pending trials have no config yet: it is chosen when a slot frees.
+        return new TrialStatus(Keys.Trial(SweepId, index), index, cancelled ? TrialState.Cancelled : TrialState.Pending, null, _source.Known(index),
             null, 0, null, null, cancelled ? state.State.FinishedAt : null, null, 0);
     }
 
@@ -467,6 +477,45 @@ public sealed class SweepGrain(
 
     private SweepSummary Summary() => new(
         SweepId, state.State.Spec?.Name ?? SweepId, state.State.State, Total, _completed, state.State.CreatedAt);
+
+    /// <summary>The finished trials of the sweep the spec warm-starts from (at most <see cref="MaxWarmStart"/>), read at launch.</summary>
+    private async Task<IReadOnlyList<TrialStatus>> WarmStartRowsAsync(SweepSpec spec)
+    {
+        if (spec.Strategy.WarmStart is not { Length: > 0 } earlier) return [];
+        if (spec.Strategy.Kind is StrategyKind.Grid or StrategyKind.Random)
+            throw new ArgumentException($"The sweep spec cannot be planned: warm_start needs an adaptive strategy (nsga2 or motpe), not {SweepVocabulary.Name(spec.Strategy.Kind)}.");
+        if (earlier == SweepId) throw new ArgumentException("The sweep spec cannot be planned: a sweep cannot warm-start from itself.");
+        var sweep = GrainFactory.GetGrain<ISweepGrain>(earlier);
+        IReadOnlyList<TrialStatus> rows;
+        try
+        {
+            rows = await sweep.AllTrialsAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ArgumentException($"The sweep spec cannot be planned: warm_start names sweep '{earlier}', which does not exist.");
+        }
+        return [.. rows.Where(r => r.State is TrialState.Completed or TrialState.Failed && r.Config is not null).Take(MaxWarmStart)];
+    }
+
+    /// <summary>The most earlier trials a warm start takes (the first ones, in the earlier sweep's order).</summary>
+    private const int MaxWarmStart = 10_000;
+
+    private const string WarmStartState = "sweep-warm";
+
+    private async Task WriteWarmStartAsync(IReadOnlyList<TrialStatus> rows)
+    {
+        var stored = new PageState { State = new SweepRowPage { Rows = [.. rows] } };
+        await storage.WriteStateAsync(WarmStartState, this.GetGrainId(), stored);
+    }
+
+    private async Task<IReadOnlyList<TrialStatus>> ReadWarmStartAsync()
+    {
+        if (state.State.Spec?.Strategy.WarmStart is not { Length: > 0 }) return [];
+        var stored = new PageState();
+        await storage.ReadStateAsync(WarmStartState, this.GetGrainId(), stored);
+        return stored.State.Rows;
+    }
 
     /// <summary>A page's state and ETag as the storage sees it.</summary>
     private sealed class PageState : IGrainState<SweepRowPage>

@@ -45,7 +45,7 @@ public sealed class ParetoTableTests
     public void A_per_layer_trial_shows_its_candidates_and_budget()
     {
         var trial = SweepSamples.Completed(0, 30, 88);
-        trial = trial with { Config = trial.Config with { BitsPolicy = BitsPolicy.PerLayer, Bits = 6, CandidateBits = [3, 4, 5, 6], BudgetBitsPerWeight = 0.8 } };
+        trial = trial with { Config = trial.Config! with { BitsPolicy = BitsPolicy.PerLayer, Bits = 6, CandidateBits = [3, 4, 5, 6], BudgetBitsPerWeight = 0.8 } };
 
         Assert.Contains("per-layer {3,4,5,6} <= 0.8 b/w", Render(new ParetoResult([trial], 1, 1, 1, 1, 90)));
     }
@@ -54,7 +54,7 @@ public sealed class ParetoTableTests
     public void A_trial_fine_tuned_in_inq_mode_says_so_after_its_coding()
     {
         var trial = SweepSamples.Completed(0, 30, 88);
-        trial = trial with { Config = trial.Config with { FineTune = FineTuning.Inq } };
+        trial = trial with { Config = trial.Config! with { FineTune = FineTuning.Inq } };
 
         Assert.Contains("ft-lr 0.002, arithmetic, inq", Render(new ParetoResult([trial], 1, 1, 1, 1, 90)));
     }

@@ -38,7 +38,7 @@ public sealed class MixedPrecisionSweepTests(SweepClusterFixture fixture)
         await sweep.Launch(Spec("mixed", [infeasible, tight, 32.0]));
         var (_, trials) = await SweepWaiting.EndedAsync(sweep, TimeSpan.FromMinutes(5));
 
-        var byBudget = trials.ToDictionary(t => t.Config.BudgetBitsPerWeight!.Value);
+        var byBudget = trials.ToDictionary(t => t.Config!.BudgetBitsPerWeight!.Value);
         var failed = byBudget[infeasible];
         Assert.Equal(TrialState.Failed, failed.State);
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"budget_bits_per_weight {infeasible:G4} cannot be met"), failed.Error);

@@ -69,8 +69,8 @@ public sealed class SweepGrainTests(SweepClusterFixture fixture)
         await sweep.Launch(SmallSweep("collapse", concurrency: 2, [0.8], [5], [0.005, 9]));
         var (_, trials) = await SweepWaiting.EndedAsync(sweep, TimeSpan.FromMinutes(4));
 
-        var failed = Assert.Single(trials, t => t.Config.FineTuneLearningRate == 9);
-        var completed = Assert.Single(trials, t => t.Config.FineTuneLearningRate == 0.005);
+        var failed = Assert.Single(trials, t => t.Config!.FineTuneLearningRate == 9);
+        var completed = Assert.Single(trials, t => t.Config!.FineTuneLearningRate == 0.005);
         Assert.Equal(TrialState.Failed, failed.State);
         Assert.Null(failed.Summary);
         Assert.Equal(1, failed.Attempts);

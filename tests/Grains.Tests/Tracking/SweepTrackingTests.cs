@@ -50,7 +50,7 @@ public sealed class SweepTrackingTests(TrackedSweepClusterFixture fixture)
             Assert.Equal(trial.TrialId, child.Info.RunName);
             Assert.Equal(trial.Silo, Tag(child, "fq.silo"));
             Assert.Equal(front.Contains(trial.TrialId) ? "true" : "false", Tag(child, "fq.pareto"));
-            Assert.Equal(trial.Config.TargetSparsity!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), Param(child, "target_sparsity"));
+            Assert.Equal(trial.Config!.TargetSparsity!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), Param(child, "target_sparsity"));
             Assert.Equal(result.CompressionRatio, Metric(child, "cr"), 9);
             Assert.Equal(result.Top1, Metric(child, "top1"), 9);
             Assert.Equal(result.Top5, Metric(child, "top5"), 9);
