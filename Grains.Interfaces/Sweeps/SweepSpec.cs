@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace FocusedQuantization.Grains.Interfaces.Sweeps;
 
 /// <summary>A hyperparameter sweep as the user wrote it (YAML), validated: what to compress and what to search.</summary>
@@ -110,11 +112,11 @@ public sealed record SearchSpace(
     /// bits, budget_bits_per_weight, w_sep, overflow_rate, schedule_scale, fine_tune_lr); the key's list is then empty.
     /// Null (a space stored before ranges existed, or one of lists only): no ranges.
     /// </summary>
-    [Id(9)]
+    [Id(9), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, ValueRange>? Ranges { get; init; }
 
     /// <summary>Per-layer dimensions, one entry per layer of the model (concrete names, in the model's layer order); null: none.</summary>
-    [Id(10)]
+    [Id(10), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<LayerSpace>? Layers { get; init; }
 
     /// <summary>The range given for <paramref name="key"/>, or null when the key is a list.</summary>
@@ -162,6 +164,7 @@ public sealed record ValueRange(
     [property: Id(3)] double? Step = null)
 {
     /// <summary>True when the range is a finite set of values (it has a step).</summary>
+    [JsonIgnore]
     public bool IsDiscrete => Step is not null;
 }
 
@@ -185,8 +188,10 @@ public sealed record LayerSpace([property: Id(0)] string Layer, [property: Id(1)
     /// <summary>The layer's own bit width range; null when a list or absent.</summary>
     [Id(5)] public ValueRange? BitsRange { get; init; }
 
+    [JsonIgnore]
     public bool HasSparsity => Sparsity is not null || SparsityRange is not null;
 
+    [JsonIgnore]
     public bool HasBits => Bits is not null || BitsRange is not null;
 }
 
@@ -205,17 +210,18 @@ public sealed record BitsSpace(
     /// alone. Then <see cref="Values"/> are the uniform widths (or Ranges["bits"]), <see cref="Candidates"/> the
     /// per-layer candidates, and BudgetBitsPerWeight (or Ranges["budget_bits_per_weight"]) applies under per-layer only.
     /// </summary>
-    [Id(3)] public IReadOnlyList<BitsPolicy>? Policies { get; init; }
+    [Id(3), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<BitsPolicy>? Policies { get; init; }
 
     /// <summary>The per-layer candidates when <see cref="Policies"/> holds both policies; null otherwise (Values serve).</summary>
-    [Id(4)] public IReadOnlyList<int>? Candidates { get; init; }
+    [Id(4), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<int>? Candidates { get; init; }
 
     /// <summary>True when the policy is itself searched (uniform or per-layer).</summary>
+    [JsonIgnore]
     public bool SearchesPolicy => Policies is { Count: > 1 };
 
-    /// <summary>The widths of the uniform policy: Values, when uniform is one of the policies.</summary>
-    public IReadOnlyList<int> UniformWidths => Values;
-
     /// <summary>The candidates of the per-layer policy.</summary>
+    [JsonIgnore]
     public IReadOnlyList<int> PerLayerCandidates => Candidates ?? Values;
 }

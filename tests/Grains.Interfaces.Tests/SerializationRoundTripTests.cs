@@ -166,6 +166,14 @@ public sealed class SerializationRoundTripTests(OrleansSerializerFixture fixture
         Assert.Null(old.Ranges);
         Assert.Null(old.Layers);
         Assert.False(old.Bits.SearchesPolicy);
+        // The spec's JSON (the tracker's fq.spec tag) reads as it did for a space of lists, and carries what it has.
+        var json = Json(old);
+        Assert.DoesNotContain("Ranges", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("Layers", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("Policies", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("SearchesPolicy", json, StringComparison.Ordinal);
+        Assert.Contains("\"w_sep\":{\"Low\":1.5,\"High\":3,\"Log\":false,\"Step\":0.5}", Json(spec), StringComparison.Ordinal);
+        Assert.Equal(Json(spec), Json(JsonSerializer.Deserialize<SweepSpec>(Json(spec), JsonOptions)));
     }
 
     [Fact]
