@@ -13,6 +13,16 @@ internal sealed class SpecLocations
 
     public void Add(string path, int line, int column, string? display = null) => _byPath[path] = (display ?? path, line, column);
 
+    /// <summary>
+    /// Gives the locations under <paramref name="source"/> (itself, its keys and elements) to <paramref name="target"/>
+    /// too, displayed as they were: the dimensions a layer pattern makes for each layer point back at the pattern.
+    /// </summary>
+    public void Mirror(string source, string target)
+    {
+        foreach (var (path, location) in _byPath.Where(e => e.Key == source || e.Key.StartsWith(source + ".", StringComparison.Ordinal) || e.Key.StartsWith(source + "[", StringComparison.Ordinal)).ToArray())
+            _byPath[target + path[source.Length..]] = location;
+    }
+
     /// <summary>The location of the path, or of its nearest written parent (an element drawn from a range has none of its own).</summary>
     public (string Key, int? Line, int? Column) Find(string path)
     {

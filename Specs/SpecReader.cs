@@ -1,4 +1,5 @@
 using System.Globalization;
+using FocusedQuantization.Grains.Interfaces.Sweeps;
 using YamlDotNet.RepresentationModel;
 
 namespace FocusedQuantization.Specs;
@@ -15,16 +16,20 @@ internal sealed class SpecReader(string source)
     public SweepSpecException Error(YamlNode? node, string key, string problem) =>
         new(source, key, problem, node is null ? null : (int)node.Start.Line, node is null ? null : (int)node.Start.Column);
 
-    /// <summary>A mapping whose keys must all be among <paramref name="allowed"/>.</summary>
-    public SpecMapping Mapping(YamlNode node, string path, IReadOnlyList<string> allowed)
+    /// <summary>
+    /// A mapping whose keys must all be among <paramref name="allowed"/>. Its keys are located under
+    /// <paramref name="path"/> (the canonical key the checks use) but named as <paramref name="display"/> spells it.
+    /// </summary>
+    public SpecMapping Mapping(YamlNode node, string path, IReadOnlyList<string> allowed, string? display = null)
     {
+        display ??= path;
         if (node is not YamlMappingNode mapping)
-            throw Error(node, Display(path), $"expected a mapping of {string.Join(", ", allowed)}, got {Describe(node)}");
+            throw Error(node, Display(display), $"expected a mapping of {string.Join(", ", allowed)}, got {Describe(node)}");
         var entries = new Dictionary<string, (YamlNode Key, YamlNode Value)>(StringComparer.Ordinal);
         foreach (var (keyNode, value) in mapping.Children)
         {
             var name = keyNode is YamlScalarNode { Value: { } text } ? text : null;
-            var child = Join(path, name is null ? "?" : Clip(name));
+            var child = Join(display, name is null ? "?" : Clip(name));
             if (name is null) throw Error(keyNode, child, "a key must be a plain name");
             if (!allowed.Contains(name))
             {
@@ -32,9 +37,42 @@ internal sealed class SpecReader(string source)
                 throw Error(keyNode, child, $"unknown key '{Clip(name)}'; {hint}valid keys here: {string.Join(", ", allowed)}");
             }
             entries[name] = (keyNode, value);
-            Locations.Add(child, (int)keyNode.Start.Line, (int)keyNode.Start.Column);
+            Locations.Add(Join(path, name), (int)keyNode.Start.Line, (int)keyNode.Start.Column, child);
         }
-        return new SpecMapping(path, entries);
+        return new SpecMapping(path, entries, display);
+    }
+
+    /// <summary>
+    /// A mapping whose keys are free names (layer patterns), in the order written; each key is located under
+    /// <paramref name="path"/>.NAME.
+    /// </summary>
+    public IReadOnlyList<(string Name, YamlNode Key, YamlNode Value)> Entries(YamlNode node, string path, string expected)
+    {
+        if (node is not YamlMappingNode mapping)
+            throw Error(node, path, $"expected a mapping of {expected}, got {Describe(node)}");
+        if (mapping.Children.Count == 0) throw Error(node, path, $"empty: give at least one entry ({expected})");
+        var entries = new List<(string, YamlNode, YamlNode)>(mapping.Children.Count);
+        foreach (var (keyNode, value) in mapping.Children)
+        {
+            if (keyNode is not YamlScalarNode { Value: { } name } || name.Trim().Length == 0)
+                throw Error(keyNode, Join(path, "?"), "a key must be a plain name");
+            Locations.Add(Join(path, name), (int)keyNode.Start.Line, (int)keyNode.Start.Column, Join(path, Clip(name)));
+            entries.Add((name, keyNode, value));
+        }
+        return entries;
+    }
+
+    /// <summary>true or false (yes, no), or null when the key is left out.</summary>
+    public bool? OptionalBool(YamlNode? node, string path)
+    {
+        if (node is null || (node is YamlScalarNode scalar && IsNull(scalar))) return null;
+        var text = String(node, path).Trim().ToLowerInvariant();
+        return text switch
+        {
+            "true" or "yes" => true,
+            "false" or "no" => false,
+            _ => throw Error(node, path, $"expected true or false, got '{Clip(text)}'"),
+        };
     }
 
     public string String(YamlNode node, string path)
@@ -128,6 +166,31 @@ internal sealed class SpecReader(string source)
         }
     }
 
+    /// <summary>True when the node is a range to search, {low, high[, step][, log]}, rather than a list or {from, to, step}.</summary>
+    public static bool IsRange(YamlNode node) =>
+        node is YamlMappingNode mapping && mapping.Children.Keys.Any(k => k is YamlScalarNode { Value: "low" or "high" or "log" });
+
+    /// <summary>
+    /// A range to search, {low, high[, step][, log]}: whole numbers for <paramref name="integer"/> keys (step 1 unless
+    /// given). Its keys are located under <paramref name="path"/> and named as <paramref name="display"/> spells it; its
+    /// values are the validator's to check.
+    /// </summary>
+    public ValueRange Range(YamlNode node, string path, string? display, bool integer)
+    {
+        display ??= path;
+        var map = Mapping(node, path, ["low", "high", "step", "log"], display);
+        var example = integer ? "{low: 3, high: 7}" : "{low: 0.8, high: 0.97} (or with step: 0.01, or log: true)";
+        var lowNode = map.Require(this, node, "low", $"a range needs low and high, e.g. {example}");
+        var highNode = map.Require(this, node, "high", $"a range needs low and high, e.g. {example}");
+        double Number(YamlNode value, string key) => integer ? Int(value, map.Path(key)) : Double(value, map.Path(key));
+        Locations.Add(path, (int)node.Start.Line, (int)node.Start.Column, display);
+        return new ValueRange(
+            Number(lowNode, "low"),
+            Number(highNode, "high"),
+            OptionalBool(map.Get("log"), map.Path("log")) ?? false,
+            map.Get("step") is { } step ? Number(step, "step") : integer ? 1 : null);
+    }
+
     private List<double> DoubleRange(YamlMappingNode node, string path)
     {
         var map = Mapping(node, path, ["from", "to", "step"]);
@@ -189,13 +252,20 @@ internal sealed class SpecReader(string source)
 }
 
 /// <summary>The entries of one YAML mapping whose keys have been checked.</summary>
-internal sealed class SpecMapping(string path, Dictionary<string, (YamlNode Key, YamlNode Value)> entries)
+internal sealed class SpecMapping(string path, Dictionary<string, (YamlNode Key, YamlNode Value)> entries, string? display = null)
 {
     public YamlNode? Get(string key) => entries.TryGetValue(key, out var entry) ? entry.Value : null;
 
+    /// <summary>The node of the key itself (for its line), or null.</summary>
+    public YamlNode? KeyNode(string key) => entries.TryGetValue(key, out var entry) ? entry.Key : null;
+
     public bool Has(string key) => entries.ContainsKey(key);
 
-    public string Path(string key) => SpecReader.Join(path, key);
+    /// <summary>The key as messages name it.</summary>
+    public string Path(string key) => SpecReader.Join(display ?? path, key);
+
+    /// <summary>The key as the checks locate it.</summary>
+    public string Canonical(string key) => SpecReader.Join(path, key);
 
     public YamlNode Require(SpecReader reader, YamlNode owner, string key, string problem) =>
         Get(key) ?? throw reader.Error(owner, Path(key), $"missing: {problem}");

@@ -57,6 +57,9 @@ public static class SweepSpecDefaults
     /// <summary>coding: [arithmetic].</summary>
     public static IReadOnlyList<CodingScheme> Coding { get; } = [CodingScheme.Arithmetic];
 
+    /// <summary>Early stopping when the spec turns it on without settings: eta 3, rungs from 1/9 of the schedule (1/9, 1/3, 1).</summary>
+    public static EarlyStoppingSpec EarlyStopping { get; } = new(3, 1.0 / 9.0);
+
     /// <summary>fine_tune: [ste].</summary>
     public static IReadOnlyList<FineTuning> FineTune { get; } = [FineTuning.Ste];
 }

@@ -3,22 +3,27 @@ using FocusedQuantization.Compression.Models;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using Keys = FocusedQuantization.Grains.Interfaces.Sweeps.SpaceKeys;
 
 namespace FocusedQuantization.Specs;
 
 /// <summary>
 /// Reads a sweep spec from YAML (snake_case keys; see examples/README.md) and refuses, before anything runs, any spec
 /// that cannot run: every refusal is a <see cref="SweepSpecException"/> naming the file, the key and the line.
-/// A scalar stands for a one-element list; numeric lists may be ranges {from, to, step}. Defaults: <see cref="SweepSpecDefaults"/>.
+/// A scalar stands for a one-element list; numeric lists may be written {from, to, step}; a numeric key may instead be
+/// a range to search, {low, high[, step][, log]}. Layer patterns under space.layers are resolved against the model's
+/// layers when the spec is read, so that the spec holds concrete layer names. Defaults: <see cref="SweepSpecDefaults"/>.
 /// </summary>
 public static class SweepSpecLoader
 {
-    private static readonly string[] TopKeys = ["name", "model", "weights", "dataset", "seed", "objectives", "constraints", "concurrency", "strategy", "training", "space"];
+    private static readonly string[] TopKeys = ["name", "model", "weights", "dataset", "seed", "objectives", "constraints", "concurrency", "strategy", "early_stopping", "training", "space"];
     private static readonly string[] ModelKeys = ["name", "weights"];
     private static readonly string[] ConstraintKeys = ["max_top1_drop"];
-    private static readonly string[] StrategyKeys = ["kind", "budget", "seed"];
+    private static readonly string[] StrategyKeys = ["kind", "budget", "seed", "lag", "warm_start", "population", "startup"];
+    private static readonly string[] EarlyStoppingKeys = ["eta", "min_fraction"];
     private static readonly string[] TrainingKeys = ["baseline_epochs", "prune_epochs", "batch_size", "learning_rate", "train_limit", "test_limit", "validation", "data_dir", "image_size", "skip_bad_images", "device"];
-    private static readonly string[] SpaceKeys = ["sparsity", "prune_alpha", "bits", "w_sep", "overflow_rate", "schedule_scale", "fine_tune_lr", "fine_tune", "coding"];
+    private static readonly string[] SpaceKeys = ["sparsity", "prune_alpha", "bits", "w_sep", "overflow_rate", "schedule_scale", "fine_tune_lr", "fine_tune", "coding", "layers"];
+    private static readonly string[] LayerKeys = ["sparsity", "bits"];
     private static readonly string[] BitsKeys = ["policy", "values", "candidates", "budget_bits_per_weight"];
 
     /// <summary>Largest spec read, in bytes of the file or characters of the text: 1,000,000 (the examples are under 2,000).</summary>
@@ -34,7 +39,14 @@ public static class SweepSpecLoader
     /// Reads and validates the spec at <paramref name="path"/>; a relative training.data_dir is taken relative to the
     /// spec's folder. A missing file is a <see cref="FileNotFoundException"/>.
     /// </summary>
-    public static SweepSpec Load(string path)
+    public static SweepSpec Load(string path) => Load(path, null);
+
+    /// <summary>
+    /// Reads and validates the spec at <paramref name="path"/>, resolving space.layers patterns against the layers
+    /// <paramref name="layerNames"/> gives for a model (weight names in the model's order, e.g. conv1.weight; null: the
+    /// model's layers are unknown). Null: <see cref="ModelLayerNames.Of"/>, the model zoo's.
+    /// </summary>
+    public static SweepSpec Load(string path, Func<string, IReadOnlyList<string>?>? layerNames)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"Sweep spec {path} does not exist.", path);
@@ -42,21 +54,24 @@ public static class SweepSpecLoader
         var length = new FileInfo(path).Length;
         if (length > MaxFileBytes)
             throw new SweepSpecException(path, null, $"the file is {length:N0} bytes long; a spec may have at most {MaxFileBytes:N0}");
-        return Read(File.ReadAllText(path), path, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return Read(File.ReadAllText(path), path, Path.GetDirectoryName(Path.GetFullPath(path))!, layerNames);
     }
 
     /// <summary>
     /// Reads and validates spec text; <paramref name="sourceName"/> names it in messages and gives the default name. A
     /// relative training.data_dir is taken relative to the current directory.
     /// </summary>
-    public static SweepSpec Parse(string text, string sourceName)
+    public static SweepSpec Parse(string text, string sourceName) => Parse(text, sourceName, null);
+
+    /// <summary>As <see cref="Parse(string, string)"/>, resolving layer patterns with <paramref name="layerNames"/> (see <see cref="Load(string, Func{string, IReadOnlyList{string}?}?)"/>).</summary>
+    public static SweepSpec Parse(string text, string sourceName, Func<string, IReadOnlyList<string>?>? layerNames)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentException.ThrowIfNullOrWhiteSpace(sourceName);
-        return Read(text, sourceName, Directory.GetCurrentDirectory());
+        return Read(text, sourceName, Directory.GetCurrentDirectory(), layerNames);
     }
 
-    private static SweepSpec Read(string text, string sourceName, string folder)
+    private static SweepSpec Read(string text, string sourceName, string folder, Func<string, IReadOnlyList<string>?>? layerNames)
     {
         var root = ReadRoot(text, sourceName);
         var reader = new SpecReader(sourceName);
@@ -64,9 +79,10 @@ public static class SweepSpecLoader
         var training = top.Get("training") is { } trainingNode ? reader.Mapping(trainingNode, "training", TrainingKeys) : null;
 
         var weights = Weights(reader, top, folder);
+        var model = Model(reader, top);
         var spec = new SweepSpec(
             Name: reader.OptionalString(top.Get("name"), "name") ?? DefaultName(sourceName),
-            Model: Model(reader, top),
+            Model: model,
             Dataset: Dataset(reader, top, training, folder),
             Seed: reader.OptionalInt(top.Get("seed"), "seed") ?? SweepSpecDefaults.Seed,
             Objectives: Objectives(reader, top.Get("objectives")),
@@ -76,7 +92,10 @@ public static class SweepSpecLoader
             Concurrency: reader.OptionalInt(top.Get("concurrency"), "concurrency") ?? SweepSpecDefaults.Concurrency,
             Strategy: Strategy(reader, top.Get("strategy")),
             Training: Training(reader, training, folder) with { Weights = weights?.Path, WeightsSha256 = weights?.Sha256 },
-            Space: Space(reader, top.Get("space"), sourceName));
+            Space: Space(reader, top.Get("space"), sourceName, model, layerNames ?? ModelLayerNames.Of))
+        {
+            EarlyStopping = EarlyStopping(reader, top.Get("early_stopping")),
+        };
         return SweepSpecValidator.Validate(spec, sourceName, reader.Locations);
     }
 
@@ -255,17 +274,7 @@ public static class SweepSpecLoader
     }
 
     /// <summary>true or false, or null when the key is left out.</summary>
-    private static bool? Bool(SpecReader reader, YamlNode? node, string path)
-    {
-        if (node is null) return null;
-        var text = reader.String(node, path).Trim().ToLowerInvariant();
-        return text switch
-        {
-            "true" or "yes" => true,
-            "false" or "no" => false,
-            _ => throw reader.Error(node, path, $"expected true or false, got '{SpecReader.Clip(text)}'"),
-        };
-    }
+    private static bool? Bool(SpecReader reader, YamlNode? node, string path) => node is null ? null : reader.OptionalBool(node, path) ?? throw reader.Error(node, path, "expected true or false, got nothing");
 
     private static List<ObjectiveSpec> Objectives(SpecReader reader, YamlNode? node)
     {
@@ -301,7 +310,28 @@ public static class SweepSpecLoader
         return new StrategySpec(
             map.Get("kind") is { } kind ? Kind(reader, kind) : SweepSpecDefaults.Strategy,
             reader.OptionalInt(map.Get("budget"), "strategy.budget"),
-            reader.OptionalInt(map.Get("seed"), "strategy.seed"));
+            reader.OptionalInt(map.Get("seed"), "strategy.seed"))
+        {
+            Lag = reader.OptionalInt(map.Get("lag"), "strategy.lag"),
+            WarmStart = reader.OptionalString(map.Get("warm_start"), "strategy.warm_start"),
+            Population = reader.OptionalInt(map.Get("population"), "strategy.population"),
+            Startup = reader.OptionalInt(map.Get("startup"), "strategy.startup"),
+        };
+    }
+
+    /// <summary>
+    /// early_stopping: { eta, min_fraction } with <see cref="SweepSpecDefaults.EarlyStopping"/> for what is left out;
+    /// `early_stopping: true` (or {}) for the defaults; false or nothing for none.
+    /// </summary>
+    private static EarlyStoppingSpec? EarlyStopping(SpecReader reader, YamlNode? node)
+    {
+        if (node is null) return null;
+        var defaults = SweepSpecDefaults.EarlyStopping;
+        if (node is YamlScalarNode) return reader.OptionalBool(node, "early_stopping") == true ? defaults : null;
+        var map = reader.Mapping(node, "early_stopping", EarlyStoppingKeys);
+        return new EarlyStoppingSpec(
+            reader.OptionalInt(map.Get("eta"), "early_stopping.eta") ?? defaults.Eta,
+            reader.OptionalDouble(map.Get("min_fraction"), "early_stopping.min_fraction") ?? defaults.MinFraction);
     }
 
     private static StrategyKind Kind(SpecReader reader, YamlNode node)
@@ -373,20 +403,26 @@ public static class SweepSpecLoader
             ? null
             : reader.OptionalInt(node, path);
 
-    private static SearchSpace Space(SpecReader reader, YamlNode? node, string source)
+    private static SearchSpace Space(SpecReader reader, YamlNode? node, string source, string model, Func<string, IReadOnlyList<string>?> layerNames)
     {
         if (node is null)
             throw new SweepSpecException(source, "space",
                 "missing: a sweep needs a search space with space.sparsity or space.prune_alpha at least");
         var map = reader.Mapping(node, "space", SpaceKeys);
+        var ranges = new Dictionary<string, ValueRange>(StringComparer.Ordinal);
+        List<double>? Numbers(string key) => map.Get(key) is { } value ? Doubles(reader, value, $"space.{key}", null, range => ranges[key] = range) : null;
         return new SearchSpace(
-            TargetSparsity: map.Get("sparsity") is { } sparsity ? reader.Doubles(sparsity, "space.sparsity") : null,
-            PruneAlpha: map.Get("prune_alpha") is { } alpha ? reader.Doubles(alpha, "space.prune_alpha") : null,
-            Bits: map.Get("bits") is { } bits ? Bits(reader, bits) : SweepSpecDefaults.Bits,
-            WSep: map.Get("w_sep") is { } wSep ? reader.Doubles(wSep, "space.w_sep") : SweepSpecDefaults.WSep,
-            OverflowRate: map.Get("overflow_rate") is { } overflow ? reader.DoublesOrDefault(overflow, "space.overflow_rate") : SweepSpecDefaults.OverflowRate,
-            ScheduleScale: map.Get("schedule_scale") is { } scale ? reader.Doubles(scale, "space.schedule_scale") : SweepSpecDefaults.ScheduleScale,
-            FineTuneLearningRate: map.Get("fine_tune_lr") is { } lr ? reader.Doubles(lr, "space.fine_tune_lr") : SweepSpecDefaults.FineTuneLearningRate,
+            TargetSparsity: Numbers(Keys.Sparsity),
+            PruneAlpha: Numbers(Keys.PruneAlpha),
+            Bits: map.Get("bits") is { } bits ? Bits(reader, bits, ranges) : SweepSpecDefaults.Bits,
+            WSep: (IReadOnlyList<double>?)Numbers(Keys.WSep) ?? SweepSpecDefaults.WSep,
+            OverflowRate: map.Get("overflow_rate") is { } overflow
+                ? SpecReader.IsRange(overflow)
+                    ? Ranged(reader.Range(overflow, "space.overflow_rate", null, integer: false), range => ranges[Keys.OverflowRate] = range, new List<double?>())
+                    : reader.DoublesOrDefault(overflow, "space.overflow_rate")
+                : SweepSpecDefaults.OverflowRate,
+            ScheduleScale: (IReadOnlyList<double>?)Numbers(Keys.ScheduleScale) ?? SweepSpecDefaults.ScheduleScale,
+            FineTuneLearningRate: (IReadOnlyList<double>?)Numbers(Keys.FineTuneLearningRate) ?? SweepSpecDefaults.FineTuneLearningRate,
             Coding: map.Get("coding") is { } coding
                 ? Names(reader, coding, "space.coding", SweepVocabulary.Coding, "coding mode")
                 : SweepSpecDefaults.Coding)
@@ -394,8 +430,25 @@ public static class SweepSpecLoader
             FineTune = map.Get("fine_tune") is { } fineTune
                 ? Names(reader, fineTune, "space.fine_tune", SweepVocabulary.FineTune, "fine-tuning mode")
                 : SweepSpecDefaults.FineTune,
+            Ranges = ranges.Count > 0 ? ranges : null,
+            Layers = map.Get("layers") is { } layers ? Layers(reader, map.KeyNode("layers")!, layers, model, layerNames) : null,
         };
     }
+
+    /// <summary>Hands a range to <paramref name="keep"/> and stands for it in the key's list with <paramref name="empty"/>.</summary>
+    private static TList Ranged<TList>(ValueRange range, Action<ValueRange> keep, TList empty)
+    {
+        keep(range);
+        return empty;
+    }
+
+    /// <summary>Numbers: a value, a list, {from, to, step} (the values), or a range to search (handed to <paramref name="range"/>; the list is then empty).</summary>
+    private static List<double> Doubles(SpecReader reader, YamlNode node, string path, string? display, Action<ValueRange> range) =>
+        SpecReader.IsRange(node) ? Ranged(reader.Range(node, path, display, integer: false), range, new List<double>()) : reader.Doubles(node, path, display);
+
+    /// <summary>Whole numbers: a value, a list, {from, to[, step]} (the values), or a range to search {low, high[, step][, log]}.</summary>
+    private static List<int> Ints(SpecReader reader, YamlNode node, string path, string? display, Action<ValueRange> range) =>
+        SpecReader.IsRange(node) ? Ranged(reader.Range(node, path, display, integer: true), range, new List<int>()) : reader.Ints(node, path, display);
 
     /// <summary>A list of names from a vocabulary, each read as its member; an unknown one is refused with the valid ones.</summary>
     private static List<T> Names<T>(SpecReader reader, YamlNode node, string key, Func<string, T?> parse, string what) where T : struct, Enum
@@ -415,29 +468,132 @@ public static class SweepSpecLoader
         return values;
     }
 
-    /// <summary>A list or range of widths (uniform), or { policy, values | candidates, budget_bits_per_weight }.</summary>
-    private static BitsSpace Bits(SpecReader reader, YamlNode node)
+    /// <summary>
+    /// A list or range of widths (uniform), or { policy, values | candidates, budget_bits_per_weight }; policy may be a
+    /// list of both policies, which makes it a choice of the search: values are then the uniform widths, candidates the
+    /// per-layer ones, and budget_bits_per_weight applies under per-layer only.
+    /// </summary>
+    private static BitsSpace Bits(SpecReader reader, YamlNode node, Dictionary<string, ValueRange> ranges)
     {
-        if (node is not YamlMappingNode mapping || mapping.Children.Keys.Any(k => k is YamlScalarNode { Value: "from" or "to" or "step" }))
-            return new BitsSpace(BitsPolicy.Uniform, reader.Ints(node, "space.bits"), null);
+        void KeepWidths(ValueRange range) => ranges[Keys.Bits] = range;
+        void KeepBudget(ValueRange range) => ranges[Keys.BudgetBitsPerWeight] = range;
+        if (node is not YamlMappingNode mapping || mapping.Children.Keys.Any(k => k is YamlScalarNode { Value: "from" or "to" or "step" or "low" or "high" or "log" }))
+            return new BitsSpace(BitsPolicy.Uniform, Ints(reader, node, "space.bits", null, KeepWidths), null);
 
         var map = reader.Mapping(node, "space.bits", BitsKeys);
-        var policy = map.Get("policy") is { } policyNode ? reader.String(policyNode, "space.bits.policy").ToLowerInvariant().Replace('_', '-') : "uniform";
-        switch (SweepVocabulary.Policy(policy))
+        var policies = map.Get("policy") is { } policyNode ? Policies(reader, policyNode) : [BitsPolicy.Uniform];
+        if (policies.Count > 1)
+        {
+            const string Want = "a choice of policies needs values (the uniform widths), candidates (the per-layer ones) and budget_bits_per_weight (per-layer), e.g. { policy: [uniform, per-layer], values: [4, 5], candidates: [3, 4, 5, 6], budget_bits_per_weight: {low: 0.8, high: 1.2} }";
+            var widths = map.Require(reader, node, "values", Want);
+            var candidateNode = map.Require(reader, node, "candidates", Want);
+            var budgetNode = map.Require(reader, node, "budget_bits_per_weight", Want);
+            return new BitsSpace(policies[0], Ints(reader, widths, "space.bits", "space.bits.values", KeepWidths),
+                Doubles(reader, budgetNode, "space.bits.budget_bits_per_weight", null, KeepBudget))
+            {
+                Policies = policies,
+                Candidates = Candidates(reader, candidateNode),
+            };
+        }
+        switch (policies[0])
         {
             case BitsPolicy.Uniform:
                 if (map.Has("candidates")) throw reader.Error(map.Get("candidates"), "space.bits.candidates", "policy uniform takes values, not candidates (those are for policy per-layer)");
                 if (map.Has("budget_bits_per_weight")) throw reader.Error(map.Get("budget_bits_per_weight"), "space.bits.budget_bits_per_weight", "a budget applies only to policy per-layer");
                 var values = map.Require(reader, node, "values", "policy uniform needs values, e.g. { policy: uniform, values: [4, 5] }");
-                return new BitsSpace(BitsPolicy.Uniform, reader.Ints(values, "space.bits", "space.bits.values"), null);
-            case BitsPolicy.PerLayer:
+                return new BitsSpace(BitsPolicy.Uniform, Ints(reader, values, "space.bits", "space.bits.values", KeepWidths), null);
+            default:
                 if (map.Has("values")) throw reader.Error(map.Get("values"), "space.bits.values", "policy per-layer takes candidates (the widths each layer may get), not values");
                 var candidates = map.Require(reader, node, "candidates", "policy per-layer needs candidates, e.g. candidates: [3, 4, 5, 6]");
                 var budgets = map.Require(reader, node, "budget_bits_per_weight", "policy per-layer needs budget_bits_per_weight, e.g. [3.5, 4.5]");
-                return new BitsSpace(BitsPolicy.PerLayer, reader.Ints(candidates, "space.bits.candidates"), reader.Doubles(budgets, "space.bits.budget_bits_per_weight"));
-            default:
-                throw reader.Error(map.Get("policy"), "space.bits.policy",
-                    $"unknown bits policy '{SpecReader.Clip(policy)}'; valid policies: {string.Join(", ", SweepVocabulary.BitsPolicies)}");
+                return new BitsSpace(BitsPolicy.PerLayer, Candidates(reader, candidates), Doubles(reader, budgets, "space.bits.budget_bits_per_weight", null, KeepBudget));
         }
     }
+
+    /// <summary>The per-layer candidates: the widths each layer may get (a list or {from, to}); they are chosen from under the budget, not searched.</summary>
+    private static List<int> Candidates(SpecReader reader, YamlNode node) => SpecReader.IsRange(node)
+        ? throw reader.Error(node, "space.bits.candidates", "candidates are the widths each layer may get, chosen under the budget rather than searched: give a list (or {from: 3, to: 6}), not {low, high}")
+        : reader.Ints(node, "space.bits.candidates");
+
+    /// <summary>bits.policy: one policy, or a list of policies (each once) to choose among.</summary>
+    private static List<BitsPolicy> Policies(SpecReader reader, YamlNode node)
+    {
+        var words = reader.Strings(node, "space.bits.policy");
+        var policies = new List<BitsPolicy>(words.Count);
+        for (var i = 0; i < words.Count; i++)
+        {
+            var path = node is YamlSequenceNode ? $"space.bits.policy[{i}]" : "space.bits.policy";
+            var at = node is YamlSequenceNode sequence ? sequence.Children[i] : node;
+            var word = words[i].ToLowerInvariant().Replace('_', '-');
+            var policy = SweepVocabulary.Policy(word) ?? throw reader.Error(at, path,
+                $"unknown bits policy '{SpecReader.Clip(word)}'; valid policies: {string.Join(", ", SweepVocabulary.BitsPolicies)}");
+            if (policies.Contains(policy)) throw reader.Error(at, path, $"the policy '{SweepVocabulary.Name(policy)}' appears twice; give each policy once");
+            policies.Add(policy);
+        }
+        return policies;
+    }
+
+    /// <summary>
+    /// space.layers: { PATTERN: { sparsity, bits }, ... }. Each pattern (* any run of characters, ? one) is matched against
+    /// the model's layers, by name (fc1) or weight name (fc1.weight); every layer it matches gets its own dimensions with
+    /// the pattern's values. A pattern matching no layer, or a layer matched twice, is refused at the pattern.
+    /// </summary>
+    private static List<LayerSpace> Layers(SpecReader reader, YamlNode key, YamlNode node, string model, Func<string, IReadOnlyList<string>?> layerNames)
+    {
+        var patterns = reader.Entries(node, "space.layers", "layer patterns, e.g. { fc1: { sparsity: {low: 0.9, high: 0.99} } }");
+        IReadOnlyList<string>? weights;
+        try
+        {
+            weights = layerNames(model);
+        }
+        catch (Exception e) when (e is not SweepSpecException and not OutOfMemoryException)
+        {
+            throw reader.Error(key, "space.layers", $"the layers of model {model} cannot be listed: {SpecReader.Clip(e.Message, 200)}");
+        }
+        if (weights is null || weights.Count == 0)
+            throw reader.Error(key, "space.layers", $"the layers of model {model} are not known here, so layer patterns cannot be resolved");
+        var layers = weights.Select(w => (Layer: LayerName(w), Weight: w)).ToArray();
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        var chosen = new Dictionary<string, LayerSpace>(StringComparer.Ordinal);
+        for (var p = 0; p < patterns.Count; p++)
+        {
+            var (pattern, keyNode, value) = patterns[p];
+            var display = $"space.layers.{SpecReader.Clip(pattern)}";
+            // Located under a key of its own, then given to each layer it matches (messages name the pattern).
+            var canonical = $"space.layers\u0001{p}";
+            var entry = reader.Mapping(value, canonical, LayerKeys, display);
+            if (!entry.Has("sparsity") && !entry.Has("bits"))
+                throw reader.Error(value, display, "give sparsity, bits or both for the layers this pattern names");
+            ValueRange? sparsityRange = null, bitsRange = null;
+            var sparsity = entry.Get("sparsity") is { } s ? Doubles(reader, s, entry.Canonical("sparsity"), entry.Path("sparsity"), r => sparsityRange = r) : null;
+            var bits = entry.Get("bits") is { } b
+                ? b is YamlMappingNode m && m.Children.Keys.Any(k => k is YamlScalarNode { Value: "policy" or "values" or "candidates" or "budget_bits_per_weight" })
+                    ? throw reader.Error(b, entry.Path("bits"), "a layer's bits are its own widths (a list or a range, uniform policy); the policy is set by space.bits")
+                    : Ints(reader, b, entry.Canonical("bits"), entry.Path("bits"), r => bitsRange = r)
+                : null;
+            var matches = layers.Where(l => Glob.Matches(pattern, l.Layer) || Glob.Matches(pattern, l.Weight)).ToArray();
+            if (matches.Length == 0)
+                throw reader.Error(keyNode, display, $"the pattern '{SpecReader.Clip(pattern)}' matches no layer of {model}; its layers: {SpecReader.Clip(string.Join(", ", layers.Select(l => l.Layer)), 300)}");
+            foreach (var (layer, weight) in matches)
+            {
+                if (owners.TryGetValue(layer, out var first))
+                    throw reader.Error(keyNode, display, $"layer {layer} is also named by '{SpecReader.Clip(first)}'; give each layer once");
+                owners[layer] = pattern;
+                chosen[layer] = new LayerSpace(layer, weight)
+                {
+                    Sparsity = sparsityRange is null ? sparsity : null,
+                    SparsityRange = sparsityRange,
+                    Bits = bitsRange is null ? bits : null,
+                    BitsRange = bitsRange,
+                };
+                reader.Locations.Mirror(canonical, $"space.layers.{layer}");
+            }
+        }
+        // In the model's order, whatever the patterns' order.
+        return [.. layers.Where(l => chosen.ContainsKey(l.Layer)).Select(l => chosen[l.Layer])];
+    }
+
+    /// <summary>A layer's name as a spec writes it: its weight's name without ".weight" (fc1 for fc1.weight).</summary>
+    public static string LayerName(string weight) =>
+        weight.EndsWith(".weight", StringComparison.Ordinal) && weight.Length > ".weight".Length ? weight[..^".weight".Length] : weight;
 }

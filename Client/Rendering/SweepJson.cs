@@ -109,7 +109,7 @@ public static class SweepJson
     public static JsonObject Config(TrialConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new JsonObject
+        var json = new JsonObject
         {
             ["model"] = config.Model,
             ["dataset"] = config.Dataset,
@@ -136,6 +136,15 @@ public static class SweepJson
                 ["testLimit"] = config.Training.TestLimit,
             },
         };
+        // Only when set, so that the JSON of a trial without them reads as it always did. Keys in ordinal order
+        // (per-layer values by weight name), the sampler's point in its own order (the space's).
+        if (config.LayerSparsity is { Count: > 0 } sparsity)
+            json["layerSparsity"] = new JsonObject(sparsity.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value)));
+        if (config.LayerBits is { Count: > 0 } bits)
+            json["layerBits"] = new JsonObject(bits.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value)));
+        if (config.Parameters is { Count: > 0 } parameters)
+            json["parameters"] = new JsonObject(parameters.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
+        return json;
     }
 
     /// <summary>The lowercase name of a trial state: pending, running, completed, failed, cancelled.</summary>

@@ -38,7 +38,8 @@ public static class SweepCommands
         var command = new Command("launch", "Validate a sweep spec and run it; prints the sweep id on the last line.") { spec, cluster, watch, id };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var sweepSpec = SweepSpecLoader.Load(parse.GetValue(spec)!);
+            // Layer patterns (space.layers) are resolved here against the model zoo's layers: the spec sent holds concrete names.
+            var sweepSpec = SweepSpecLoader.Load(parse.GetValue(spec)!, ModelLayerNames.Of);
             await using var connection = await FqConnection.OpenAsync(parse.GetValue(cluster), cancellationToken);
             var sweepId = parse.GetValue(id) ?? SweepIds.New(sweepSpec.Name);
             var sweep = connection.Grains.GetGrain<ISweepGrain>(sweepId);

@@ -53,6 +53,29 @@ public static class PruneStage
         return StageEvaluations.Ensure(store, data, id, spec.Baseline.TestData, () => null, spec.Baseline.Device);
     }
 
+    /// <summary>
+    /// Each layer's target sparsity: its own where <see cref="PruneSpec.LayerSparsity"/> names it, and for the other
+    /// layers the whole-model target allocated over them alone by <see cref="SparsityAllocation"/>. A per-layer target
+    /// naming no quantizable layer of the model is refused with the layers there are.
+    /// </summary>
+    public static double[] Targets(IReadOnlyList<string> layers, IReadOnlyList<int> sizes, PruneSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(sizes);
+        ArgumentNullException.ThrowIfNull(spec);
+        var target = spec.TargetSparsity ?? throw new ArgumentException("Pruning to a sparsity needs a target sparsity.");
+        var own = spec.LayerSparsity ?? new Dictionary<string, double>();
+        var unknown = own.Keys.Where(k => !layers.Contains(k)).Order(StringComparer.Ordinal).ToArray();
+        if (unknown.Length > 0)
+            throw new ArgumentException($"Per-layer sparsity names {string.Join(", ", unknown)}, which the model does not have; its layers: {string.Join(", ", layers)}.");
+        var rest = Enumerable.Range(0, layers.Count).Where(i => !own.ContainsKey(layers[i])).ToArray();
+        var shared = SparsityAllocation.Allocate(rest.Select(i => sizes[i]).ToArray(), target);
+        var targets = new double[layers.Count];
+        for (var i = 0; i < layers.Count; i++) targets[i] = own.TryGetValue(layers[i], out var sparsity) ? sparsity : 0;
+        for (var r = 0; r < rest.Length; r++) targets[rest[r]] = shared[r];
+        return targets;
+    }
+
     private static nn.Module<Tensor, Tensor> Make(PruneSpec spec, string id, CheckpointStore store, DatasetCache data, IProgress<PipelineProgress> progress, CancellationToken cancellationToken)
     {
         var baseline = spec.Baseline;
@@ -69,7 +92,7 @@ public static class PruneStage
             var totalSteps = Math.Max(1L, (long)epochs * batches);
             var pruner = spec.PruneAlpha is { } alpha
                 ? PruningRetrainer.WithAlpha(weights, alpha, totalSteps)
-                : PruningRetrainer.ToSparsity(weights, SparsityAllocation.Allocate(weights.Select(w => w.Count).ToArray(), spec.TargetSparsity!.Value), totalSteps);
+                : PruningRetrainer.ToSparsity(weights, Targets(weights.Select(w => w.Name).ToArray(), weights.Select(w => w.Count).ToArray(), spec), totalSteps);
             IReadOnlyList<TrainingRecovery> recoveries = [];
             if (epochs > 0)
             {

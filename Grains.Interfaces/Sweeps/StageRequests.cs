@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Orleans.Concurrency;
 
 namespace FocusedQuantization.Grains.Interfaces.Sweeps;
@@ -15,7 +16,15 @@ public sealed record BaselineRequest(
 public sealed record PruneRequest(
     [property: Id(0)] BaselineRequest Baseline,
     [property: Id(1)] double? TargetSparsity,
-    [property: Id(2)] double? PruneAlpha);
+    [property: Id(2)] double? PruneAlpha)
+{
+    /// <summary>
+    /// Layers (weight names) pruned to their own sparsity; TargetSparsity is then allocated over the other layers.
+    /// Null or empty: none. Left out of JSON when null, so that the job key of a request without it is what it was.
+    /// </summary>
+    [Id(3), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, double>? LayerSparsity { get; init; }
+}
 
 /// <summary>A checkpoint in the store every silo reads, with the test accuracy it scored.</summary>
 [GenerateSerializer, Immutable, Alias("fq.CheckpointRef")]

@@ -135,7 +135,7 @@ public sealed class StageRunner(
         return await workers.RunOnDeviceAsync(config.Training.Device, (device, token) =>
         {
             var spec = new TrialSpec(
-                Prune(new PruneRequest(new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training), config.TargetSparsity, config.PruneAlpha), device),
+                Prune(PruneOf(config), device),
                 config.Bits, bits, config.WSep, config.OverflowRate, config.ScheduleScale, config.FineTuneLearningRate,
                 config.Coding.ToCompression(), config.Seed, config.FineTune.ToCompression());
             var output = Path.Combine(options.Value.ModelFolder, trialId.Replace('/', '_') + ".fqz");
@@ -221,8 +221,39 @@ public sealed class StageRunner(
         training.Validation is { } value ? Compression.Data.ValidationSplit.FromNumber(value) : null;
 
     // The device a stage runs on: the one its worker slot gave ("cuda:N"), else the spec's.
+    // Per-layer targets go into the pruned checkpoint's id only when there are some (PruneSpec.Canonical).
     private static PruneSpec Prune(PruneRequest request, string? device = null) => new(
-        Baseline(request.Baseline) with { Device = device ?? request.Baseline.Training.Device }, request.TargetSparsity, request.PruneAlpha, request.Baseline.Training.PruneEpochs, request.Baseline.Seed);
+        Baseline(request.Baseline) with { Device = device ?? request.Baseline.Training.Device }, request.TargetSparsity, request.PruneAlpha, request.Baseline.Training.PruneEpochs, request.Baseline.Seed)
+    {
+        LayerSparsity = request.LayerSparsity is { Count: > 0 } layers ? layers : null,
+    };
+
+    /// <summary>The prune request of a trial's config, its per-layer targets included.</summary>
+    public static PruneRequest PruneOf(TrialConfig config) =>
+        new(new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training), config.TargetSparsity, config.PruneAlpha)
+        {
+            LayerSparsity = config.LayerSparsity is { Count: > 0 } layers ? layers : null,
+        };
+
+    /// <summary>
+    /// The width of every layer under the uniform policy: the trial's Bits, or the layer's own from LayerBits. Under the
+    /// per-layer policy the widths are chosen from the layer searches (<see cref="ChooseBits"/>), and LayerBits is refused:
+    /// the choice under a budget cannot also honour fixed widths.
+    /// </summary>
+    public static IReadOnlyDictionary<string, int> UniformBits(TrialConfig config, IReadOnlyList<string> layers)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(layers);
+        if (config.BitsPolicy != BitsPolicy.Uniform)
+        {
+            if (config.LayerBits is { Count: > 0 })
+                throw new ArgumentException("Per-layer bit widths apply only to the uniform bits policy; the per-layer policy chooses every layer's width itself.");
+            throw new ArgumentException("Uniform widths asked of a trial with the per-layer bits policy.");
+        }
+        if (config.LayerBits?.Keys.Where(k => !layers.Contains(k)).Order(StringComparer.Ordinal).ToArray() is { Length: > 0 } unknown)
+            throw new ArgumentException($"Per-layer bits name {string.Join(", ", unknown)}, which the model does not have; its layers: {string.Join(", ", layers)}.");
+        return layers.ToDictionary(l => l, l => config.LayerBits is not null && config.LayerBits.TryGetValue(l, out var bits) ? bits : config.Bits, StringComparer.Ordinal);
+    }
 
     /// <summary>Reports synchronously on the worker thread (Progress&lt;T&gt; would post to a captured context).</summary>
     private sealed class ActionProgress(Action<PipelineProgress> action) : IProgress<PipelineProgress>

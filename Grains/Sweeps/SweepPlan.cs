@@ -8,6 +8,11 @@ namespace FocusedQuantization.Grains.Sweeps;
 /// in this order, the last varying fastest: pruning (sparsity or prune_alpha), bits (the width, or the budget for
 /// per-layer), w_sep, overflow_rate, schedule_scale, fine_tune_lr, coding, fine_tune. Random draws Budget combinations
 /// from the same grid, distinct until every combination has been drawn, seeded by the strategy's seed or else the spec's.
+/// A space with ranges, per-layer dimensions or a searched bits policy is planned through
+/// <see cref="SweepSpaceMapping"/>: a grid lists its points (every range stepped) in the same order, random asks the
+/// Search library's <see cref="Search.RandomSampler"/> for Budget points (ranges included), each trial carrying its
+/// point as Parameters. A space of lists only keeps the plan above, so that its trials are what they always were.
+/// The adaptive strategies (nsga2, motpe) are not planned ahead: the sweep asks their sampler trial by trial.
 /// </summary>
 /// <remarks>
 /// The user-facing checks of a spec (every value, with the key and line it was written on) are the client's
@@ -24,6 +29,14 @@ public static class SweepPlan
     public static IReadOnlyList<TrialConfig> Expand(SweepSpec spec)
     {
         Check(spec);
+        if (!SweepSpaceMapping.IsListsOnly(spec.Space))
+        {
+            var space = SweepSpaceMapping.ToSearchSpace(spec);
+            IEnumerable<Search.Point> points = spec.Strategy.Kind == StrategyKind.Random
+                ? Sample(space, spec.Strategy.Budget!.Value, spec.Strategy.Seed ?? spec.Seed)
+                : SweepSpaceMapping.Grid(space);
+            return [.. points.Select(point => SweepSpaceMapping.ToConfig(spec, point))];
+        }
         var dimensions = Dimensions(spec.Space);
         var size = CountCombinations(spec.Space);
         IEnumerable<long> indices = spec.Strategy.Kind == StrategyKind.Random
@@ -32,9 +45,29 @@ public static class SweepPlan
         return [.. indices.Select(index => Build(spec, dimensions, index))];
     }
 
-    /// <summary>The number of combinations in the space (saturates at long.MaxValue).</summary>
+    /// <summary>Random points 0..budget-1 of the Search library's random sampler: a pure function of the seed and the number.</summary>
+    private static IEnumerable<Search.Point> Sample(Search.SearchSpace space, int budget, int seed)
+    {
+        var sampler = new Search.RandomSampler(seed);
+        for (var number = 0; number < budget; number++) yield return sampler.Ask(space, [], number);
+    }
+
+    /// <summary>
+    /// The number of combinations in the space (saturates at long.MaxValue); a conditional dimension counts under its
+    /// condition only. A space with a continuous range has no grid: long.MaxValue.
+    /// </summary>
+    public static long CountCombinations(SweepSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return SweepSpaceMapping.IsListsOnly(spec.Space) ? CountCombinations(spec.Space) : SweepSpaceMapping.CountGrid(SweepSpaceMapping.ToSearchSpace(spec)) ?? long.MaxValue;
+    }
+
+    /// <summary>The number of combinations in a space of lists (saturates at long.MaxValue).</summary>
     public static long CountCombinations(SearchSpace space)
     {
+        ArgumentNullException.ThrowIfNull(space);
+        if (!SweepSpaceMapping.IsListsOnly(space))
+            throw new ArgumentException("A space with ranges, per-layer dimensions or a searched bits policy is counted from its spec: CountCombinations(SweepSpec).");
         long product = 1;
         foreach (var length in Dimensions(space))
         {
@@ -44,7 +77,16 @@ public static class SweepPlan
         return product;
     }
 
-    /// <summary>The dimensions as "name x count" for messages, e.g. "sparsity 4 x bits 6 x w_sep 3".</summary>
+    /// <summary>The dimensions as "name x count" for messages, e.g. "sparsity 4 x bits 6 x w_sep 3" (continuous ranges as "name range").</summary>
+    public static string DescribeDimensions(SweepSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (SweepSpaceMapping.IsListsOnly(spec.Space)) return DescribeDimensions(spec.Space);
+        return string.Join(" x ", SweepSpaceMapping.ToSearchSpace(spec).Dimensions
+            .Select(d => d.Cardinality is { } n ? string.Create(CultureInfo.InvariantCulture, $"{d.Name} {n}") : $"{d.Name} range"));
+    }
+
+    /// <summary>The dimensions of a space of lists as "name x count" for messages, e.g. "sparsity 4 x bits 6 x w_sep 3".</summary>
     public static string DescribeDimensions(SearchSpace space)
     {
         var names = new[] { space.PruneAlpha is null ? "sparsity" : "prune_alpha", space.Bits.Policy == BitsPolicy.PerLayer ? "budget_bits_per_weight" : "bits",
@@ -64,11 +106,29 @@ public static class SweepPlan
             || space.FineTuneLearningRate is null || space.Coding is null)
             throw Refuse("a dimension of the space is missing");
         if (space.TargetSparsity is null == space.PruneAlpha is null) throw Refuse("give exactly one of sparsity and prune_alpha");
-        if (space.Bits.Policy == BitsPolicy.PerLayer && (space.Bits.BudgetBitsPerWeight is null || space.Bits.Values.Count == 0))
+        if (space.Bits.Policies is { } policies ? policies.Contains(BitsPolicy.PerLayer) && (space.Bits.BudgetBitsPerWeight is null || space.Bits.PerLayerCandidates.Count == 0) : space.Bits.Policy == BitsPolicy.PerLayer && (space.Bits.BudgetBitsPerWeight is null || space.Bits.Values.Count == 0))
             throw Refuse("policy per-layer needs candidates and budget_bits_per_weight");
         if (!Enum.IsDefined(space.Bits.Policy) || !Enum.IsDefined(spec.Strategy.Kind)) throw Refuse("unknown bits policy or strategy kind");
+        if (spec.Strategy.Kind is StrategyKind.Nsga2 or StrategyKind.Motpe)
+            throw new ArgumentException($"Strategy {SweepVocabulary.Name(spec.Strategy.Kind)} is adaptive: its trials are asked of its sampler one at a time as earlier ones finish (SweepSpaceMapping), not planned ahead.");
         if (spec.Concurrency < 1) throw Refuse($"concurrency must be at least 1, got {spec.Concurrency}");
-        var size = CountCombinations(space);
+        long size;
+        if (SweepSpaceMapping.IsListsOnly(space)) size = CountCombinations(space);
+        else
+        {
+            Search.SearchSpace searchSpace;
+            try
+            {
+                searchSpace = SweepSpaceMapping.ToSearchSpace(spec);
+            }
+            catch (ArgumentException e)
+            {
+                throw Refuse(e.Message.TrimEnd('.'));
+            }
+            if (spec.Strategy.Kind == StrategyKind.Grid && !searchSpace.IsDiscrete)
+                throw Refuse($"strategy grid needs discrete values, and '{searchSpace.Dimensions.First(d => d.Cardinality is null).Name}' is a continuous range");
+            size = SweepSpaceMapping.CountGrid(searchSpace) ?? long.MaxValue;
+        }
         if (size == 0) throw Refuse("a dimension of the space has no values");
         switch (spec.Strategy.Kind)
         {

@@ -108,25 +108,31 @@ public sealed class TrialGrain(
         string? error = null;
         try
         {
+            // Refused before any work: the choice under a budget cannot also honour fixed widths.
+            if (config.BitsPolicy == BitsPolicy.PerLayer && config.LayerBits is { Count: > 0 })
+                throw new ArgumentException("Per-layer bit widths apply only to the uniform bits policy; the per-layer policy chooses every layer's width itself.");
             var baselineRequest = new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training);
             var model = GrainFactory.GetGrain<IModelGrain>(Keys.Of(baselineRequest));
             progress.Report("baseline", 0);
             var baseline = await model.BaselineAsync(baselineRequest, cancellationToken);
             progress.Report("prune", 0);
-            var pruneRequest = new PruneRequest(baselineRequest, config.TargetSparsity, config.PruneAlpha);
+            var pruneRequest = StageRunner.PruneOf(config);
             var pruned = await model.PrunedAsync(pruneRequest, cancellationToken);
 
             progress.Report("layers", 0);
             var layers = await stages.LayerNamesAsync(config.Model, config.Dataset, config.Training, cancellationToken);
+            // Under the uniform policy a layer with its own width (LayerBits) is searched at that width.
+            var uniform = config.BitsPolicy == BitsPolicy.PerLayer ? null : StageRunner.UniformBits(config, layers);
             var answers = await Task.WhenAll(layers.Select(layer =>
             {
-                var request = new LayerSearchRequest(pruned.Id, config.Model, config.Dataset, layer, config.CandidateBits,
+                var request = new LayerSearchRequest(pruned.Id, config.Model, config.Dataset, layer,
+                    uniform is not null && uniform[layer] != config.Bits ? [uniform[layer]] : config.CandidateBits,
                     config.WSep, config.OverflowRate, config.Coding, config.Seed, config.Training);
                 return GrainFactory.GetGrain<ILayerGrain>(Keys.Of(request)).SearchAsync(request, cancellationToken);
             }));
             var bits = config.BitsPolicy == BitsPolicy.PerLayer && config.BudgetBitsPerWeight is { } budget
                 ? stages.ChooseBits(answers, budget)
-                : layers.ToDictionary(l => l, _ => config.Bits);
+                : uniform ?? StageRunner.UniformBits(config, layers);
 
             result = await stages.RunTrialAsync(TrialId, config, baseline, pruned, bits, answers, progress.Report, cancellationToken);
             state.State.LayerSilos = answers.Select(a => a.Silo).Distinct().ToList();

@@ -38,21 +38,33 @@ public static class SweepRunContent
             ("training.learning_rate", Text(spec.Training.LearningRate)),
             ("training.train_limit", Text(spec.Training.TrainLimit)),
             ("training.test_limit", Text(spec.Training.TestLimit)),
-            ("space.target_sparsity", Join(space.TargetSparsity)),
-            ("space.prune_alpha", Join(space.PruneAlpha)),
-            ("space.bits_policy", SweepVocabulary.Name(space.Bits.Policy)),
-            ("space.bits", Join(space.Bits.Values)),
-            ("space.budget_bits_per_weight", Join(space.Bits.BudgetBitsPerWeight)),
-            ("space.w_sep", Join(space.WSep)),
-            ("space.overflow_rate", string.Join(",", space.OverflowRate.Select(r => r is { } v ? Text(v) : "default"))),
-            ("space.schedule_scale", Join(space.ScheduleScale)),
-            ("space.fine_tune_lr", Join(space.FineTuneLearningRate)),
+            ("space.target_sparsity", Range(space, SpaceKeys.Sparsity) ?? Join(space.TargetSparsity)),
+            ("space.prune_alpha", Range(space, SpaceKeys.PruneAlpha) ?? Join(space.PruneAlpha)),
+            ("space.bits_policy", space.Bits.SearchesPolicy ? SweepVocabulary.Join(space.Bits.Policies!) : SweepVocabulary.Name(space.Bits.Policy)),
+            ("space.bits", Range(space, SpaceKeys.Bits) ?? Join(space.Bits.Values)),
+            ("space.bits_candidates", Join(space.Bits.Candidates)),
+            ("space.budget_bits_per_weight", Range(space, SpaceKeys.BudgetBitsPerWeight) ?? Join(space.Bits.BudgetBitsPerWeight)),
+            ("space.w_sep", Range(space, SpaceKeys.WSep) ?? Join(space.WSep)),
+            ("space.overflow_rate", Range(space, SpaceKeys.OverflowRate) ?? string.Join(",", space.OverflowRate.Select(r => r is { } v ? Text(v) : "default"))),
+            ("space.schedule_scale", Range(space, SpaceKeys.ScheduleScale) ?? Join(space.ScheduleScale)),
+            ("space.fine_tune_lr", Range(space, SpaceKeys.FineTuneLearningRate) ?? Join(space.FineTuneLearningRate)),
             ("space.coding", SweepVocabulary.Join(space.Coding)),
             // Left out at the default, so that a sweep's params read as they did before the knob existed.
             ("space.fine_tune", IsDefaultFineTune(space.FineTune) ? null : SweepVocabulary.Join(space.FineTune)),
         };
-        return values.Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => new MlflowParam(v.Key, v.Value!)).ToArray();
+        var layers = (space.Layers ?? []).SelectMany(l => new (string Key, string? Value)[]
+        {
+            ($"space.layers.{l.Layer}.sparsity", l.SparsityRange is { } s ? Text(s) : Join(l.Sparsity)),
+            ($"space.layers.{l.Layer}.bits", l.BitsRange is { } b ? Text(b) : Join(l.Bits)),
+        });
+        return values.Concat(layers).Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => new MlflowParam(v.Key, v.Value!)).ToArray();
     }
+
+    /// <summary>A key's range as "low..high" with " step S" and " log" when so; null when the key is a list.</summary>
+    private static string? Range(SearchSpace space, string key) => space.RangeOf(key) is { } range ? Text(range) : null;
+
+    private static string Text(ValueRange range) =>
+        $"{Text(range.Low)}..{Text(range.High)}{(range.Step is { } step ? " step " + Text(step) : "")}{(range.Log ? " log" : "")}";
 
     /// <summary>Tags of a trial's run at creation (mlflow.parentRunId and fq.key are added by the outbox).</summary>
     public static IReadOnlyList<MlflowRunTag> TrialTags(string sweepId, string trialId) =>
@@ -84,7 +96,12 @@ public static class SweepRunContent
             ("coding", SweepVocabulary.Name(config.Coding)),
             ("fine_tune", config.FineTune == FineTuning.Ste ? null : SweepVocabulary.Name(config.FineTune)),
         };
-        return values.Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => new MlflowParam(v.Key, v.Value!)).ToArray();
+        // A layer's own settings, by weight name in ordinal order (absent unless the space has per-layer dimensions).
+        var layers = (config.LayerSparsity ?? new Dictionary<string, double>()).OrderBy(l => l.Key, StringComparer.Ordinal)
+            .Select(l => ($"layer_sparsity.{l.Key}", (string?)Text(l.Value)))
+            .Concat((config.LayerBits ?? new Dictionary<string, int>()).OrderBy(l => l.Key, StringComparer.Ordinal)
+                .Select(l => ($"layer_bits.{l.Key}", (string?)Text(l.Value))));
+        return values.Concat(layers).Where(v => !string.IsNullOrEmpty(v.Item2)).Select(v => new MlflowParam(v.Item1, v.Item2!)).ToArray();
     }
 
     /// <summary>

@@ -51,6 +51,25 @@ public sealed class ParetoTableTests
     }
 
     [Fact]
+    public void A_trial_with_layers_of_their_own_names_them_beside_the_pruning_and_the_bits()
+    {
+        var trial = SweepSamples.Completed(0, 30, 88);
+        trial = trial with
+        {
+            Config = trial.Config! with
+            {
+                LayerSparsity = new Dictionary<string, double> { ["fc1.weight"] = 0.975, ["conv2.weight"] = 0.8 },
+                LayerBits = new Dictionary<string, int> { ["fc1.weight"] = 3 },
+            },
+        };
+
+        var text = Render(new ParetoResult([trial], 1, 1, 1, 1, 90));
+
+        Assert.Contains("sparsity 0.9 (conv2 0.8, fc1 0.975), w_sep 2", text);
+        Assert.Contains("(fc1 3)", text);
+    }
+
+    [Fact]
     public void A_trial_fine_tuned_in_inq_mode_says_so_after_its_coding()
     {
         var trial = SweepSamples.Completed(0, 30, 88);

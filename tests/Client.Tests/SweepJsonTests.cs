@@ -48,6 +48,29 @@ public sealed class SweepJsonTests
     }
 
     [Fact]
+    public void A_trial_of_a_searched_space_has_its_layer_settings_and_point_and_others_have_no_such_keys()
+    {
+        var plain = SweepSamples.Completed(0, 30, 88);
+        var searched = plain with
+        {
+            Config = plain.Config! with
+            {
+                LayerSparsity = new Dictionary<string, double> { ["fc1.weight"] = 0.97 },
+                LayerBits = new Dictionary<string, int> { ["fc1.weight"] = 3 },
+                Parameters = new Dictionary<string, double> { ["sparsity"] = 0.9, ["layers.fc1.sparsity"] = 0.97 },
+            },
+        };
+
+        var config = SweepJson.Config(searched.Config!);
+
+        Assert.Equal(0.97, (double?)config["layerSparsity"]!["fc1.weight"]);
+        Assert.Equal(3, (int?)config["layerBits"]!["fc1.weight"]);
+        Assert.Equal(["sparsity", "layers.fc1.sparsity"], config["parameters"]!.AsObject().Select(p => p.Key));
+        var before = SweepJson.Config(plain.Config!);
+        Assert.False(before.ContainsKey("layerSparsity") || before.ContainsKey("layerBits") || before.ContainsKey("parameters"));
+    }
+
+    [Fact]
     public void A_completed_trial_lists_each_layer_with_its_mode_bits_and_separation()
     {
         var layers = new[]

@@ -138,6 +138,58 @@ public sealed class SerializationRoundTripTests(OrleansSerializerFixture fixture
         }, iter: 50);
 
     [Fact]
+    public void A_space_with_ranges_layers_and_a_choice_of_policies_comes_back_the_same_and_an_old_one_has_none()
+    {
+        var space = new SearchSpace([], null, new BitsSpace(BitsPolicy.Uniform, [4, 5], []) { Policies = [BitsPolicy.Uniform, BitsPolicy.PerLayer], Candidates = [3, 4, 5] },
+            [], [null], [0.2], [0.001], [CodingScheme.Arithmetic])
+        {
+            Ranges = new Dictionary<string, ValueRange>
+            {
+                ["sparsity"] = new(0.8, 0.97),
+                ["w_sep"] = new(1.5, 3.0, Step: 0.5),
+                ["budget_bits_per_weight"] = new(0.8, 1.2, Log: true),
+            },
+            Layers = [new LayerSpace("fc1", "fc1.weight") { SparsityRange = new(0.9, 0.99), Bits = [3, 4] }, new LayerSpace("conv2", "conv2.weight") { Sparsity = [0.5] }],
+        };
+        var spec = new SweepSpec("s", "lenet5", "fashion-mnist", 1, [new ObjectiveSpec(ObjectiveMetric.Cr, true)], null, 1,
+            new StrategySpec(StrategyKind.Nsga2, 48, 3) { Lag = 2, WarmStart = "earlier", Population = 12, Startup = 8 }, new TrainingSpec(1, 1, 64, 0.02, null, null, null), space)
+        {
+            EarlyStopping = new EarlyStoppingSpec(3, 1.0 / 9),
+        };
+
+        AssertRoundTrips(spec);
+        var back = fixture.RoundTrip(spec);
+        Assert.Equal(new ValueRange(1.5, 3.0, Step: 0.5), back.Space.RangeOf("w_sep"));
+        Assert.Equal("fc1.weight", back.Space.Layers![0].Weight);
+        Assert.True(back.Space.Bits.SearchesPolicy);
+        var old = fixture.RoundTrip(space with { Ranges = null, Layers = null, Bits = new BitsSpace(BitsPolicy.Uniform, [5], null) });
+        Assert.Null(old.Ranges);
+        Assert.Null(old.Layers);
+        Assert.False(old.Bits.SearchesPolicy);
+        // The spec's JSON (the tracker's fq.spec tag) reads as it did for a space of lists, and carries what it has.
+        var json = Json(old);
+        Assert.DoesNotContain("Ranges", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("Layers", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("Policies", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("SearchesPolicy", json, StringComparison.Ordinal);
+        Assert.Contains("\"w_sep\":{\"Low\":1.5,\"High\":3,\"Log\":false,\"Step\":0.5}", Json(spec), StringComparison.Ordinal);
+        Assert.Equal(Json(spec), Json(JsonSerializer.Deserialize<SweepSpec>(Json(spec), JsonOptions)));
+    }
+
+    [Fact]
+    public void A_prune_request_carries_its_layer_targets_and_without_them_its_json_is_what_it_was()
+    {
+        var plain = new PruneRequest(new BaselineRequest("lenet5", "fashion-mnist", 1, new TrainingSpec(1, 1, 64, 0.02, null, null, null)), 0.9, null);
+        var layered = plain with { LayerSparsity = new Dictionary<string, double> { ["fc1.weight"] = 0.97 } };
+
+        Assert.Equal(0.97, fixture.RoundTrip(layered).LayerSparsity!["fc1.weight"]);
+        Assert.Null(fixture.RoundTrip(plain).LayerSparsity);
+        // The model grain keys its pruning jobs by this JSON: a request without layer targets keeps its key.
+        Assert.DoesNotContain("LayerSparsity", JsonSerializer.Serialize(plain), StringComparison.Ordinal);
+        Assert.Contains("\"LayerSparsity\":{\"fc1.weight\":0.97}", JsonSerializer.Serialize(layered), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_missing_overflow_rate_stays_missing_and_a_given_one_stays_given()
     {
         var withDefault = TrialConfigs.Single() with { OverflowRate = null };

@@ -31,7 +31,19 @@ public sealed class ExampleSpecTests
     {
         var spec = LoadExample(file);
 
-        Assert.NotEmpty(SweepPlan.Expand(spec));
+        Assert.NotEmpty(Planned(spec));
+    }
+
+    /// <summary>
+    /// The first trials of a spec: its plan, or for an adaptive strategy (asked trial by trial, not planned) the trials
+    /// of a few random points of its space.
+    /// </summary>
+    internal static IReadOnlyList<TrialConfig> Planned(SweepSpec spec)
+    {
+        if (spec.Strategy.Kind is not (StrategyKind.Nsga2 or StrategyKind.Motpe)) return SweepPlan.Expand(spec);
+        var space = SweepSpaceMapping.ToSearchSpace(spec);
+        var sampler = new Search.RandomSampler(spec.Strategy.Seed ?? spec.Seed);
+        return [.. Enumerable.Range(0, 3).Select(n => SweepSpaceMapping.ToConfig(spec, sampler.Ask(space, [], n)))];
     }
 
     /// <summary>The weights file an example names (model.weights or weights), relative to its folder, or null.</summary>
@@ -98,11 +110,34 @@ public sealed class ExampleSpecTests
     }
 
     [Fact]
+    public void The_adaptive_example_searches_ranges_and_two_layers_of_their_own_with_early_stopping()
+    {
+        var spec = LoadExample("lenet5-adaptive.yaml");
+
+        Assert.Equal(new StrategySpec(StrategyKind.Nsga2, 48, 7) { Population = 12 }, spec.Strategy);
+        Assert.Equal(new EarlyStoppingSpec(3, 0.111), spec.EarlyStopping);
+        Assert.Equal(["conv2", "fc1"], spec.Space.Layers!.Select(l => l.Layer));
+        Assert.Equal(["conv2.weight", "fc1.weight"], spec.Space.Layers!.Select(l => l.Weight));
+        var space = SweepSpaceMapping.ToSearchSpace(spec);
+        Assert.Equal(["sparsity", "bits", "w_sep", "fine_tune_lr", "layers.conv2.sparsity", "layers.fc1.sparsity"], space.Dimensions.Select(d => d.Name));
+        Assert.False(space.IsDiscrete);
+        Assert.All(Planned(spec), t =>
+        {
+            Assert.InRange(t.TargetSparsity!.Value, 0.80, 0.97);
+            Assert.InRange(t.LayerSparsity!["fc1.weight"], 0.90, 0.995);
+            Assert.InRange(t.Bits, 3, 7);
+            Assert.Contains(t.WSep, new[] { 1.5, 2.0, 2.5, 3.0 });
+        });
+        // Not planned ahead: the sweep asks the sampler.
+        Assert.Throws<ArgumentException>(() => SweepPlan.Expand(spec));
+    }
+
+    [Fact]
     public void The_examples_include_the_four_the_readme_names() =>
         Assert.Superset(new HashSet<string>
             {
                 "quickstart.yaml", "lenet5-grid.yaml", "lenet5-random.yaml", "lenet5-mixed-precision.yaml",
-                "resnet50-imagenet.yaml", "resnet18-imagenet.yaml", "cifar9-cifar10.yaml",
+                "resnet50-imagenet.yaml", "resnet18-imagenet.yaml", "cifar9-cifar10.yaml", "lenet5-adaptive.yaml",
             },
             Examples().Select(row => row.Data).ToHashSet());
 

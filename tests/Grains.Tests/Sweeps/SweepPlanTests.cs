@@ -145,6 +145,118 @@ public sealed class SweepPlanTests
         Assert.Throws<ArgumentException>(() => SweepPlan.Expand(spec with { Space = spec.Space with { WSep = [.. Enumerable.Range(0, 1000).Select(i => (double)i)], FineTuneLearningRate = [.. Enumerable.Range(1, 1001).Select(i => i * 1e-4)] } }));
     }
 
+    private static readonly string[] LeNet = ["conv1.weight", "conv2.weight", "fc1.weight", "fc2.weight"];
+
+    private static SweepSpec LayerSpec(string yaml) => SweepSpecLoader.Parse(yaml, "test.yaml", _ => LeNet);
+
+    [Fact]
+    public void A_spec_of_lists_keeps_its_plan_and_a_stepped_range_with_the_same_values_lists_the_same_grid()
+    {
+        var lists = SweepPlan.Expand(Spec("space: { sparsity: [0.8, 0.85, 0.9], bits: [4, 5], w_sep: [1.5, 2.0, 2.5], coding: [arithmetic, paper] }"));
+        var ranged = SweepPlan.Expand(Spec("space: { sparsity: { low: 0.8, high: 0.9, step: 0.05 }, bits: { low: 4, high: 5 }, w_sep: { low: 1.5, high: 2.5, step: 0.5 }, coding: [arithmetic, paper] }"));
+
+        Assert.All(lists, t => Assert.Null(t.Parameters));
+        Assert.All(ranged, t => Assert.NotNull(t.Parameters));
+        Assert.Equal(lists.Select(Key), ranged.Select(Key));
+    }
+
+    [Fact]
+    public void The_random_draws_of_a_spec_of_lists_are_the_ones_it_always_made()
+    {
+        // Pinned: a spec of lists is planned as before ranges existed, so these seeded draws must never move.
+        var trials = SweepPlan.Expand(Spec("strategy: { kind: random, budget: 4, seed: 7 }\nspace: { sparsity: { from: 0.5, to: 0.95, step: 0.05 }, bits: { from: 3, to: 8 }, w_sep: [1, 2, 3] }"));
+
+        Assert.Equal(RecordedRandom, trials.Select(t => (t.TargetSparsity!.Value, t.Bits, t.WSep)));
+    }
+
+    private static readonly (double, int, double)[] RecordedRandom = [(0.95, 5, 2), (0.95, 6, 3), (0.7, 7, 2), (0.8, 7, 3)];
+
+    [Fact]
+    public void Random_over_ranges_is_the_same_for_a_seed_stays_in_range_and_varies_with_the_seed()
+    {
+        const string yaml = """
+            strategy: { kind: random, budget: 50, seed: 3 }
+            space:
+              sparsity: { low: 0.8, high: 0.97 }
+              bits: { low: 3, high: 7 }
+              w_sep: { low: 1.5, high: 3.0, step: 0.5 }
+              fine_tune_lr: { low: 0.0005, high: 0.005, log: true }
+              overflow_rate: [default, 0.05]
+              layers:
+                fc1: { sparsity: { low: 0.9, high: 0.995 } }
+            """;
+
+        var first = SweepPlan.Expand(LayerSpec(yaml));
+        var again = SweepPlan.Expand(LayerSpec(yaml));
+        var other = SweepPlan.Expand(LayerSpec(yaml.Replace("seed: 3", "seed: 4")));
+        var bySpecSeed = SweepPlan.Expand(LayerSpec("seed: 3\n" + yaml.Replace(", seed: 3", "")));
+
+        Assert.Equal(50, first.Count);
+        Assert.Equal(first.Select(SweepSpaceMappingTests.Describe), again.Select(SweepSpaceMappingTests.Describe));
+        Assert.Equal(first.Select(t => SweepSpaceMappingTests.Describe(t with { Seed = 3 })), bySpecSeed.Select(SweepSpaceMappingTests.Describe));
+        Assert.NotEqual(first.Select(SweepSpaceMappingTests.Describe), other.Select(SweepSpaceMappingTests.Describe));
+        Assert.All(first, t =>
+        {
+            Assert.InRange(t.TargetSparsity!.Value, 0.8, 0.97);
+            Assert.InRange(t.Bits, 3, 7);
+            Assert.Contains(t.WSep, new[] { 1.5, 2.0, 2.5, 3.0 });
+            Assert.InRange(t.FineTuneLearningRate, 0.0005, 0.005);
+            Assert.Contains(t.OverflowRate, new double?[] { null, 0.05 });
+            Assert.InRange(t.LayerSparsity!["fc1.weight"], 0.9, 0.995);
+            Assert.Null(t.LayerBits);
+        });
+        // Continuous draws: all distinct; log-uniform learning rates put about half below the geometric mean.
+        Assert.Equal(50, first.Select(t => t.TargetSparsity).Distinct().Count());
+        Assert.InRange(first.Count(t => t.FineTuneLearningRate < Math.Sqrt(0.0005 * 0.005)), 15, 35);
+        Assert.Equal(5, first.Select(t => t.Bits).Distinct().Count());
+    }
+
+    [Fact]
+    public void A_grid_over_a_choice_of_policies_lists_each_policys_own_dimensions()
+    {
+        var trials = SweepPlan.Expand(LayerSpec("""
+            space:
+              sparsity: [0.85, 0.9]
+              bits: { policy: [per-layer, uniform], values: [4, 5], candidates: [3, 4, 5], budget_bits_per_weight: [0.8, 1.0] }
+              layers:
+                fc1: { bits: [3, 6] }
+            """));
+
+        // Per sparsity: per-layer x 2 budgets, then uniform x 2 widths x 2 fc1 widths.
+        Assert.Equal(2 * (2 + 2 * 2), trials.Count);
+        Assert.Equal(
+            ["0.85 per-layer 0.8", "0.85 per-layer 1", "0.85 uniform 4 3", "0.85 uniform 4 6", "0.85 uniform 5 3", "0.85 uniform 5 6"],
+            trials.Take(6).Select(t => t.BitsPolicy == BitsPolicy.PerLayer
+                ? FormattableString.Invariant($"{t.TargetSparsity} per-layer {t.BudgetBitsPerWeight}")
+                : FormattableString.Invariant($"{t.TargetSparsity} uniform {t.Bits} {t.LayerBits!["fc1.weight"]}")));
+        Assert.All(trials.Where(t => t.BitsPolicy == BitsPolicy.PerLayer), t =>
+        {
+            Assert.Equal([3, 4, 5], t.CandidateBits);
+            Assert.Equal(5, t.Bits);
+            Assert.Null(t.LayerBits);
+        });
+    }
+
+    [Theory]
+    [InlineData("nsga2")]
+    [InlineData("motpe")]
+    public void Adaptive_strategies_are_not_planned_ahead(string kind)
+    {
+        var spec = Spec($"strategy: {{ kind: {kind}, budget: 10 }}\nspace: {{ sparsity: {{ low: 0.8, high: 0.9 }} }}");
+
+        var error = Assert.Throws<ArgumentException>(() => SweepPlan.Expand(spec));
+
+        Assert.Contains($"Strategy {kind} is adaptive", error.Message);
+    }
+
+    [Fact]
+    public void A_grid_with_a_continuous_range_built_in_code_is_refused_by_the_plan()
+    {
+        var spec = Spec("strategy: { kind: random, budget: 3 }\nspace: { sparsity: { low: 0.8, high: 0.9 } }") with { Strategy = new StrategySpec(StrategyKind.Grid, null, null) };
+
+        Assert.Contains("'sparsity' is a continuous range", Assert.Throws<ArgumentException>(() => SweepPlan.Expand(spec)).Message);
+    }
+
     private static string Key(TrialConfig t) =>
         $"{t.TargetSparsity}|{t.PruneAlpha}|{t.Bits}|{t.BudgetBitsPerWeight}|{t.WSep}|{t.OverflowRate}|{t.ScheduleScale}|{t.FineTuneLearningRate}|{t.Coding}";
 }

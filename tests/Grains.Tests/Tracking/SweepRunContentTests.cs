@@ -21,4 +21,29 @@ public sealed class SweepRunContentTests
         Assert.DoesNotContain(SweepRunContent.TrialParams(trials[0]), p => p.Key == "fine_tune");
         Assert.Equal("inq", SweepRunContent.TrialParams(trials[1]).Single(p => p.Key == "fine_tune").Value);
     }
+
+    [Fact]
+    public void Ranges_and_per_layer_dimensions_are_params_of_the_sweep_and_a_trials_own_layer_settings_of_the_trial()
+    {
+        var spec = SweepSpecLoader.Parse("""
+            strategy: { kind: random, budget: 2 }
+            space:
+              sparsity: { low: 0.8, high: 0.95 }
+              fine_tune_lr: { low: 0.0005, high: 0.005, log: true }
+              w_sep: { low: 1.5, high: 3, step: 0.5 }
+              layers: { fc1: { sparsity: [0.9, 0.99], bits: { low: 4, high: 6 } } }
+            """, "s.yaml", _ => ["conv1.weight", "fc1.weight"]);
+        var trial = SweepPlan.Expand(spec)[0];
+
+        var sweep = SweepRunContent.SweepParams(spec).ToDictionary(p => p.Key, p => p.Value);
+        var trialParams = SweepRunContent.TrialParams(trial).ToDictionary(p => p.Key, p => p.Value);
+
+        Assert.Equal("0.8..0.95", sweep["space.target_sparsity"]);
+        Assert.Equal("0.0005..0.005 log", sweep["space.fine_tune_lr"]);
+        Assert.Equal("1.5..3 step 0.5", sweep["space.w_sep"]);
+        Assert.Equal("0.9,0.99", sweep["space.layers.fc1.sparsity"]);
+        Assert.Equal("4..6 step 1", sweep["space.layers.fc1.bits"]);
+        Assert.Contains(trialParams["layer_sparsity.fc1.weight"], new[] { "0.9", "0.99" });
+        Assert.Contains(trialParams["layer_bits.fc1.weight"], new[] { "4", "5", "6" });
+    }
 }
