@@ -18,15 +18,33 @@ public sealed class RandomSampler(int seed) : ISampler
         return new Point(values);
     }
 
-    /// <summary>One uniform draw from a dimension (log-uniform for log ranges, on the step grid for stepped ones).</summary>
-    public static double Draw(Dimension dimension, Random random) => dimension switch
+    /// <summary>
+    /// The startup draw of the model-based samplers: the random sampler's point for this trial, redrawn (from
+    /// <paramref name="fallback"/>) while it repeats a point already asked, so a small discrete space is not wasted on
+    /// repeats. Continuous spaces essentially never redraw, so their startup is exactly random search's.
+    /// </summary>
+    internal static Point Unvisited(int seed, SearchSpace space, IReadOnlyList<Observation> visited, int number, Random fallback)
     {
-        FloatDimension { Step: null, Log: true } f => Math.Exp(Math.Log(f.Low) + random.NextDouble() * (Math.Log(f.High) - Math.Log(f.Low))),
-        FloatDimension { Step: null } f => f.Low + random.NextDouble() * (f.High - f.Low),
-        IntDimension { Log: true } n => SnapInt(n, Math.Exp(Math.Log(n.Low - 0.5 + 1e-12 < 1 ? 1 : n.Low - 0.5) + random.NextDouble() * (Math.Log(n.High + 0.5) - Math.Log(Math.Max(1, n.Low - 0.5))))),
-        _ => dimension.ValueAt(random.NextInt64(dimension.Cardinality!.Value)),
-    };
+        var point = new RandomSampler(seed).Ask(space, visited, number);
+        var seen = new HashSet<PointKey>(visited.Select(o => History.Key(space, o.Point)));
+        for (var attempt = 0; attempt < 64 && seen.Contains(History.Key(space, point)); attempt++)
+        {
+            var values = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var dimension in space.Dimensions)
+                if (SearchSpace.IsActive(dimension, values, space)) values[dimension.Name] = Draw(dimension, fallback);
+            point = new Point(values);
+        }
+        return point;
+    }
 
-    private static double SnapInt(IntDimension n, double x) =>
-        Math.Clamp(n.Low + Math.Round((x - n.Low) / n.Step) * n.Step, n.Low, n.High - (n.High - n.Low) % n.Step);
+    /// <summary>
+    /// One uniform draw from a dimension: uniform over the range (log-uniform for log ranges), over the grid values for
+    /// integers and stepped floats, over the choices for categoricals.
+    /// </summary>
+    public static double Draw(Dimension dimension, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(dimension);
+        ArgumentNullException.ThrowIfNull(random);
+        return dimension is CategoricalDimension c ? random.Next(c.Choices.Count) : UnitScale.FromUnit(dimension, random.NextDouble());
+    }
 }

@@ -27,7 +27,14 @@ public sealed record FloatDimension(string Name, double Low, double High, bool L
 
     public override double ValueAt(long index) => Step is { } step ? Math.Min(High, Low + index * step) : throw new InvalidOperationException($"{Name} is continuous.");
 
-    public override bool Contains(double value) => value >= Low && value <= High;
+    public override bool Contains(double value)
+    {
+        if (!(value >= Low && value <= High)) return false;
+        if (Step is not { } step) return true;
+        // A stepped float must sit on its grid (up to rounding of Low + index * Step).
+        var index = Math.Round((value - Low) / step);
+        return Math.Abs(value - ValueAt((long)index)) <= 1e-9 * Math.Max(1.0, Math.Abs(value));
+    }
 }
 
 /// <summary>Integers Low..High (every Step-th), sampled uniformly or, with Log, uniformly in log space.</summary>
