@@ -84,8 +84,12 @@ public enum RungDecision
 /// <param name="Pause">Where the run paused; null when it finished.</param>
 /// <param name="Rungs">Every rung evaluation so far (those of earlier runs it resumed included), in epoch order.</param>
 /// <param name="EstimatedCompressedBytes">The .fqz size estimated before fine-tuning.</param>
-public sealed record TrialOutcome(CompressionReport? Report, TrialPause? Pause, IReadOnlyList<RungEvaluation> Rungs, long EstimatedCompressedBytes)
+/// <param name="DenseBytes">4 bytes for every parameter the .fqz restores (the numerator of the compression ratio).</param>
+public sealed record TrialOutcome(CompressionReport? Report, TrialPause? Pause, IReadOnlyList<RungEvaluation> Rungs, long EstimatedCompressedBytes, long DenseBytes)
 {
+    /// <summary>The compression ratio the size estimate gives.</summary>
+    public double EstimatedCompressionRatio => (double)DenseBytes / EstimatedCompressedBytes;
+
     /// <summary>Whether the run paused (and <see cref="Pause"/> says where).</summary>
     public bool Paused => Pause is not null;
 }

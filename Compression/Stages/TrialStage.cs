@@ -99,7 +99,7 @@ public static class TrialStage
         var run = FineTune(spec, model, checkpoint.Masks!, sets, options, resumed, metadata, store, prunedId, manifest, progress, fineTuneHooks, clock, cancellationToken);
         recoveries.AddRange(run.Recoveries);
         if (run.Pause is { } pause)
-            return new TrialOutcome(null, pause, run.Rungs, run.EstimatedBytes);
+            return new TrialOutcome(null, pause, run.Rungs, run.EstimatedBytes, run.DenseBytes);
         FocusedFineTuner? tuner = run.Tuner;
         var quantized = tuner!.Finish();
         // The only thing the report needs of the fine-tuner: with it unreferenced from here on, its per-layer buffers
@@ -171,7 +171,7 @@ public static class TrialStage
             EstimatedCompressedBytes = run.EstimatedBytes,
             Options = OptionsOf(spec),
         };
-        return new TrialOutcome(report, null, run.Rungs, run.EstimatedBytes);
+        return new TrialOutcome(report, null, run.Rungs, run.EstimatedBytes, report.DenseBytes);
     }
 
     /// <summary>The training, validation and test images of a trial.</summary>
@@ -184,7 +184,7 @@ public static class TrialStage
     /// </summary>
     private sealed record FineTuneRun(
         FocusedFineTuner? Tuner, TrialPause? Pause, IReadOnlyList<EpochSummary> Epochs, IReadOnlyList<TrainingRecovery> Recoveries,
-        IReadOnlyList<RungEvaluation> Rungs, long EstimatedBytes, double EarlierSeconds);
+        IReadOnlyList<RungEvaluation> Rungs, long EstimatedBytes, long DenseBytes, double EarlierSeconds);
 
     /// <summary>The .fqz metadata of a trial (shape, data set, widths, seed, where the weights came from).</summary>
     private static Dictionary<string, string> Metadata(TrialSpec spec, CheckpointManifest manifest, int[] widths, nn.Module<Tensor, Tensor> model)
@@ -252,6 +252,8 @@ public static class TrialStage
             }
         }
         var total = tuner.Epochs.Count;
+        // What the .fqz restores, 4 bytes a value: the quantized weights and every other float tensor.
+        var denseBytes = 4 * (weights.Sum(w => (long)w.Item1.Count) + ModelState.FloatTensors(model).Sum(t => (long)t.Values.Length));
         var estimated = resumed?.Progress.EstimatedCompressedBytes ?? EstimateBytes(tuner, manifest, model, metadata, spec.Coding);
         if (resumed is null)
         {
@@ -306,11 +308,11 @@ public static class TrialStage
                 var state = new PausedProgress(spec.Canonical, prunedId, done, total, estimated, seconds, epochs, fineTuneRecoveries, rungs);
                 var id = PausedRun.Save(spec, store, state, model, masks, manifest, tuner, trainer);
                 progress.Report(new PipelineProgress(PipelineStage.Quantize, (double)done / total, $"paused after epoch {done}/{total}: {id}"));
-                return new FineTuneRun(null, new TrialPause(done, total, id, Math.Round(seconds, 2)), epochs, recovery.Recoveries, rungs, estimated, earlierSeconds);
+                return new FineTuneRun(null, new TrialPause(done, total, id, Math.Round(seconds, 2)), epochs, recovery.Recoveries, rungs, estimated, denseBytes, earlierSeconds);
             }
         }
         // The report lists the fine-tuning's recoveries of every run of the trial.
-        return new FineTuneRun(tuner, null, epochs, earlier.Concat(recovery.Recoveries).ToArray(), rungs, estimated, earlierSeconds);
+        return new FineTuneRun(tuner, null, epochs, earlier.Concat(recovery.Recoveries).ToArray(), rungs, estimated, denseBytes, earlierSeconds);
     }
 
     /// <summary>

@@ -115,6 +115,7 @@ public sealed class TrialStagePauseTests(StageFixture fixture)
         Assert.Equal(new TrialPause(2, 5, spec.PausedId(2), first.Pause!.FineTuneSeconds), first.Pause);
         Assert.Equal([2], first.Rungs.Select(r => r.Epoch));
         Assert.Equal(plain.EstimatedCompressedBytes, first.EstimatedCompressedBytes);
+        Assert.Equal(plain.DenseBytes, first.DenseBytes);
         var manifest = StageCheckpoint.ReadManifest(fixture.Store, first.Pause.CheckpointId);
         Assert.Equal("paused", manifest.Kind);
         Assert.Equal(fixture.PrunedId, manifest.Parent);
