@@ -18,8 +18,12 @@ public sealed record TrialRunOptions
     /// <summary>Evaluate after every fine-tuning epoch (then <see cref="RungEpochs"/> is not needed).</summary>
     public bool EvaluateEveryEpoch { get; init; }
 
-    /// <summary>Which weights a rung evaluates; default <see cref="Stages.RungWeights.Snapped"/> (see docs/ALGORITHM.md, "Early stopping signals").</summary>
-    public RungWeights RungWeights { get; init; } = RungWeights.Snapped;
+    /// <summary>
+    /// Which weights a rung evaluates; default <see cref="Stages.RungWeights.AsTrained"/>, the better predictor of the
+    /// final top-1 where the two differ (docs/ALGORITHM.md, "Early stopping signals"). After the last epoch both are
+    /// the weights the .fqz holds.
+    /// </summary>
+    public RungWeights RungWeights { get; init; } = RungWeights.AsTrained;
 
     /// <summary>
     /// Pause after this many fine-tuning epochs (1-based): save a resumable checkpoint and return without coding. An
@@ -59,11 +63,11 @@ public sealed record TrialRunOptions
 /// <summary>Which weights a rung evaluation puts in the model.</summary>
 public enum RungWeights
 {
-    /// <summary>Every kept weight quantized now by the layer's current plan and scale, as if the schedule ended here.</summary>
-    Snapped = 0,
-
     /// <summary>The training-time mix: the quantized set quantized, the other kept weights at their float values.</summary>
-    AsTrained = 1,
+    AsTrained = 0,
+
+    /// <summary>Every kept weight quantized now by the layer's current plan and scale, as if the schedule ended here.</summary>
+    Snapped = 1,
 }
 
 /// <summary>What a trial does after a rung evaluation.</summary>

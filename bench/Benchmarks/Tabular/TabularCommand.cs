@@ -34,7 +34,7 @@ internal static class TabularCommand
         var wseps = DefaultWSeps;
         var rates = DefaultRates;
         var parallel = 2;
-        var weights = RungWeights.Snapped;
+        var weights = RungWeights.AsTrained;
         int? limit = null;
         string? dataDirectory = null;
         for (var i = 0; i < args.Length; i++)
@@ -60,7 +60,7 @@ internal static class TabularCommand
                     };
                     break;
                 case "--help" or "-h":
-                    Console.WriteLine("tabular [--out CSV] [--store DIR] [--data DIR] [--sparsity a,b] [--bits a,b] [--wsep a,b] [--lr a,b] [--parallel 1|2] [--limit N] [--rung-weights snapped|trained]");
+                    Console.WriteLine("tabular [--out CSV] [--store DIR] [--data DIR] [--sparsity a,b] [--bits a,b] [--wsep a,b] [--lr a,b] [--parallel 1|2] [--limit N] [--rung-weights trained|snapped]");
                     return 0;
                 default:
                     Console.Error.WriteLine($"tabular: unknown argument {args[i]} (try --help)");

@@ -62,7 +62,7 @@ public sealed class TrialPauseRunnerTests(SweepClusterFixture fixture)
         Assert.Equal(plain.Layers, resumed.Layers);
         Assert.Equal([1, 2, 3, 4, 5, 6], resumed.Rungs.Select(r => r.Epoch));
         Assert.Equal(paused.Rungs, resumed.Rungs.Take(2));
-        // The snapped rung after the last epoch is the model the file holds.
+        // The rung after the last epoch is the model the file holds.
         Assert.Equal(resumed.ValidationTop1, resumed.Rungs[^1].ValidationTop1);
 
         var serializer = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<Serializer>();
