@@ -278,7 +278,7 @@ public static class TrialStage
         var start = trainer.EpochsCompleted;
         if (start != epochs.Count || start >= total)
             throw new InvalidDataException($"Checkpoint '{resumed?.Id}' records {epochs.Count} epochs but its trainer {start} of {total}.");
-        var epochProgress = new EpochProgress(PipelineStage.Quantize, total, progress);
+        var epochProgress = new EpochProgress(PipelineStage.Quantize, total, progress, firstEpoch: 0);
         var recovery = new DivergenceRecovery(PipelineStage.Quantize, total, progress, earlier.Count);
         for (var index = start; index < total; index++)
         {
