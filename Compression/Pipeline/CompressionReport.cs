@@ -58,6 +58,15 @@ public sealed record CompressionReport
     /// </summary>
     public IReadOnlyList<TrainingRecovery> Recoveries { get; init; } = [];
 
+    /// <summary>Rung evaluations made during fine-tuning (see <see cref="RungEvaluation"/>), in epoch order; empty when none were asked for.</summary>
+    public IReadOnlyList<RungEvaluation> Rungs { get; init; } = [];
+
+    /// <summary>
+    /// The .fqz size estimated before fine-tuning, from the first plans (every weight quantized by them, coded in the
+    /// chosen mode); null in reports that did not estimate it.
+    /// </summary>
+    public long? EstimatedCompressedBytes { get; init; }
+
     /// <summary>Unreadable images skipped (image folders with skipping asked for; always 0 otherwise).</summary>
     public int SkippedImages { get; init; }
     public required CompressionOptions Options { get; init; }

@@ -32,13 +32,104 @@ public sealed class FocusedFineTuner : IRestorableHooks
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(schedule);
-        _layers = layers.Select((l, i) => new FocusedLayer(l.Weight, l.Mask, options with
-        {
-            Seed = options.Seed + LayerSeedStride * i,
-            Bits = bitsPerLayer is not null && bitsPerLayer.TryGetValue(l.Weight.Name, out var bits) ? bits : options.Bits,
-        }, schedule.Mode)).ToArray();
+        _layers = layers.Select((l, i) => new FocusedLayer(l.Weight, l.Mask, LayerOptions(options, bitsPerLayer, l.Weight.Name, i), schedule.Mode)).ToArray();
         _epochs = schedule.Expand();
         _current = _epochs[0];
+    }
+
+    private FocusedFineTuner(IReadOnlyList<FocusedLayer> layers, FineTuneSchedule schedule)
+    {
+        _layers = layers;
+        _epochs = schedule.Expand();
+        _current = _epochs[0];
+    }
+
+    /// <summary>
+    /// A fine-tuner as <see cref="WriteState"/> saved it (after some epochs), over <paramref name="layers"/> whose
+    /// parameters hold the saved dense weights, with the options and schedule of the trial that saved it. No layer is
+    /// planned again: the plans, quantized sets and scales are the saved ones, so training goes on exactly as it would
+    /// have. <see cref="InvalidDataException"/> when the state is damaged or belongs to other layers.
+    /// </summary>
+    public static FocusedFineTuner ReadState(
+        BinaryReader reader, IReadOnlyList<(ShadowedWeight Weight, bool[] Mask)> layers, QuantizationOptions options, FineTuneSchedule schedule,
+        IReadOnlyDictionary<string, int>? bitsPerLayer)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(schedule);
+        try
+        {
+            var count = reader.ReadInt32();
+            if (count != layers.Count) throw new InvalidDataException($"The saved fine-tuning state has {count} layers; the model has {layers.Count}.");
+            var restored = layers.Select((l, i) => FocusedLayer.ReadState(reader, l.Weight, l.Mask, LayerOptions(options, bitsPerLayer, l.Weight.Name, i), schedule.Mode)).ToArray();
+            return new FocusedFineTuner(restored, schedule);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException("The saved fine-tuning state is truncated.", e);
+        }
+    }
+
+    /// <summary>Writes every layer's state (see <see cref="FocusedLayer"/>); take it between epochs.</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(_layers.Count);
+        foreach (var layer in _layers) layer.WriteState(writer);
+    }
+
+    private static QuantizationOptions LayerOptions(QuantizationOptions options, IReadOnlyDictionary<string, int>? bitsPerLayer, string name, int index) => options with
+    {
+        Seed = options.Seed + LayerSeedStride * index,
+        Bits = bitsPerLayer is not null && bitsPerLayer.TryGetValue(name, out var bits) ? bits : options.Bits,
+    };
+
+    /// <summary>
+    /// Puts into every layer's parameter the weights a rung evaluation looks at (see <see cref="FocusedLayer.RungWeights"/>)
+    /// and returns the action that puts the parameters back exactly as they were. Take it between epochs.
+    /// </summary>
+    public Action LoadRungWeights(bool snapped)
+    {
+        var saved = new List<(FocusedLayer Layer, float[] Values)>(_layers.Count);
+        try
+        {
+            foreach (var layer in _layers)
+            {
+                var current = new float[layer.Weight.Count];
+                layer.Weight.CopyParameterTo(current);
+                var rung = new float[current.Length];
+                layer.RungWeights(current, rung, snapped);
+                saved.Add((layer, current));
+                layer.Weight.LoadParameter(rung);
+            }
+        }
+        catch
+        {
+            foreach (var (layer, values) in saved) layer.Weight.LoadParameter(values);
+            throw;
+        }
+        return () =>
+        {
+            foreach (var (layer, values) in saved) layer.Weight.LoadParameter(values);
+        };
+    }
+
+    /// <summary>
+    /// Every layer's parameters and symbols if it were quantized now under its current plan (from the weights the
+    /// parameters hold): what the size estimate codes. Changes no state.
+    /// </summary>
+    public IReadOnlyList<(string Name, int[] Shape, LayerQuantization Parameters, int[] Symbols)> SnappedLayers()
+    {
+        var result = new List<(string, int[], LayerQuantization, int[])>(_layers.Count);
+        foreach (var layer in _layers)
+        {
+            var dense = new float[layer.Weight.Count];
+            layer.Weight.CopyParameterTo(dense);
+            var (parameters, symbols) = layer.SnappedSymbols(dense);
+            result.Add((layer.Weight.Name, layer.Weight.Shape, parameters, symbols));
+        }
+        return result;
     }
 
     /// <summary>Layer i is planned with the seed options.Seed + LayerSeedStride * i, so that layers draw independently.</summary>

@@ -38,6 +38,25 @@ public sealed class FocusedLayer
         ModeSeparation = _plan.Separation;
     }
 
+    // Restores a layer saved by WriteState: no planning; the plan and sets are the saved ones.
+    private FocusedLayer(ShadowedWeight weight, bool[] mask, QuantizationOptions options, FineTuneMode mode, double modeSeparation, LayerPlan plan)
+    {
+        Weight = weight;
+        Mask = mask;
+        _options = options;
+        _inQuantizedSet = new bool[weight.Count];
+        foreach (var keep in mask) if (keep) _kept++;
+        Symbols = new int[weight.Count];
+        FineTune = mode;
+        if (mode == FineTuneMode.Inq)
+        {
+            _frozenSymbols = new int[weight.Count];
+            _frozenDense = new float[weight.Count];
+        }
+        _plan = plan;
+        ModeSeparation = modeSeparation;
+    }
+
     /// <summary>How weights in the quantized set are trained.</summary>
     public FineTuneMode FineTune { get; }
 
@@ -213,6 +232,165 @@ public sealed class FocusedLayer
                 throw new TrainingDivergedException($"alpha of {Weight.Name} stepped by {TrainingDivergedException.Describe(step)}", Weight.Name);
             Alpha = (float)Math.Clamp(Alpha - step, 0.25, 4.0);
         }
+    }
+
+    /// <summary>
+    /// Writes into <paramref name="into"/> the weights this layer would put in the forward pass for the dense weights
+    /// <paramref name="dense"/> (read from the parameter by the caller): with <paramref name="snapped"/> every kept
+    /// weight as alpha * Q(w) under the current plan (as if the schedule ended now), otherwise the training-time mix
+    /// (quantized set quantized, the rest dense). Changes none of the layer's state, so evaluating the result leaves
+    /// fine-tuning exactly where it was.
+    /// </summary>
+    public void RungWeights(float[] dense, float[] into, bool snapped)
+    {
+        ArgumentNullException.ThrowIfNull(dense);
+        ArgumentNullException.ThrowIfNull(into);
+        if (dense.Length != Mask.Length || into.Length != Mask.Length)
+            throw new ArgumentException($"Layer {Weight.Name} has {Mask.Length} weights.");
+        // As CaptureDense does: frozen (INQ) weights count at the value they froze at.
+        var weights = dense;
+        if (_frozenDense is not null && QuantizedCount > 0)
+        {
+            weights = (float[])dense.Clone();
+            for (var i = 0; i < weights.Length; i++) if (_inQuantizedSet[i]) weights[i] = _frozenDense[i];
+        }
+        var symbols = _plan.Symbolize(weights, Mask);
+        if (_frozenSymbols is not null && QuantizedCount > 0)
+            for (var i = 0; i < symbols.Length; i++) if (_inQuantizedSet[i]) symbols[i] = _frozenSymbols[i];
+        var levels = Levels();
+        for (var i = 0; i < into.Length; i++)
+            into[i] = !Mask[i] ? 0f : snapped || _inQuantizedSet[i] ? Alpha * levels[symbols[i]] : weights[i];
+    }
+
+    /// <summary>
+    /// The parameters and symbols the layer would be coded with if every weight were quantized now under the current
+    /// plan, from the dense weights <paramref name="dense"/>: what the size estimate before fine-tuning codes.
+    /// </summary>
+    public (LayerQuantization Parameters, int[] Symbols) SnappedSymbols(float[] dense)
+    {
+        ArgumentNullException.ThrowIfNull(dense);
+        var symbols = _plan.Symbolize(dense, Mask);
+        if (_frozenSymbols is not null && QuantizedCount > 0)
+            for (var i = 0; i < symbols.Length; i++) if (_inQuantizedSet[i]) symbols[i] = _frozenSymbols[i];
+        return (FinalParameters, symbols);
+    }
+
+    // The unit levels of the current plan, without caching them (callers that must not change the layer's state).
+    private float[] Levels()
+    {
+        if (_levels.Length > 0) return _levels;
+        var unit = _plan.Parameters with { Alpha = 1f };
+        var levels = new float[unit.SymbolCount];
+        for (var s = 0; s < levels.Length; s++) levels[s] = unit.Dequantize(s);
+        return levels;
+    }
+
+    /// <summary>
+    /// Writes what fine-tuning needs to go on from here in another process: the plan (parameters, mixture,
+    /// assignments, the seed it was drawn with), alpha, the quantized set, the re-estimation count, the separation that
+    /// chose the mode and, in INQ mode, the frozen symbols and values. The dense weights are the model's and are saved with it.
+    /// </summary>
+    internal void WriteState(BinaryWriter writer)
+    {
+        writer.Write(Weight.Name);
+        writer.Write(Mask.Length);
+        writer.Write(ModeSeparation);
+        writer.Write(Alpha);
+        writer.Write(QuantizedCount);
+        writer.Write(_reestimations);
+        var p = _plan.Parameters;
+        writer.Write((byte)p.Mode);
+        writer.Write(p.Bits);
+        writer.Write(p.Bias);
+        writer.Write(p.MuNegative);
+        writer.Write(p.MuPositive);
+        writer.Write(p.Sigma);
+        writer.Write(p.Alpha);
+        var m = _plan.Mixture;
+        foreach (var value in new[] { m.MuNegative, m.SigmaNegative, m.MuPositive, m.SigmaPositive, m.WeightNegative, m.WeightPositive, m.LogLikelihood })
+            writer.Write(value);
+        writer.Write(m.Iterations);
+        writer.Write(_plan.WeightVariance);
+        writer.Write(_plan.Separation);
+        writer.Write(_plan.Options.Seed);
+        var assignments = _plan.Assignments;
+        var bytes = new byte[assignments.Length];
+        for (var i = 0; i < bytes.Length; i++) bytes[i] = (byte)assignments[i];
+        writer.Write(bytes);
+        writer.Write(Pack(_inQuantizedSet));
+        writer.Write(_frozenSymbols is not null);
+        if (_frozenSymbols is null || _frozenDense is null) return;
+        foreach (var symbol in _frozenSymbols) writer.Write(symbol);
+        foreach (var value in _frozenDense) writer.Write(value);
+    }
+
+    /// <summary>
+    /// A layer as <see cref="WriteState"/> saved it, over <paramref name="weight"/> (whose parameter holds the saved dense
+    /// weights) with <paramref name="options"/> as the trial gives them; <see cref="InvalidDataException"/> when the
+    /// saved state does not belong to this layer.
+    /// </summary>
+    internal static FocusedLayer ReadState(BinaryReader reader, ShadowedWeight weight, bool[] mask, QuantizationOptions options, FineTuneMode mode)
+    {
+        var name = reader.ReadString();
+        var count = reader.ReadInt32();
+        if (name != weight.Name || count != weight.Count || mask.Length != count)
+            throw new InvalidDataException($"The saved fine-tuning state is of layer {name} ({count} weights), not of {weight.Name} ({weight.Count}).");
+        var modeSeparation = reader.ReadDouble();
+        var alpha = reader.ReadSingle();
+        var quantizedCount = reader.ReadInt32();
+        var reestimations = reader.ReadInt32();
+        var quantizationMode = (QuantizationMode)reader.ReadByte();
+        if (!Enum.IsDefined(quantizationMode)) throw new InvalidDataException($"The saved plan of {name} has an unknown mode.");
+        var parameters = new LayerQuantization(quantizationMode, reader.ReadInt32(), reader.ReadInt32(), reader.ReadSingle(), reader.ReadSingle(), reader.ReadSingle(), reader.ReadSingle());
+        if (parameters.Bits != options.Bits) throw new InvalidDataException($"The saved plan of {name} is {parameters.Bits}-bit; the trial quantizes it at {options.Bits}.");
+        var values = new double[7];
+        for (var i = 0; i < values.Length; i++) values[i] = reader.ReadDouble();
+        var mixture = new GaussianMixture(values[0], values[1], values[2], values[3], values[4], values[5], reader.ReadInt32(), values[6]);
+        var variance = reader.ReadDouble();
+        var separation = reader.ReadDouble();
+        var seed = reader.ReadInt32();
+        var bytes = ReadExactly(reader, count, name);
+        var assignments = new MixtureComponent[count];
+        for (var i = 0; i < count; i++)
+        {
+            assignments[i] = (MixtureComponent)bytes[i];
+            if (!Enum.IsDefined(assignments[i])) throw new InvalidDataException($"The saved plan of {name} has an unknown component at {i}.");
+        }
+        var plan = new LayerPlan(parameters, mixture, variance, separation, assignments, options with { Seed = seed });
+        var layer = new FocusedLayer(weight, mask, options, mode, modeSeparation, plan)
+        {
+            Alpha = alpha,
+            QuantizedCount = quantizedCount,
+        };
+        layer._reestimations = reestimations;
+        Unpack(ReadExactly(reader, (count + 7) / 8, name), layer._inQuantizedSet);
+        if (layer._inQuantizedSet.Count(q => q) != quantizedCount) throw new InvalidDataException($"The saved quantized set of {name} does not hold {quantizedCount} weights.");
+        var frozen = reader.ReadBoolean();
+        if (frozen != (mode == FineTuneMode.Inq)) throw new InvalidDataException($"The saved state of {name} is of the other fine-tuning mode.");
+        if (layer._frozenSymbols is not null && layer._frozenDense is not null)
+        {
+            for (var i = 0; i < count; i++) layer._frozenSymbols[i] = reader.ReadInt32();
+            for (var i = 0; i < count; i++) layer._frozenDense[i] = reader.ReadSingle();
+        }
+        return layer;
+    }
+
+    private static byte[] Pack(bool[] bits)
+    {
+        var packed = new byte[(bits.Length + 7) / 8];
+        for (var i = 0; i < bits.Length; i++) if (bits[i]) packed[i >> 3] |= (byte)(1 << (i & 7));
+        return packed;
+    }
+
+    private static void Unpack(byte[] packed, bool[] bits)
+    {
+        for (var i = 0; i < bits.Length; i++) bits[i] = (packed[i >> 3] & (1 << (i & 7))) != 0;
+    }
+
+    private static byte[] ReadExactly(BinaryReader reader, int count, string layer)
+    {
+        var bytes = reader.ReadBytes(count);
+        return bytes.Length == count ? bytes : throw new InvalidDataException($"The saved fine-tuning state of {layer} is truncated.");
     }
 
     private void EnsureSymbols()

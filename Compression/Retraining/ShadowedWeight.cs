@@ -54,6 +54,22 @@ public sealed class ShadowedWeight
     /// <summary>Puts <see cref="Dense"/> back into the parameter so that the optimiser updates the dense weights.</summary>
     public void RestoreDense() => Write(Dense, Parameter);
 
+    /// <summary>Copies the parameter as it is now (whatever it holds) into <paramref name="destination"/>.</summary>
+    public void CopyParameterTo(float[] destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (destination.Length != Count) throw new ArgumentException($"Layer {Name} has {Count} weights; the buffer has {destination.Length}.", nameof(destination));
+        Read(Parameter, destination);
+    }
+
+    /// <summary>Overwrites the parameter with <paramref name="source"/>, leaving <see cref="Dense"/> and <see cref="Effective"/> as they are.</summary>
+    public void LoadParameter(float[] source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.Length != Count) throw new ArgumentException($"Layer {Name} has {Count} weights; the buffer has {source.Length}.", nameof(source));
+        Write(source, Parameter);
+    }
+
     /// <summary>Copies the parameter's gradient into <paramref name="destination"/>; false when it has none.</summary>
     public bool TryCopyGradient(float[] destination)
     {

@@ -134,6 +134,13 @@ public sealed class CheckpointStore
         return folder;
     }
 
+    /// <summary>Passes a warning about the store's content (e.g. a checkpoint that could not be used) to where this store's warnings go.</summary>
+    public void Warn(string message)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(message);
+        _warn(message);
+    }
+
     /// <summary>
     /// Runs <paramref name="produce"/> under a lock on <paramref name="name"/> in this store, shared by every
     /// <see cref="CheckpointStore"/> of this process: concurrent callers for the same name run one after the other,

@@ -10,7 +10,8 @@ namespace FocusedQuantization.Compression.Stages;
 /// run; the next divergence ends the stage with the <see cref="TrainingDivergedException"/>. Every recovery is kept
 /// and reported as a notice through progress.
 /// </summary>
-internal sealed class DivergenceRecovery(string progressStage, int epochs, IProgress<PipelineProgress> progress)
+/// <remarks><paramref name="retriesUsed"/>: retries a paused run of the stage already spent, which count towards the limit.</remarks>
+internal sealed class DivergenceRecovery(string progressStage, int epochs, IProgress<PipelineProgress> progress, int retriesUsed = 0)
 {
     /// <summary>Retries allowed over one stage run (all its epochs together).</summary>
     public const int MaxRetries = 2;
@@ -37,7 +38,7 @@ internal sealed class DivergenceRecovery(string progressStage, int epochs, IProg
             }
             catch (TrainingDivergedException diverged)
             {
-                if (_recoveries.Count >= MaxRetries) throw diverged.AfterRetries(_recoveries.Count);
+                if (retriesUsed + _recoveries.Count >= MaxRetries) throw diverged.AfterRetries(retriesUsed + _recoveries.Count);
                 trainer.Restore(start);
                 restoreHooks?.Invoke();
                 rate /= 2;

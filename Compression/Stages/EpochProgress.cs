@@ -3,10 +3,13 @@ using FocusedQuantization.Compression.Training;
 
 namespace FocusedQuantization.Compression.Stages;
 
-/// <summary>Turns per-batch training progress into stage progress, counting epochs from the first one seen.</summary>
-internal sealed class EpochProgress(string stage, int epochs, IProgress<PipelineProgress> progress) : IProgress<TrainingProgress>
+/// <summary>
+/// Turns per-batch training progress into stage progress, counting epochs from <paramref name="firstEpoch"/> (null: the
+/// first one seen; a resumed stage passes 0 so that its epochs keep their numbers).
+/// </summary>
+internal sealed class EpochProgress(string stage, int epochs, IProgress<PipelineProgress> progress, int? firstEpoch = null) : IProgress<TrainingProgress>
 {
-    private int? _firstEpoch;
+    private int? _firstEpoch = firstEpoch;
 
     public void Report(TrainingProgress value)
     {

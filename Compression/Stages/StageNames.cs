@@ -12,6 +12,15 @@ public static class StageNames
     /// <summary>The pruning masks of a pruned checkpoint.</summary>
     public static string Masks(string id) => $"{id}.masks";
 
+    /// <summary>The fine-tuner's state of a paused trial (plans, quantized sets, scales).</summary>
+    public static string FineTunerState(string id) => $"{id}.tuner";
+
+    /// <summary>The trainer's state of a paused trial (optimiser, shuffling generator, counters).</summary>
+    public static string TrainerState(string id) => $"{id}.trainer";
+
+    /// <summary>What a paused trial has done so far (epochs, recoveries, rungs, the size estimate), as JSON.</summary>
+    public static string PausedProgress(string id) => $"{id}.progress.json";
+
     /// <summary>The checkpoint's accuracy on the first <paramref name="testLimit"/> test images (null: all).</summary>
     public static string Evaluation(string id, int? testLimit) => $"{id}.eval-{(testLimit is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all")}.json";
 

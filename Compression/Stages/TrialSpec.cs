@@ -1,3 +1,4 @@
+using System.Globalization;
 using FocusedQuantization.Compression.Coding;
 using FocusedQuantization.Compression.Retraining;
 
@@ -25,6 +26,24 @@ public sealed record TrialSpec(
 {
     /// <summary>The width of <paramref name="layer"/>.</summary>
     public int BitsOf(string layer) => BitsPerLayer is not null && BitsPerLayer.TryGetValue(layer, out var bits) ? bits : Bits;
+
+    /// <summary>
+    /// Every setting that shapes the trial's fine-tuning and file, spelled out invariantly (the pruned checkpoint by its
+    /// id, per-layer widths in ordinal order): what a paused fine-tuning checkpoint is keyed by and checked against.
+    /// </summary>
+    public string Canonical
+    {
+        get
+        {
+            var layers = BitsPerLayer is null ? "" : string.Join(',', BitsPerLayer.OrderBy(p => p.Key, StringComparer.Ordinal)
+                .Where(p => p.Value != Bits).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}={p.Value}")));
+            return string.Create(CultureInfo.InvariantCulture,
+                $"trial|{Prune.Id}|bits {Bits}|layers {layers}|w_sep {WSep:R}|overflow {(OverflowRate is { } rate ? rate.ToString("R", CultureInfo.InvariantCulture) : "paper")}|scale {ScheduleScale:R}|lr {FineTuneLearningRate:R}|coding {Coding}|seed {Seed}|fine-tune {FineTune}");
+        }
+    }
+
+    /// <summary>The id of this trial's fine-tuning paused after <paramref name="epoch"/> epochs ("paused-" and 16 hex digits).</summary>
+    public string PausedId(int epoch) => CheckpointStore.KeyOf("paused", string.Create(CultureInfo.InvariantCulture, $"{Canonical}|after {epoch}|state 1"));
 
     /// <summary>Throws ArgumentException naming the first setting out of range.</summary>
     public void Validate()

@@ -231,6 +231,53 @@ public sealed class Trainer : IDisposable
         LearningRate = snapshot.LearningRate;
     }
 
+    /// <summary>
+    /// Writes what the next epoch depends on besides the model's own state: the optimiser's state, the shuffling
+    /// generator, the step and epoch counters and the learning rate, so that <see cref="LoadState"/> on a trainer of the
+    /// same model and options (in another process) goes on exactly as this one would. Take it between epochs.
+    /// </summary>
+    public void SaveState(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(StateMagic);
+        writer.Write((int)Options.Optimizer);
+        using (var state = optimizer.SaveState()) state.Write(writer);
+        using (var generatorState = generator.get_state()) TensorBytes.Write(writer, generatorState);
+        writer.Write(Step);
+        writer.Write(EpochsCompleted);
+        writer.Write(learningRate);
+    }
+
+    /// <summary>
+    /// Puts back a state <see cref="SaveState"/> wrote (for this model, with the model's state loaded separately);
+    /// <see cref="InvalidDataException"/> when it is damaged or of another optimiser or model.
+    /// </summary>
+    public void LoadState(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        try
+        {
+            if (reader.ReadString() != StateMagic) throw new InvalidDataException("The saved trainer state does not start with its header.");
+            var kind = (OptimizerKind)reader.ReadInt32();
+            if (kind != Options.Optimizer) throw new InvalidDataException($"The saved trainer state is of a {kind} optimiser, this trainer's is {Options.Optimizer}.");
+            using (var state = OptimizerState.Read(reader, optimizer, parameters.Select(p => p.Tensor).ToArray())) optimizer.LoadState(state);
+            using (var generatorState = TensorBytes.Read(reader)) generator.set_state(generatorState);
+            Step = reader.ReadInt64();
+            EpochsCompleted = reader.ReadInt32();
+            var rate = reader.ReadDouble();
+            if (Step < 0 || EpochsCompleted < 0 || !(rate > 0) || double.IsInfinity(rate)) throw new InvalidDataException("The saved trainer state has impossible counters.");
+            LearningRate = rate;
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException("The saved trainer state is truncated.", e);
+        }
+    }
+
+    private const string StateMagic = "fq-trainer-state-1";
+
     /// <summary>Frees the optimiser, the generator and the cached data tensors (not the model).</summary>
     public void Dispose()
     {

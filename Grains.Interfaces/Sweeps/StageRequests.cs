@@ -71,6 +71,35 @@ public sealed record LayerSearchAnswer(
     [property: Id(5)] double Top1Reference,
     [property: Id(4)] string Silo);
 
+/// <summary>
+/// How a trial's run reports on itself and where it stops; every field is optional, and a request with none (or no
+/// request) is the plain run. Rung evaluations measure the model after the given fine-tuning epochs; a run paused after
+/// <see cref="PauseAfterEpoch"/> saves a checkpoint and answers with it instead of a .fqz; a run given
+/// <see cref="ResumeCheckpointId"/> goes on from that checkpoint to the bytes an uninterrupted run writes.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("fq.TrialRunRequest")]
+public sealed record TrialRunRequest
+{
+    /// <summary>Fine-tuning epochs (1-based, over the whole schedule) after which the model is evaluated; empty: none.</summary>
+    [Id(0)] public IReadOnlyList<int> RungEpochs { get; init; } = [];
+
+    /// <summary>Evaluate after every fine-tuning epoch.</summary>
+    [Id(1)] public bool EveryEpoch { get; init; }
+
+    /// <summary>Pause after this many fine-tuning epochs (ignored at or past the end of the schedule); null: do not pause.</summary>
+    [Id(2)] public int? PauseAfterEpoch { get; init; }
+
+    /// <summary>The checkpoint of an earlier paused run of this trial to resume from; null: start from the pruned checkpoint.</summary>
+    [Id(3)] public string? ResumeCheckpointId { get; init; }
+}
+
+/// <summary>The model after a fine-tuning epoch, evaluated: top-1 (percent) on the validation images (decisions) and the test images (reported).</summary>
+[GenerateSerializer, Immutable, Alias("fq.RungOutcome")]
+public sealed record RungOutcome(
+    [property: Id(0)] int Epoch,
+    [property: Id(1)] double ValidationTop1,
+    [property: Id(2)] double TestTop1);
+
 /// <summary>Where a stage job is.</summary>
 [GenerateSerializer, Alias("fq.JobStatus")]
 public enum JobStatus

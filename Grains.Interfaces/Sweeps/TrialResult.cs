@@ -40,6 +40,30 @@ public sealed record TrialResult(
     /// each, e.g. "quantize (fine-tune): epoch 3 diverged (loss NaN, batch 5); restored epoch start, retrying at lr 0.001".
     /// </summary>
     [Id(14)] public IReadOnlyList<string> Recoveries { get; init; } = [];
+
+    /// <summary>Rung evaluations (see <see cref="TrialRunRequest"/>) of this run and the runs it resumed, in epoch order.</summary>
+    [Id(15)] public IReadOnlyList<RungOutcome> Rungs { get; init; } = [];
+
+    /// <summary>The .fqz size estimated before fine-tuning (from the first plans); null when not known.</summary>
+    [Id(16)] public long? EstimatedCompressedBytes { get; init; }
+
+    /// <summary>
+    /// Set when the run paused instead of finishing: fine-tuning epochs done. A paused result has no file and no final
+    /// figures (CompressionRatio, Top1, Top5, ValidationTop1 are NaN, Layers empty); its rungs and estimate are known.
+    /// </summary>
+    [Id(17)] public int? PausedAtEpoch { get; init; }
+
+    /// <summary>The checkpoint a paused run saved, to pass as <see cref="TrialRunRequest.ResumeCheckpointId"/>.</summary>
+    [Id(18)] public string? PausedCheckpointId { get; init; }
+
+    /// <summary>Fine-tuning epochs of the trial's whole schedule; 0 when not known.</summary>
+    [Id(19)] public int ScheduleEpochs { get; init; }
+
+    /// <summary>Whether the run paused (see <see cref="PausedAtEpoch"/>).</summary>
+    public bool Paused => PausedAtEpoch is not null;
+
+    /// <summary>DenseBytes over the size estimated before fine-tuning: the compression ratio a trial is known by before it finishes; NaN when not known.</summary>
+    public double EstimatedCompressionRatio => EstimatedCompressedBytes is { } bytes && bytes > 0 ? (double)DenseBytes / bytes : double.NaN;
 }
 
 /// <summary>One layer of a trial's compressed model.</summary>

@@ -19,7 +19,24 @@ public interface IStageRunner
 
     IReadOnlyDictionary<string, int> ChooseBits(IReadOnlyList<LayerSearchAnswer> answers, double budgetBitsPerWeight);
 
+    /// <summary>
+    /// Runs a trial. With <paramref name="run"/> it evaluates rungs, pauses (answering with a paused result that names
+    /// its checkpoint) or resumes; <paramref name="hooks"/> are called in process as the size estimate and the rungs
+    /// become known. Without either, the plain run.
+    /// </summary>
     Task<TrialResult> RunTrialAsync(
         string trialId, TrialConfig config, CheckpointRef baseline, CheckpointRef pruned, IReadOnlyDictionary<string, int> bits,
-        IReadOnlyList<LayerSearchAnswer> answers, Action<string, double> progress, CancellationToken cancellationToken);
+        IReadOnlyList<LayerSearchAnswer> answers, Action<string, double> progress, CancellationToken cancellationToken,
+        TrialRunRequest? run = null, TrialRunHooks? hooks = null);
+}
+
+/// <summary>
+/// In-process callbacks of a trial run (never serialized), made on the worker thread that runs it: the .fqz size
+/// estimated before the first fine-tuning epoch, and each rung evaluation, whose answer true pauses the trial there.
+/// </summary>
+public sealed class TrialRunHooks
+{
+    public Action<long>? Estimated { get; init; }
+
+    public Func<RungOutcome, bool>? Rung { get; init; }
 }

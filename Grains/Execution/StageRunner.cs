@@ -122,17 +122,51 @@ public sealed class StageRunner(
         answer.Points.Select(p => new LayerSearchPoint(p.Bits, p.Mode.ToCompression(), p.CodedBits, p.Mse, p.RelativeError, p.Top1)).ToArray(),
         answer.Top1Reference);
 
-    /// <summary>Fine-tunes, encodes and evaluates a trial; the .fqz goes to the model folder under the trial's id.</summary>
+    /// <summary>
+    /// Fine-tunes, encodes and evaluates a trial; the .fqz goes to the model folder under the trial's id. With
+    /// <paramref name="run"/>, evaluates rungs, pauses (the paused checkpoint is registered so any silo can resume it) or
+    /// resumes from a paused checkpoint (fetched from the silo that holds it; one no silo can give is set aside and the
+    /// trial starts again from its pruned checkpoint).
+    /// </summary>
     public async Task<TrialResult> RunTrialAsync(
         string trialId, TrialConfig config, CheckpointRef baseline, CheckpointRef pruned, IReadOnlyDictionary<string, int> bits,
-        IReadOnlyList<LayerSearchAnswer> answers, Action<string, double> progress, CancellationToken cancellationToken)
+        IReadOnlyList<LayerSearchAnswer> answers, Action<string, double> progress, CancellationToken cancellationToken,
+        TrialRunRequest? run = null, TrialRunHooks? hooks = null)
     {
         config = config with { Training = await LocalData(config.Dataset, config.Training, cancellationToken) };
         // Not required: a checkpoint no silo can give any more is made again here, as the trial stage does when it is missing.
         await artifacts.EnsureCheckpointAsync(baseline.Id, required: false, cancellationToken);
         await artifacts.EnsureCheckpointAsync(pruned.Id, required: false, cancellationToken);
+        if (run?.ResumeCheckpointId is { } resumeId) await artifacts.EnsureCheckpointAsync(resumeId, required: false, cancellationToken);
+        var result = await RunTrialOnWorkerAsync(trialId, config, baseline, bits, progress, RunOptions(run, hooks), cancellationToken);
+        if (result.PausedCheckpointId is { } pausedId) await artifacts.RegisterCheckpointAsync(pausedId);
+        return result;
+    }
+
+    /// <summary>The trial stage's options for a run request and its hooks (the plain run when both are absent).</summary>
+    private static TrialRunOptions RunOptions(TrialRunRequest? run, TrialRunHooks? hooks)
+    {
+        if (run is null && hooks is null) return TrialRunOptions.Default;
+        var rung = hooks?.Rung;
+        return new TrialRunOptions
+        {
+            RungEpochs = run?.RungEpochs ?? [],
+            EvaluateEveryEpoch = run?.EveryEpoch ?? false,
+            StopAfterEpoch = run?.PauseAfterEpoch,
+            ResumeFrom = run?.ResumeCheckpointId,
+            OnEstimate = hooks?.Estimated,
+            OnRung = rung is null ? null : r => rung(ToOutcome(r)) ? RungDecision.Pause : RungDecision.Continue,
+        };
+    }
+
+    private static RungOutcome ToOutcome(RungEvaluation rung) => new(rung.Epoch, rung.ValidationTop1, rung.TestTop1);
+
+    private Task<TrialResult> RunTrialOnWorkerAsync(
+        string trialId, TrialConfig config, CheckpointRef baseline, IReadOnlyDictionary<string, int> bits, Action<string, double> progress,
+        TrialRunOptions runOptions, CancellationToken cancellationToken)
+    {
         // Activity.Current (the trial's span) flows into the worker through the ExecutionContext that Task.Run captures.
-        return await workers.RunOnDeviceAsync(config.Training.Device, (device, token) =>
+        return workers.RunOnDeviceAsync(config.Training.Device, (device, token) =>
         {
             var spec = new TrialSpec(
                 Prune(PruneOf(config), device),
@@ -140,10 +174,10 @@ public sealed class StageRunner(
                 config.Coding.ToCompression(), config.Seed, config.FineTune.ToCompression());
             var output = Path.Combine(options.Value.ModelFolder, trialId.Replace('/', '_') + ".fqz");
             using var spans = new TrialStageSpans();
-            CompressionReport report;
+            Compression.Stages.TrialOutcome outcome;
             try
             {
-                report = TrialStage.Run(spec, _store, data, output, new ActionProgress(p =>
+                outcome = TrialStage.Run(spec, _store, data, output, runOptions, new ActionProgress(p =>
                 {
                     if (p.Notice) logger.LogWarning("Trial {TrialId}, {Stage}: {Notice}", trialId, p.Stage, p.Detail);
                     spans.Enter(p.Stage);
@@ -155,6 +189,21 @@ public sealed class StageRunner(
                 spans.Fail(ex);
                 throw;
             }
+            var rungs = outcome.Rungs.Select(ToOutcome).ToArray();
+            if (outcome.Pause is { } pause)
+            {
+                // No file and no final figures: what is known of the trial so far, and where it goes on from.
+                return new TrialResult(double.NaN, double.NaN, double.NaN, spec.Prune.TargetSparsity ?? double.NaN, 0, outcome.DenseBytes,
+                    baseline.Top1, baseline.Top5, [], "")
+                {
+                    Rungs = rungs,
+                    EstimatedCompressedBytes = outcome.EstimatedCompressedBytes,
+                    PausedAtEpoch = pause.Epoch,
+                    PausedCheckpointId = pause.CheckpointId,
+                    ScheduleEpochs = pause.Epochs,
+                };
+            }
+            var report = outcome.Report!;
             var validation = report.Validation ?? throw new InvalidOperationException("A trial's report has no validation figures.");
             spans.Finish(report, data.Get(spec.Prune.Baseline.TrainData).Count, data.Get(spec.Prune.Baseline.TestData).Count);
             counters.TrialRun();
@@ -169,6 +218,9 @@ public sealed class StageRunner(
                 ValidationTop1Dense = validation.Top1Dense,
                 FineTuneEpochs = report.FineTuneEpochs.Select(e => new EpochOutcome(e.Epoch, e.Loss, e.AccuracyPercent, e.Duration.TotalSeconds)).ToArray(),
                 Recoveries = report.Recoveries.Select(r => $"{r.Stage}: {r.Describe()}").ToArray(),
+                Rungs = rungs,
+                EstimatedCompressedBytes = outcome.EstimatedCompressedBytes,
+                ScheduleEpochs = report.FineTuneEpochs.Count,
             };
         }, cancellationToken);
     }

@@ -97,7 +97,8 @@ public sealed class SyntheticStageRunner(TimeSpan trialDuration, int layers) : I
 
     public async Task<TrialResult> RunTrialAsync(
         string trialId, TrialConfig config, CheckpointRef baseline, CheckpointRef pruned, IReadOnlyDictionary<string, int> bits,
-        IReadOnlyList<LayerSearchAnswer> answers, Action<string, double> progress, CancellationToken cancellationToken)
+        IReadOnlyList<LayerSearchAnswer> answers, Action<string, double> progress, CancellationToken cancellationToken,
+        TrialRunRequest? run = null, TrialRunHooks? hooks = null)
     {
         _trialRuns.AddOrUpdate(trialId, 1, (_, count) => count + 1);
         progress("quantize", 0);

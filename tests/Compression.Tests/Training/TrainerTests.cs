@@ -193,6 +193,42 @@ public sealed class TrainerTests
         Assert.Equal(first.Epoch, again.Epoch);
     }
 
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Adam)]
+    public void A_trainer_saved_to_bytes_and_loaded_into_a_new_one_goes_on_exactly_as_the_first_would(OptimizerKind optimizer)
+    {
+        var data = Quadrants(40, 3);
+        var options = new TrainerOptions { BatchSize = 8, LearningRate = 0.05, Optimizer = optimizer };
+        using var model = SmallNet(2);
+        using var trainer = new Trainer(model, options);
+        trainer.TrainEpoch(data, cancellationToken: Ct);
+        using var modelBytes = new MemoryStream();
+        Checkpoint.Save(model, modelBytes);
+        using var trainerBytes = new MemoryStream();
+        trainer.SaveState(trainerBytes);
+        var second = trainer.TrainEpoch(data, cancellationToken: Ct);
+
+        // Another model (other initial weights) and trainer, as a resumed process has them.
+        using var copy = SmallNet(9);
+        modelBytes.Position = 0;
+        Checkpoint.Load(copy, modelBytes);
+        using var resumed = new Trainer(copy, options);
+        trainerBytes.Position = 0;
+        resumed.LoadState(trainerBytes);
+        Assert.Equal((5L, 1), (resumed.Step, resumed.EpochsCompleted));
+        var again = resumed.TrainEpoch(data, cancellationToken: Ct);
+
+        Assert.Equal(Weights(model), Weights(copy));
+        Assert.Equal(second.Loss, again.Loss);
+        using var spare = SmallNet(9);
+        using var fresh = new Trainer(spare, options);
+        Assert.Throws<InvalidDataException>(() => fresh.LoadState(new MemoryStream(trainerBytes.ToArray()[..^4])));
+        using var otherKind = new Trainer(spare, options with { Optimizer = optimizer == OptimizerKind.Sgd ? OptimizerKind.Adam : OptimizerKind.Sgd });
+        trainerBytes.Position = 0;
+        Assert.Throws<InvalidDataException>(() => otherKind.LoadState(trainerBytes));
+    }
+
     [Fact]
     public void A_snapshot_of_another_trainer_is_refused()
     {
