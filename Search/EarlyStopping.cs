@@ -1,0 +1,92 @@
+namespace FocusedQuantization.Search;
+
+/// <summary>
+/// The fine-tuning epochs at which a trial is judged: MinFraction x total, x Eta, x Eta^2, ... (rounded, at least 1,
+/// each above the last), and the whole schedule last. With 8 epochs, Eta 3 and MinFraction 1/9: 1, 3, 8.
+/// </summary>
+public sealed record RungSchedule(IReadOnlyList<int> Epochs)
+{
+    /// <summary>The whole schedule: the last rung.</summary>
+    public int TotalEpochs => Epochs[^1];
+
+    /// <summary>The rungs of a schedule of <paramref name="totalEpochs"/> epochs.</summary>
+    public static RungSchedule Geometric(int totalEpochs, int eta, double minFraction)
+    {
+        if (totalEpochs < 1) throw new ArgumentOutOfRangeException(nameof(totalEpochs), totalEpochs, "A schedule has at least one epoch.");
+        if (eta < 2) throw new ArgumentOutOfRangeException(nameof(eta), eta, "Eta must be at least 2.");
+        if (!(minFraction > 0 && minFraction < 1)) throw new ArgumentOutOfRangeException(nameof(minFraction), minFraction, "The first rung is a fraction in (0, 1) of the schedule.");
+        var epochs = new List<int>();
+        for (var budget = totalEpochs * minFraction; budget < totalEpochs; budget *= eta)
+        {
+            var epoch = Math.Max(1, (int)Math.Round(budget, MidpointRounding.AwayFromZero));
+            if (epoch < totalEpochs && (epochs.Count == 0 || epoch > epochs[^1])) epochs.Add(epoch);
+        }
+        epochs.Add(totalEpochs);
+        return new RungSchedule(epochs);
+    }
+
+    /// <summary>The rung a trial paused at <paramref name="epoch"/> has reached (-1 before the first).</summary>
+    public int RungOf(int epoch)
+    {
+        var rung = -1;
+        for (var i = 0; i < Epochs.Count && Epochs[i] <= epoch; i++) rung = i;
+        return rung;
+    }
+}
+
+/// <summary>A trial's figures at a rung: its objectives so far (every one minimized) and how far it breaks the constraints.</summary>
+public sealed record RungResult(int Number, IReadOnlyList<double> Values, double Violation = 0);
+
+/// <summary>
+/// Promotion in multi-objective asynchronous successive halving (MO-ASHA; Schmucker, Donini, Zafar, Salinas, Archambeau:
+/// "Multi-objective asynchronous successive halving", 2021): of the n trials that reached a rung, the best n / Eta go on.
+/// "Best" is non-dominated sorting (with Deb's constraint domination), a front's members ordered by crowding distance
+/// (the diversity tie-break: the extremes and the isolated first, as in NSGA-II), then by trial number.
+/// </summary>
+/// <remarks>
+/// At least one trial always goes on, so the first trials of a sweep run to the end and the front fills early. The rule
+/// is a pure function of the results it is given: a sweep gives it the results of trials whose outcomes are settled
+/// (see docs/SEARCH.md), which keeps early-stopped sweeps reproducible.
+/// </remarks>
+public sealed class MultiObjectiveAsha
+{
+    public MultiObjectiveAsha(int eta)
+    {
+        if (eta < 2) throw new ArgumentOutOfRangeException(nameof(eta), eta, "Eta must be at least 2.");
+        Eta = eta;
+    }
+
+    public int Eta { get; }
+
+    /// <summary>How many of <paramref name="count"/> trials at a rung go on: count / Eta, at least 1.</summary>
+    public int Quota(int count) => Math.Max(1, count / Eta);
+
+    /// <summary>Whether <paramref name="candidate"/> goes on past the rung where <paramref name="peers"/> (not including it) also are.</summary>
+    public bool Promotes(RungResult candidate, IReadOnlyList<RungResult> peers)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(peers);
+        var all = peers.Where(p => p.Number != candidate.Number).Append(candidate).ToArray();
+        var order = Order(all);
+        var position = Array.IndexOf(order, candidate.Number);
+        return position < Quota(all.Length);
+    }
+
+    /// <summary>The numbers of <paramref name="results"/>, best first.</summary>
+    public static int[] Order(IReadOnlyList<RungResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var byNumber = results.OrderBy(r => r.Number).ToArray();
+        var values = byNumber.Select(r => r.Values).ToArray();
+        var ranks = ParetoSorting.Ranks(values, byNumber.Select(r => r.Violation).ToArray());
+        var order = new List<int>(byNumber.Length);
+        foreach (var front in ParetoSorting.Fronts(ranks))
+        {
+            var crowding = ParetoSorting.CrowdingDistance(values, front);
+            order.AddRange(front.Select((index, i) => (index, distance: crowding[i]))
+                .OrderByDescending(m => m.distance).ThenBy(m => byNumber[m.index].Number)
+                .Select(m => byNumber[m.index].Number));
+        }
+        return [.. order];
+    }
+}
