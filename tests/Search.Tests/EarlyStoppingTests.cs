@@ -1,0 +1,60 @@
+namespace FocusedQuantization.Search.Tests;
+
+public class EarlyStoppingTests
+{
+    [Theory]
+    [InlineData(8, 3, 1.0 / 9, new[] { 1, 3, 8 })]
+    [InlineData(22, 3, 1.0 / 9, new[] { 2, 7, 22 })]
+    [InlineData(4, 3, 1.0 / 9, new[] { 1, 4 })]
+    [InlineData(1, 3, 1.0 / 9, new[] { 1 })]
+    [InlineData(27, 3, 1.0 / 27, new[] { 1, 3, 9, 27 })]
+    [InlineData(16, 2, 0.25, new[] { 4, 8, 16 })]
+    public void Rungs_are_geometric_fractions_of_the_schedule_ending_with_the_whole(int total, int eta, double minFraction, int[] expected)
+    {
+        var schedule = RungSchedule.Geometric(total, eta, minFraction);
+        Assert.Equal(expected, schedule.Epochs);
+        Assert.Equal(total, schedule.TotalEpochs);
+    }
+
+    [Fact]
+    public void A_trial_goes_on_only_within_the_best_third_by_non_dominated_rank_then_crowding()
+    {
+        var asha = new MultiObjectiveAsha(3);
+        // Minimized pairs: 0..2 form the front (2 in its middle), 3 and 4 are dominated, 5 is dominated by everything.
+        RungResult[] results =
+        [
+            new(0, [1.0, 5.0]), new(1, [5.0, 1.0]), new(2, [3.0, 3.0]),
+            new(3, [4.0, 4.0]), new(4, [2.0, 6.0]), new(5, [9.0, 9.0]),
+        ];
+        // Six at the rung: two go on, the extremes of the front (infinite crowding), in number order.
+        var order = MultiObjectiveAsha.Order(results);
+        Assert.Equal([0, 1, 2], order[..3]);
+        Assert.Equal(5, order[^1]);
+        Assert.True(asha.Promotes(results[0], results[1..]));
+        Assert.True(asha.Promotes(results[1], [.. results.Where(r => r.Number != 1)]));
+        Assert.False(asha.Promotes(results[2], [.. results.Where(r => r.Number != 2)]));
+        Assert.False(asha.Promotes(results[5], results[..5]));
+    }
+
+    [Fact]
+    public void The_first_trial_at_a_rung_always_goes_on_and_infeasible_trials_come_last()
+    {
+        var asha = new MultiObjectiveAsha(3);
+        Assert.True(asha.Promotes(new RungResult(7, [9.0, 9.0]), []));
+        // Better objectives do not help a trial that breaks the constraint.
+        RungResult[] results = [new(0, [0.0, 0.0], Violation: 2), new(1, [5.0, 5.0]), new(2, [6.0, 6.0])];
+        Assert.Equal([1, 2, 0], MultiObjectiveAsha.Order(results));
+        Assert.False(asha.Promotes(results[0], results[1..]));
+    }
+
+    [Fact]
+    public void The_order_does_not_depend_on_the_order_results_are_given_in()
+    {
+        var random = new Random(5);
+        var results = Enumerable.Range(0, 40).Select(i => new RungResult(i, [Math.Round(random.NextDouble(), 2), Math.Round(random.NextDouble(), 2)])).ToArray();
+        var shuffled = results.ToArray();
+        random.Shuffle(shuffled);
+        Assert.Equal(MultiObjectiveAsha.Order(results), MultiObjectiveAsha.Order(shuffled));
+        Assert.Equal(40, MultiObjectiveAsha.Order(results).Distinct().Count());
+    }
+}
