@@ -15,6 +15,9 @@ public static class FqTags
     /// <summary>Bit width (uniform), or the candidate widths of a layer search.</summary>
     public const string Bits = "fq.bits";
 
+    /// <summary>Fine-tuning epochs a trial of an early-stopping sweep had done when it paused for the sweep's decision.</summary>
+    public const string PausedAtEpoch = "fq.paused_at_epoch";
+
     /// <summary>Quantization or bit-width mode: the trial's bits policy, a layer's chosen mode.</summary>
     public const string Mode = "fq.mode";
 

@@ -14,8 +14,13 @@ public interface ITrialGrain : IGrainWithStringKey
     /// (then nothing runs again), else null. <paramref name="sweepName"/> (the spec's name) names the experiment the
     /// trial logs its run in.
     /// </summary>
+    /// <remarks>
+    /// With a <paramref name="budget"/> (an early-stopping sweep) the trial evaluates its rungs and pauses after
+    /// UntilEpoch fine-tuning epochs, answering with a <see cref="TrialState.Stopped"/> outcome; a later Start with a
+    /// larger UntilEpoch resumes it from its checkpoint.
+    /// </remarks>
     [Alias("Start")]
-    Task<TrialOutcome?> Start(string sweepId, int index, TrialConfig config, string sweepName);
+    Task<TrialOutcome?> Start(string sweepId, int index, TrialConfig config, string sweepName, TrialBudget? budget = null);
 
     /// <summary>Stops the trial: its work is cancelled and it is recorded as cancelled (unless it already had an outcome).</summary>
     [Alias("Cancel")]
@@ -33,3 +38,10 @@ public interface ITrialGrain : IGrainWithStringKey
     [ReadOnly, Alias("GetLayerSilos")]
     Task<IReadOnlyList<string>> GetLayerSilos();
 }
+
+/// <summary>
+/// How far an early-stopping sweep lets a trial fine-tune: its rungs (fine-tuning epochs at which it is evaluated) and
+/// the epoch after which it pauses for the sweep's decision (the whole schedule: it finishes).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("fq.TrialBudget")]
+public sealed record TrialBudget([property: Id(0)] IReadOnlyList<int> RungEpochs, [property: Id(1)] int UntilEpoch);

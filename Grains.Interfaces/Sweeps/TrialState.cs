@@ -9,6 +9,12 @@ public enum TrialState
     Completed = 2,
     Failed = 3,
     Cancelled = 4,
+
+    /// <summary>
+    /// Stopped early at a rung of its fine-tuning (paused with a checkpoint): an early-stopping sweep may still resume
+    /// it; once the sweep has ended it stays stopped. Never on the front.
+    /// </summary>
+    Stopped = 5,
 }
 
 /// <summary>Where a sweep is in its life.</summary>

@@ -20,6 +20,18 @@ public sealed record TrialSummary(
     [property: Id(10)] long DenseBytes,
     [property: Id(11)] int Recoveries)
 {
+    /// <summary>Rung evaluations (validation and test top-1 after chosen fine-tuning epochs) of an early-stopping sweep's trial; empty otherwise.</summary>
+    [Id(12)] public IReadOnlyList<RungOutcome> Rungs { get; init; } = [];
+
+    /// <summary>The compression ratio known before fine-tuning (from the size estimated then); NaN when not known.</summary>
+    [Id(13)] public double EstimatedCompressionRatio { get; init; } = double.NaN;
+
+    /// <summary>Fine-tuning epochs this trial trained (fewer than <see cref="ScheduleEpochs"/> when stopped early); 0 when not known.</summary>
+    [Id(14)] public int EpochsRun { get; init; }
+
+    /// <summary>Fine-tuning epochs of the trial's whole schedule; 0 when not known.</summary>
+    [Id(15)] public int ScheduleEpochs { get; init; }
+
     /// <summary>The top-1 that choices are made on: validation when known, else test (see <see cref="TrialResult.SelectionTop1"/>).</summary>
     public double SelectionTop1 => double.IsFinite(ValidationTop1) ? ValidationTop1 : Top1;
 
@@ -44,7 +56,13 @@ public sealed record TrialSummary(
     {
         ArgumentNullException.ThrowIfNull(result);
         return new(result.CompressionRatio, result.Top1, result.Top5, result.Top1Dense, result.Top5Dense, result.ValidationTop1,
-            result.ValidationTop5, result.ValidationTop1Dense, result.Sparsity, result.CompressedBytes, result.DenseBytes, result.Recoveries.Count);
+            result.ValidationTop5, result.ValidationTop1Dense, result.Sparsity, result.CompressedBytes, result.DenseBytes, result.Recoveries.Count)
+        {
+            Rungs = result.Rungs,
+            EstimatedCompressionRatio = result.EstimatedCompressionRatio,
+            EpochsRun = result.PausedAtEpoch ?? result.ScheduleEpochs,
+            ScheduleEpochs = result.ScheduleEpochs,
+        };
     }
 }
 
@@ -87,8 +105,11 @@ public sealed record TrialStatus(
     /// <summary>The longest error a row keeps; the trial grain keeps the whole text.</summary>
     public const int MaxError = 500;
 
+    /// <summary>Why an early-stopping sweep stopped this trial (state <see cref="TrialState.Stopped"/>), else null.</summary>
+    [Id(12)] public string? StopReason { get; init; }
+
     /// <summary>Whether the trial has an outcome (completed, failed or cancelled).</summary>
-    public bool IsFinished => State is TrialState.Completed or TrialState.Failed or TrialState.Cancelled;
+    public bool IsFinished => State is TrialState.Completed or TrialState.Failed or TrialState.Cancelled or TrialState.Stopped;
 
     /// <summary>An error cut to <see cref="MaxError"/> characters.</summary>
     public static string? Clip(string? error) => error is { Length: > MaxError } ? error[..(MaxError - 1)] + "…" : error;
@@ -103,11 +124,14 @@ public sealed record TrialCounts(
     [property: Id(3)] int Failed,
     [property: Id(4)] int Cancelled)
 {
-    /// <summary>Every trial of the sweep.</summary>
-    public int Total => Pending + Running + Completed + Failed + Cancelled;
+    /// <summary>Trials stopped early (see <see cref="TrialState.Stopped"/>).</summary>
+    [Id(5)] public int Stopped { get; init; }
 
-    /// <summary>Trials with an outcome.</summary>
-    public int Finished => Completed + Failed + Cancelled;
+    /// <summary>Every trial of the sweep.</summary>
+    public int Total => Pending + Running + Completed + Failed + Cancelled + Stopped;
+
+    /// <summary>Trials with an outcome (stopped ones included).</summary>
+    public int Finished => Completed + Failed + Cancelled + Stopped;
 
     /// <summary>The count of one state.</summary>
     public int Of(TrialState state) => state switch
@@ -117,6 +141,7 @@ public sealed record TrialCounts(
         TrialState.Completed => Completed,
         TrialState.Failed => Failed,
         TrialState.Cancelled => Cancelled,
+        TrialState.Stopped => Stopped,
         _ => 0,
     };
 }

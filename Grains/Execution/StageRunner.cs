@@ -192,10 +192,13 @@ public sealed class StageRunner(
             var rungs = outcome.Rungs.Select(ToOutcome).ToArray();
             if (outcome.Pause is { } pause)
             {
-                // No file and no final figures: what is known of the trial so far, and where it goes on from.
+                // No file and no final figures: what is known of the trial so far, and where it goes on from. The dense
+                // validation figure comes along: an early-stopping sweep measures a rung's top-1 drop from it.
+                var dense = BaselineStage.ValidationEvaluation(spec.Prune.Baseline, _store, data, token);
                 return new TrialResult(double.NaN, double.NaN, double.NaN, spec.Prune.TargetSparsity ?? double.NaN, 0, outcome.DenseBytes,
                     baseline.Top1, baseline.Top5, [], "")
                 {
+                    ValidationTop1Dense = dense.Top1Percent,
                     Rungs = rungs,
                     EstimatedCompressedBytes = outcome.EstimatedCompressedBytes,
                     PausedAtEpoch = pause.Epoch,

@@ -38,8 +38,13 @@ public sealed class SweepGrain(
     private readonly UpdateRing _updates = new();
     private HashSet<string> _tagged = new(StringComparer.Ordinal);
     private TrialSource _source = new PlannedTrials([]);
+    private SweepEarlyStopping? _stopping;
+    // The budget each running trial of an early-stopping sweep was started with (re-sent by the tick).
+    private readonly Dictionary<int, TrialBudget> _budgets = [];
+    // Stopped trials chosen for a late promotion, waiting for a free slot, in index order.
+    private readonly SortedSet<int> _resumeQueue = [];
     private TrialStatus?[] _rows = [];
-    private int _completed, _failed, _cancelled;
+    private int _completed, _failed, _cancelled, _stopped;
     private int _next;
     private double _denseTop1 = double.NaN;
     private long _version;
@@ -57,6 +62,7 @@ public sealed class SweepGrain(
         _version = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
         if (state.State.Spec is not { } spec) return;
         _source = TrialSource.For(spec, await ReadWarmStartAsync());
+        _stopping = spec.EarlyStopping is null ? null : new SweepEarlyStopping(spec);
         _rows = new TrialStatus?[Total];
         await LoadRowsAsync();
         _tagged = FrontIds(spec.MaxTop1Drop);
@@ -95,6 +101,7 @@ public sealed class SweepGrain(
         state.State.CreatedAt = DateTimeOffset.UtcNow;
         state.State.TrialCount = source.Total;
         _source = source;
+        _stopping = spec.EarlyStopping is null ? null : new SweepEarlyStopping(spec);
         _rows = new TrialStatus?[source.Total];
         // The earlier sweep's rows as they were at launch: it may still be running, and a restart must ask the same.
         if (warmStart.Count > 0) await WriteWarmStartAsync(warmStart);
@@ -276,13 +283,31 @@ public sealed class SweepGrain(
             for (; _next < Total && _running.Count < spec.Concurrency; _next++)
             {
                 if (_rows[_next] is not null || _running.ContainsKey(_next)) continue;
+                // With early stopping, trial k is judged against trials 0..k-lag-1: they settle before it starts.
+                if (_stopping is not null && !SettledBefore(_next - _stopping.Lag)) break;
                 // An adaptive sweep's next trial may wait for an earlier one's outcome (see AdaptiveTrials).
                 if (await _source.DecideAsync(_next, _rows) is not { } config) break;
                 var trial = new TrialStatus(Keys.Trial(SweepId, _next), _next, TrialState.Running, null, config, null, 0, null,
                     DateTimeOffset.UtcNow, null, null, 1);
+                if (_stopping is not null) _budgets[_next] = _stopping.Budget(config, 0);
                 _running[_next] = trial;
                 toStart.Add(trial);
                 Publish(trial, frontChanged: false);
+            }
+            // Late promotions (early stopping, once every trial has settled) take the slots left.
+            while (_resumeQueue.Count > 0 && _running.Count < spec.Concurrency)
+            {
+                var index = _resumeQueue.Min;
+                _resumeQueue.Remove(index);
+                if (_rows[index] is not { State: TrialState.Stopped, Config: { } config } row) continue;
+                _rows[index] = null;
+                _stopped--;
+                _budgets[index] = _stopping!.ToTheEnd(config);
+                var trial = row with { State = TrialState.Running, Stage = null, StageFraction = 0, FinishedAt = null, StopReason = null };
+                _running[index] = trial;
+                toStart.Add(trial);
+                Publish(trial, frontChanged: false);
+                logger.LogInformation("Trial {TrialId} resumed from its checkpoint to the end of its schedule (a late promotion)", trial.TrialId);
             }
             if (toStart.Count == 0) break;
             var recorded = false;
@@ -303,7 +328,15 @@ public sealed class SweepGrain(
             }
             if (!recorded) break;
         }
-        if (state.State.State == SweepState.Running && _completed + _failed + _cancelled == Total) await FinishAsync();
+        if (state.State.State != SweepState.Running || _completed + _failed + _cancelled + _stopped != Total || _resumeQueue.Count > 0) return;
+        if (_stopping is not null && LatePromotions() is { Count: > 0 } promotions)
+        {
+            // Every trial has settled: stopped trials that rank in the best 1/eta of their rung among all go on.
+            foreach (var index in promotions) _resumeQueue.Add(index);
+            await ScheduleAsync();
+            return;
+        }
+        await FinishAsync();
     }
 
     /// <summary>Starts (or re-ensures) a trial, handing it the sweep's trace context: a timer tick carries none.</summary>
@@ -312,7 +345,7 @@ public sealed class SweepGrain(
         if (state.State.TraceParent is { } traceParent) RequestContext.Set(FqTraceContext.RequestContextKey, traceParent);
         try
         {
-            return await GrainFactory.GetGrain<ITrialGrain>(trial.TrialId).Start(SweepId, trial.Index, trial.Config!, Spec.Name);
+            return await GrainFactory.GetGrain<ITrialGrain>(trial.TrialId).Start(SweepId, trial.Index, trial.Config!, Spec.Name, _budgets.GetValueOrDefault(trial.Index));
         }
         finally
         {
@@ -326,14 +359,27 @@ public sealed class SweepGrain(
         var spec = Spec;
         if (outcome.Index < 0 || outcome.Index >= Total || outcome.TrialId != Keys.Trial(SweepId, outcome.Index)) return false;
         // Exactly once: the first outcome wins; later ones (a resumed duplicate, a re-report, a trial cut short by Cancel) are ignored.
-        if (_rows[outcome.Index] is not null || outcome.State is not (TrialState.Completed or TrialState.Failed or TrialState.Cancelled)) return false;
+        if (_rows[outcome.Index] is not null || outcome.State is not (TrialState.Completed or TrialState.Failed or TrialState.Cancelled or TrialState.Stopped)) return false;
         // A trial started by an earlier activation may report before this one decided its config again: decide it now
         // (its inputs were settled then, so they are now).
         if ((_running.GetValueOrDefault(outcome.Index)?.Config ?? await _source.DecideAsync(outcome.Index, _rows)) is not { } config) return false;
+        string? stopReason = null;
+        if (outcome.State == TrialState.Stopped)
+        {
+            // Paused at a rung: it goes on (and nothing is recorded), or it is stopped there with the reason.
+            if (_stopping is null || outcome.Summary is not { } paused) return false;
+            var rung = _stopping.RungOf(config, paused);
+            if (rung < 0) return false;
+            var (goesOn, reason) = _stopping.Decide(outcome.Index, config, paused, rung, SettledPeers(outcome.Index - _stopping.Lag));
+            if (goesOn) return await PromoteAsync(outcome, config, rung);
+            stopReason = reason;
+        }
         _running.Remove(outcome.Index, out var running);
+        _budgets.Remove(outcome.Index);
         var row = new TrialStatus(outcome.TrialId, outcome.Index, outcome.State, outcome.Silo, config, null, 1,
-            outcome.State == TrialState.Completed ? outcome.Summary : null, outcome.StartedAt ?? running?.StartedAt, outcome.FinishedAt,
-            TrialStatus.Clip(outcome.Error), Math.Max(1, outcome.Attempts));
+            outcome.State is TrialState.Completed or TrialState.Stopped ? outcome.Summary : null, outcome.StartedAt ?? running?.StartedAt, outcome.FinishedAt,
+            TrialStatus.Clip(outcome.Error), Math.Max(1, outcome.Attempts)) { StopReason = stopReason };
+        if (stopReason is not null) await tracking.TrialRung(SweepId, spec, row.TrialId, _stopping!.RungOf(config, row.Summary!), stopReason);
         var frontChanged = Add(row);
         logger.LogInformation("Trial {TrialId} {Outcome} on {Silo}", row.TrialId, row.State, row.Silo);
         Publish(row, frontChanged);
@@ -350,6 +396,54 @@ public sealed class SweepGrain(
         return true;
     }
 
+    /// <summary>
+    /// A trial paused at a rung goes on to the next: the sweep tells it so (it resumes from its checkpoint) and keeps it
+    /// running. False: nothing was recorded (unless the trial answered at once with a later outcome).
+    /// </summary>
+    private async Task<bool> PromoteAsync(TrialOutcome outcome, TrialConfig config, int rung)
+    {
+        var budget = _stopping!.Budget(config, rung + 1);
+        _budgets[outcome.Index] = budget;
+        var trial = _running.GetValueOrDefault(outcome.Index) ?? new TrialStatus(outcome.TrialId, outcome.Index, TrialState.Running, outcome.Silo, config,
+            null, 0, null, outcome.StartedAt, null, null, Math.Max(1, outcome.Attempts));
+        _running[outcome.Index] = trial;
+        await tracking.TrialRung(SweepId, Spec, outcome.TrialId, rung, null);
+        TrialOutcome? next;
+        try
+        {
+            next = await StartTrialAsync(trial);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not tell trial {TrialId} to go on; retrying on the next tick", trial.TrialId);
+            return false;
+        }
+        // A trial that had gone further already (this sweep restarted) answers at once with that outcome.
+        if (next is null || (next.State == TrialState.Stopped && !(next.Summary?.EpochsRun > outcome.Summary?.EpochsRun))) return false;
+        return await RecordAsync(next);
+    }
+
+    /// <summary>Whether trials 0..count-1 all have an outcome (settled); true when count is not positive.</summary>
+    private bool SettledBefore(int count)
+    {
+        for (var i = 0; i < Math.Min(count, Total); i++)
+            if (_rows[i] is null) return false;
+        return true;
+    }
+
+    /// <summary>The settled trials 0..count-1 that have figures (completed or stopped): the peers of a rung decision.</summary>
+    private IEnumerable<(int Index, TrialConfig Config, TrialSummary Summary)> SettledPeers(int count)
+    {
+        for (var i = 0; i < Math.Min(count, Total); i++)
+            if (_rows[i] is { State: TrialState.Completed or TrialState.Stopped, Config: { } config, Summary: { } summary })
+                yield return (i, config, summary);
+    }
+
+    /// <summary>The stopped trials a late promotion resumes, given every settled trial.</summary>
+    private IReadOnlyList<int> LatePromotions() => _stopping!.LatePromotions(
+        [.. _rows.OfType<TrialStatus>().Where(r => r is { State: TrialState.Completed or TrialState.Stopped, Config: not null, Summary: not null })
+            .Select(r => (r.Index, r.Config!, r.Summary!, r.State == TrialState.Stopped))]);
+
     /// <summary>Adds a finished row to the counts, the dense reference and the front; true when the front changed.</summary>
     private bool Add(TrialStatus row)
     {
@@ -359,6 +453,7 @@ public sealed class SweepGrain(
             case TrialState.Completed: _completed++; break;
             case TrialState.Failed: _failed++; break;
             case TrialState.Cancelled: _cancelled++; break;
+            case TrialState.Stopped: _stopped++; break;
         }
         if (row is not { State: TrialState.Completed, Summary: { } summary }) return false;
         var dense = summary.SelectionTop1Dense;
@@ -445,12 +540,12 @@ public sealed class SweepGrain(
 
     private TrialCounts Counts()
     {
-        var finished = _completed + _failed + _cancelled;
+        var finished = _completed + _failed + _cancelled + _stopped;
         var pending = Total - finished - _running.Count;
         // A cancelled sweep's pending trials are cancelled: they never start (and need no row to say so).
         return state.State.State == SweepState.Cancelled
-            ? new TrialCounts(0, _running.Count, _completed, _failed, _cancelled + pending)
-            : new TrialCounts(pending, _running.Count, _completed, _failed, _cancelled);
+            ? new TrialCounts(0, _running.Count, _completed, _failed, _cancelled + pending) { Stopped = _stopped }
+            : new TrialCounts(pending, _running.Count, _completed, _failed, _cancelled) { Stopped = _stopped };
     }
 
     private TrialState StateAt(int index) =>

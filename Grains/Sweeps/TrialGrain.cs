@@ -43,12 +43,19 @@ public sealed class TrialGrain(
 
     private bool IsFinished => state.State.State is TrialState.Completed or TrialState.Failed or TrialState.Cancelled;
 
-    public Task<TrialOutcome?> Start(string sweepId, int index, TrialConfig config, string sweepName)
+    /// <summary>Fine-tuning epochs done when the trial paused (stopped early), else null.</summary>
+    private int? PausedAtEpoch => state.State.State == TrialState.Stopped ? state.State.Result?.PausedAtEpoch : null;
+
+    public Task<TrialOutcome?> Start(string sweepId, int index, TrialConfig config, string sweepName, TrialBudget? budget = null)
     {
         // In memory only: an outcome stored before the index was kept still answers under the index its sweep knows.
         state.State.Index = index;
         if (IsFinished) return Task.FromResult<TrialOutcome?>(Outcome());
+        // Paused where this budget ends (or later): that is its outcome until the sweep lets it go further.
+        if (PausedAtEpoch is { } paused && budget is not null && budget.UntilEpoch <= paused) return Task.FromResult<TrialOutcome?>(Outcome());
         if (_work is { IsCompleted: false }) return Task.FromResult<TrialOutcome?>(null);
+        // A paused trial goes on from its checkpoint rather than starting over.
+        var resumeFrom = PausedAtEpoch is not null ? state.State.Result?.PausedCheckpointId : null;
 
         // Not written yet: the sweep holds the trial as running and re-sends Start until the outcome is in, so the
         // trial's own state only needs to be durable once it has an outcome.
@@ -62,7 +69,7 @@ public sealed class TrialGrain(
         _cancellation = new CancellationTokenSource();
         // The sweep hands over its span's context: its timer-driven calls carry none, and a resumed trial must rejoin it.
         var traceParent = RequestContext.Get(FqTraceContext.RequestContextKey) as string ?? FqTraceContext.Capture(Activity.Current);
-        _work = RunAsync(Run(), config, traceParent, _cancellation.Token);
+        _work = RunAsync(Run(), config, budget, resumeFrom, traceParent, _cancellation.Token);
         return Task.FromResult<TrialOutcome?>(null);
     }
 
@@ -96,7 +103,7 @@ public sealed class TrialGrain(
         state.State.Result is { } result ? TrialSummary.Of(result) : null, state.State.Error, state.State.Silo ?? SiloName,
         state.State.Attempts, state.State.StartedAt, state.State.FinishedAt ?? DateTimeOffset.UtcNow);
 
-    private async Task RunAsync(TrialRunInfo run, TrialConfig config, string? traceParent, CancellationToken cancellationToken)
+    private async Task RunAsync(TrialRunInfo run, TrialConfig config, TrialBudget? trialBudget, string? resumeFrom, string? traceParent, CancellationToken cancellationToken)
     {
         // Leave Start's turn first: the rest runs as later turns of this activation.
         await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.ForceYielding);
@@ -134,7 +141,13 @@ public sealed class TrialGrain(
                 ? stages.ChooseBits(answers, budget)
                 : uniform ?? StageRunner.UniformBits(config, layers);
 
-            result = await stages.RunTrialAsync(TrialId, config, baseline, pruned, bits, answers, progress.Report, cancellationToken);
+            var request = trialBudget is null ? null : new TrialRunRequest
+            {
+                RungEpochs = trialBudget.RungEpochs,
+                PauseAfterEpoch = trialBudget.UntilEpoch,
+                ResumeCheckpointId = resumeFrom,
+            };
+            result = await stages.RunTrialAsync(TrialId, config, baseline, pruned, bits, answers, progress.Report, cancellationToken, request);
             state.State.LayerSilos = answers.Select(a => a.Silo).Distinct().ToList();
             span.Completed(result);
         }
@@ -179,7 +192,8 @@ public sealed class TrialGrain(
         }
         // Cancel may have come while the last stage ended: it recorded the trial as cancelled, and that stands.
         if (IsFinished) return;
-        state.State.State = result is null ? TrialState.Failed : TrialState.Completed;
+        // A run that paused at its budget is stopped until its sweep decides; its result holds the rungs and the checkpoint.
+        state.State.State = result is null ? TrialState.Failed : result.Paused ? TrialState.Stopped : TrialState.Completed;
         state.State.Result = result;
         state.State.Error = error;
         state.State.Silo = SiloName;
@@ -191,7 +205,8 @@ public sealed class TrialGrain(
         await sweep.TrialFinished(outcome);
         // Done: the outcome is stored, so the activation need not linger; a later Start or query reads it back. A sweep
         // of 100,000 trials would otherwise hold 100,000 activations (each with its full result) until idle collection.
-        DeactivateOnIdle();
+        // A paused trial is likely to be asked to go on at once: it stays.
+        if (state.State.State != TrialState.Stopped) DeactivateOnIdle();
     }
 
     /// <summary>Writes the state after any write under way (a Cancel's and the work's end may meet); a failure is logged, not thrown.</summary>

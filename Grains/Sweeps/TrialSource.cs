@@ -113,6 +113,9 @@ internal sealed class AdaptiveTrials : TrialSource
             TrialState.Completed when row.Summary is { } summary => new Observation(number, point, ObservationState.Complete,
                 SweepObjectives.Minimized(_spec, summary), SweepObjectives.Violation(_spec, summary)),
             TrialState.Failed => new Observation(number, point, ObservationState.Failed),
+            // Stopped early: known by its last rung, a lower bound of what it would have reached.
+            TrialState.Stopped when row.Summary is { Rungs.Count: > 0 } stopped => new Observation(number, point, ObservationState.Stopped,
+                SweepObjectives.AtRung(_spec, stopped, stopped.Rungs[^1]), SweepObjectives.ViolationAtRung(_spec, stopped, stopped.Rungs[^1])),
             _ => null,
         };
     }
@@ -128,4 +131,29 @@ internal static class SweepObjectives
     /// <summary>Points of validation top-1 lost beyond the allowed drop from dense (0 when within it or unconstrained).</summary>
     public static double Violation(SweepSpec spec, TrialSummary summary) =>
         spec.MaxTop1Drop is { } drop ? Math.Max(0, summary.SelectionTop1Dense - summary.SelectionTop1 - drop) : 0;
+
+    /// <summary>
+    /// The objectives of a trial at a rung of its fine-tuning, minimized: the size estimated before fine-tuning stands
+    /// for cr and compressed_bytes, the rung's validation top-1 for top1 and top5 (top-5 is not measured at rungs).
+    /// Unknown figures count as the worst.
+    /// </summary>
+    public static double[] AtRung(SweepSpec spec, TrialSummary summary, RungOutcome rung) =>
+        [.. spec.Objectives.Select(o =>
+        {
+            var value = o.Metric switch
+            {
+                ObjectiveMetric.Cr => summary.EstimatedCompressionRatio,
+                ObjectiveMetric.CompressedBytes => summary.DenseBytes / summary.EstimatedCompressionRatio,
+                _ => rung.ValidationTop1,
+            };
+            return double.IsFinite(value) ? (o.Maximize ? -1 : 1) * value : double.PositiveInfinity;
+        })];
+
+    /// <summary>Points of validation top-1 lost at a rung beyond the allowed drop from dense.</summary>
+    public static double ViolationAtRung(SweepSpec spec, TrialSummary summary, RungOutcome rung)
+    {
+        if (spec.MaxTop1Drop is not { } drop) return 0;
+        var dense = double.IsFinite(summary.ValidationTop1Dense) ? summary.ValidationTop1Dense : summary.Top1Dense;
+        return double.IsFinite(rung.ValidationTop1) ? Math.Max(0, dense - rung.ValidationTop1 - drop) : double.PositiveInfinity;
+    }
 }

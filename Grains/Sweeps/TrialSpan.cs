@@ -32,6 +32,12 @@ internal sealed class TrialSpan : IDisposable
     /// <summary>The trial finished with <paramref name="result"/>.</summary>
     public void Completed(TrialResult result)
     {
+        if (result.Paused)
+        {
+            // Paused at a rung for its sweep's decision: not completed (yet).
+            _activity?.SetTag(FqTags.PausedAtEpoch, result.PausedAtEpoch);
+            return;
+        }
         _activity?.SetTag(FqTags.CompressionRatio, result.CompressionRatio).SetTag(FqTags.Top1, result.Top1);
         FqMetrics.TrialsCompleted.Add(1);
         FqMetrics.RecordStage("trial", _clock.Elapsed);

@@ -16,6 +16,12 @@ public interface ISweepTracking
     Task ParetoChanged(string sweepId, SweepSpec spec, IReadOnlyList<KeyValuePair<string, bool>> changes);
 
     /// <summary>
+    /// A trial's rung decision in an early-stopping sweep: fq.rung (the last rung it reached, 0-based) and, when it was
+    /// stopped, fq.stop_reason and the status KILLED; when it goes on, the status RUNNING again.
+    /// </summary>
+    Task TrialRung(string sweepId, SweepSpec spec, string trialId, int rung, string? stopReason);
+
+    /// <summary>
     /// The sweep ended (or was cancelled): its totals, hypervolume, status and end time; <paramref name="cutShort"/> are the
     /// trials it cancelled while they ran, whose runs are closed KILLED.
     /// </summary>

@@ -12,6 +12,8 @@ public sealed class NoSweepTracking : ISweepTracking, ITrialTracking
     public Task SweepEnded(string sweepId, SweepSpec spec, SweepState state, DateTimeOffset? finishedAt, TrialCounts counts, double hypervolume,
         IReadOnlyList<string> cutShort) => Task.CompletedTask;
 
+    public Task TrialRung(string sweepId, SweepSpec spec, string trialId, int rung, string? stopReason) => Task.CompletedTask;
+
     public Task TrialStarted(TrialRunInfo run) => Task.CompletedTask;
 
     public Task TrialEnded(TrialRunInfo run, TrialState state, TrialResult? result, string? error, string silo, DateTimeOffset finishedAt) =>

@@ -110,7 +110,16 @@ public static class SweepRunContent
     /// </summary>
     public static IReadOnlyList<MlflowMetric> TrialMetrics(TrialResult result, long timestamp)
     {
-        var metrics = new List<MlflowMetric>
+        // Rungs of an early-stopping sweep: the accuracy curve, one step per fine-tuning epoch evaluated.
+        var rungs = result.Rungs.SelectMany(r => new MlflowMetric[]
+        {
+            new("rung_val_top1", r.ValidationTop1, timestamp, r.Epoch),
+            new("rung_top1", r.TestTop1, timestamp, r.Epoch),
+        }).ToList();
+        if (double.IsFinite(result.EstimatedCompressionRatio)) rungs.Add(new("estimated_cr", result.EstimatedCompressionRatio, timestamp));
+        // A trial paused at a rung has no final figures yet.
+        if (result.Paused) return rungs;
+        var metrics = new List<MlflowMetric>(rungs)
         {
             new("cr", result.CompressionRatio, timestamp),
             new("top1", result.Top1, timestamp),

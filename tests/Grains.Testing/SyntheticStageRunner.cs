@@ -16,6 +16,8 @@ public sealed class SyntheticStageRunner(TimeSpan trialDuration, int layers) : I
     private readonly ConcurrentDictionary<int, int> _baselinesBySeed = new();
     private readonly ConcurrentDictionary<string, int> _searchesByLayer = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, Behavior> _bySeed = new();
+    private readonly ConcurrentDictionary<string, int> _epochs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _resumes = new(StringComparer.Ordinal);
     private int _baselines, _prunings, _searches, _trials;
 
     /// <summary>How long training a baseline takes.</summary>
@@ -63,6 +65,12 @@ public sealed class SyntheticStageRunner(TimeSpan trialDuration, int layers) : I
     /// <summary>How many times a trial's work started.</summary>
     public int TrialStarts(string trialId) => _trialRuns.GetValueOrDefault(trialId);
 
+    /// <summary>Fine-tuning epochs a trial trained over all its runs (a resumed run trains only the epochs after its pause).</summary>
+    public int EpochsTrained(string trialId) => _epochs.GetValueOrDefault(trialId);
+
+    /// <summary>The paused checkpoints a trial's runs resumed from, in order.</summary>
+    public IReadOnlyList<string> ResumedFrom(string trialId) => _resumes.TryGetValue(trialId, out var list) ? [.. list] : [];
+
     public async Task<CheckpointRef> EnsureBaselineAsync(BaselineRequest request, string silo, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _baselines);
@@ -106,11 +114,38 @@ public sealed class SyntheticStageRunner(TimeSpan trialDuration, int layers) : I
         var duration = behavior?.Trial ?? TrialDuration;
         if (duration > TimeSpan.Zero) await Task.Delay(duration, cancellationToken);
         if ((behavior is null ? TrialGate : behavior.Gate) is { } gate) await gate.WaitAsync(cancellationToken);
-        progress("evaluate", 1);
-        Interlocked.Increment(ref _trials);
         var sparsity = config.TargetSparsity ?? 0.5;
         var ratio = 32.0 / config.Bits / (1 - sparsity);
         var top1 = 90 - 10 * sparsity - (8 - config.Bits) * 0.5 + AccuracyNoise * (Unit(config) - 0.5);
+        // Early stopping: fine-tuning epochs as the budget. Accuracy climbs to its final value over the schedule, by
+        // 6 points, so rungs rank trials as their final accuracy does, up to a config-dependent wobble.
+        var epochs = new FocusedQuantization.Compression.Retraining.FineTuneSchedule().Scaled(config.ScheduleScale).TotalEpochs;
+        var resumedAt = 0;
+        if (run?.ResumeCheckpointId is { } resume)
+        {
+            _resumes.GetOrAdd(trialId, _ => new ConcurrentQueue<string>()).Enqueue(resume);
+            resumedAt = int.Parse(resume[(resume.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var until = run?.PauseAfterEpoch is { } pause && pause < epochs ? pause : epochs;
+        _epochs.AddOrUpdate(trialId, until - resumedAt, (_, trained) => trained + until - resumedAt);
+        var rungs = (run?.RungEpochs ?? []).Where(e => e <= until)
+            .Select(e => new RungOutcome(e, top1 - 6.0 * (1 - (double)e / epochs) * (0.5 + Unit(config)), top1 - 0.2 - 6.0 * (1 - (double)e / epochs)))
+            .ToArray();
+        if (until < epochs)
+        {
+            progress("paused", 1);
+            return new TrialResult(double.NaN, double.NaN, double.NaN, sparsity, 0, (long)(1000 * ratio), baseline.Top1, baseline.Top5, [], "")
+            {
+                ValidationTop1Dense = 90,
+                Rungs = rungs,
+                EstimatedCompressedBytes = 1000,
+                PausedAtEpoch = until,
+                PausedCheckpointId = $"synthetic-pause/{trialId}/{until}",
+                ScheduleEpochs = epochs,
+            };
+        }
+        progress("evaluate", 1);
+        Interlocked.Increment(ref _trials);
         return new TrialResult(ratio, top1 - 0.2, 99, sparsity, 1000, (long)(1000 * ratio), baseline.Top1, baseline.Top5,
             answers.Select(a => new LayerOutcome(a.Layer, LayerMode.Shift, config.Bits, a.Weights, sparsity, a.Weights * config.Bits)).ToArray(), "none")
         {
@@ -118,6 +153,9 @@ public sealed class SyntheticStageRunner(TimeSpan trialDuration, int layers) : I
             ValidationTop5 = 99,
             ValidationTop1Dense = 90,
             FineTuneEpochs = [new EpochOutcome(1, 0.5, 80, 0.01)],
+            Rungs = rungs,
+            EstimatedCompressedBytes = 1000,
+            ScheduleEpochs = epochs,
         };
     }
 
