@@ -85,6 +85,16 @@ internal sealed class AdaptiveTrials : TrialSource
         var settled = Math.Max(0, index - _lag);
         for (var j = 0; j < settled; j++)
             if (rows[j] is null) return null;
+        // The trials inside the lag enter the history as running points, so each must be known here. A sweep that came
+        // back after a crash has decided none yet: it takes the ones with an outcome from their rows and decides the others
+        // first (their inputs are a part of this trial's, settled too). Left out, this trial would be asked for with a
+        // shorter history than it was before the crash, and get another config.
+        for (var j = settled; j < index; j++)
+        {
+            if (_decided.ContainsKey(j)) continue;
+            if (rows[j]?.Config is { } earlier) _decided[j] = earlier;
+            else if (await DecideAsync(j, rows) is null) return null;
+        }
         // Running entries: the earlier trials inside the lag, as points only (decided before this one, so known).
         var history = new List<Observation>(_warm.Length + index);
         history.AddRange(_warm);

@@ -10,8 +10,8 @@ using Orleans.Runtime.Placement;
 namespace FocusedQuantization.Silo.Tests;
 
 /// <summary>
-/// A sweep on a real Redis cluster of two `fq silo` processes sharing one state folder survives one of them being
-/// killed (kill -9) while it runs a trial: the sweep finishes by itself, every trial exactly once.
+/// A sweep on a real Redis cluster of two `fq silo` processes survives one of them being killed (kill -9) while it runs
+/// a trial, or the whole cluster being killed and restarted: the sweep finishes by itself, every trial exactly once.
 /// </summary>
 public sealed class RedisSweepTests : IAsyncDisposable
 {
@@ -30,6 +30,22 @@ public sealed class RedisSweepTests : IAsyncDisposable
           sparsity: [0.6, 0.7, 0.8, 0.9]
           bits: [4]
           schedule_scale: 0.2
+        """;
+
+    // An adaptive sweep with early stopping: schedule_scale 0.4 is 8 fine-tuning epochs, and eta 3 puts the rungs at
+    // epochs 1, 3 and 8. Startup 2: MOTPE's model picks trials 2..5 from the outcomes it knows (lag 2).
+    private const string AdaptiveSpecYaml = """
+        name: redis-adaptive
+        model: lenet-300-100
+        dataset: fashion-mnist
+        concurrency: 2
+        strategy: { kind: motpe, budget: 6, lag: 2, startup: 2, seed: 3 }
+        early_stopping: { eta: 3 }
+        training: { baseline_epochs: 1, prune_epochs: 1, train_limit: 1000, test_limit: 300 }
+        space:
+          sparsity: { low: 0.6, high: 0.95 }
+          bits: { low: 3, high: 5 }
+          schedule_scale: 0.4
         """;
 
     private readonly TempFolder _folder = new();
@@ -169,6 +185,104 @@ public sealed class RedisSweepTests : IAsyncDisposable
             $"{restartedAfter.TotalSeconds:F0} s, sweep completed at {total.TotalSeconds:F0} s\n{Describe(trials)}");
     }
 
+    [Fact]
+    public async Task An_adaptive_early_stopping_sweep_survives_the_kill_of_the_silo_holding_it_and_a_paused_trial_and_decides_as_an_uninterrupted_run()
+    {
+        Assert.SkipUnless(RedisServer.IsInstalled, $"{RedisServer.Binary} is missing: install Debian's redis-server (.ci/run does).");
+        var ct = TestContext.Current.CancellationToken;
+        var clock = Stopwatch.StartNew();
+        _redis = await RedisServer.StartAsync(_folder.Path);
+        // A state folder each, as on two machines with no shared disk: the paused checkpoint the victim saves dies with it.
+        var survivorState = Directory.CreateDirectory(Path.Combine(_folder.Path, "machine-a")).FullName;
+        var victimState = Directory.CreateDirectory(Path.Combine(_folder.Path, "machine-b")).FullName;
+        var ports = FreePorts.Take(4);
+        var survivorProcess = StartSilo("silo A", ports[0], ports[1], survivorState);
+        var victimProcess = StartSilo("silo B", ports[2], ports[3], victimState);
+        await Task.WhenAll(_silos.Select(s => s.WaitUntilReadyAsync(StartTimeout)));
+        _client = await ConnectAsync(ct);
+        var management = _client.Grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetHosts(true, ct);
+        var survivor = hosts.Keys.Single(a => a.Endpoint.Port == ports[0]);
+        var victim = hosts.Keys.Single(a => a.Endpoint.Port == ports[2]);
+
+        // The sweep grain and trials 0 and 2 on the victim, 1 and 3 on the survivor. Trial 2 starts once trial 0 has
+        // settled (lag 2). Killed once trial 2 has paused at a rung and gone on: the sweep comes back on the survivor with
+        // no budgets and no configs in memory, so it decides trial 2's config again with trial 0 (inside its lag) known
+        // only by its row, and trial 2 comes back with a paused state whose checkpoint no live silo holds.
+        const string sweepId = "redis-adaptive";
+        var spec = SweepSpecLoader.Parse(AdaptiveSpecYaml, "test.yaml");
+        var placements = new[] { victim, survivor, victim, survivor };
+        for (var i = 0; i < placements.Length; i++)
+        {
+            var trial = _client.Grains.GetGrain<ITrialGrain>(Keys.Trial(sweepId, i));
+            await WithPlacementHint(placements[i], () => trial.GetState());
+        }
+        var sweep = _client.Grains.GetGrain<ISweepGrain>(sweepId);
+        await WithPlacementHint(victim, () => sweep.Launch(spec));
+        Assert.Equal(victim, await management.GetActivationAddress(sweep, ct));
+        var trial2 = _client.Grains.GetGrain<ITrialGrain>(Keys.Trial(sweepId, 2));
+        Assert.Equal(victim, await management.GetActivationAddress(trial2, ct));
+
+        // The pause is in GetResult before the trial's state is written, but the trial runs again only once the sweep
+        // heard of the pause, which the trial reports after the write: both seen, in this order, the paused state is
+        // stored. A trial 2 stopped at its first rung (the sweep's last word on it) is also a moment to kill.
+        var goneOn = false;
+        await PollUntilAsync(async () =>
+        {
+            if ((await trial2.GetResult())?.PausedAtEpoch is null) return false;
+            goneOn = await trial2.GetState() == TrialState.Running;
+            return goneOn || (await sweep.GetTrials(2, 1)).Trials[0].State == TrialState.Stopped;
+        }, RunningTimeout, "trial 2 to pause at a rung", () => Describe(sweep), ct);
+        victimProcess.KillNow();
+        var killedAfter = clock.Elapsed;
+
+        var final = await PollAsync(sweep, s => s.State != SweepState.Running, CompletionTimeout, "the sweep to finish", ct);
+        var trials = await sweep.AllTrialsAsync(cancellationToken: ct);
+        var front = await sweep.GetPareto(null);
+        var interruptedDone = clock.Elapsed;
+
+        Assert.True(final.State == SweepState.Completed, $"The sweep ended {final.State}:\n{Describe(trials)}");
+        Assert.Equal(6, trials.Count);
+        Assert.Equal(6, trials.Select(t => t.TrialId).Distinct().Count());
+        Assert.All(trials, t => Assert.True(t.State is TrialState.Completed or TrialState.Stopped, Describe(trials)));
+        var stopped = trials.Where(t => t.State == TrialState.Stopped).ToArray();
+        Assert.Equal((trials.Count - stopped.Length, stopped.Length), (final.Counts.Completed, final.Counts.Stopped));
+        Assert.All(trials, t =>
+        {
+            Assert.True(t.Config!.Parameters is { Count: > 0 }, $"{t.TrialId} has no sampler point");
+            Assert.InRange(t.Config.TargetSparsity!.Value, 0.6, 0.95);
+            Assert.InRange(t.Config.Bits, 3, 5);
+        });
+        // A completed trial has every rung; a stopped one trained to a rung short of the end and says why it stopped.
+        Assert.All(trials.Where(t => t.State == TrialState.Completed), t => Assert.Equal([1, 3, 8], t.Summary!.Rungs.Select(r => r.Epoch)));
+        Assert.All(stopped, t =>
+        {
+            Assert.Contains(t.Summary!.EpochsRun, new[] { 1, 3 });
+            Assert.StartsWith("stopped at rung ", t.StopReason, StringComparison.Ordinal);
+        });
+        Assert.NotEmpty(front.Front);
+        Assert.All(front.Front, t => Assert.Equal(TrialState.Completed, t.State));
+        if (goneOn)
+        {
+            // Trial 2's paused checkpoint was on the victim only: the survivor could not fetch it and fine-tuned again
+            // from the pruned one.
+            Assert.Equal(survivor.ToString(), trials[2].Silo);
+            Assert.Contains($"{sweepId}/0002, quantize: cannot resume trial from paused-", survivorProcess.Output, StringComparison.Ordinal);
+        }
+
+        // The same spec again, uninterrupted, on the survivor (its baseline, pruned checkpoint and layer searches are
+        // there already; only fine-tuning runs again): every config, rung decision and figure is the same, so the sweep
+        // decided again as it had, and restarting trial 2 from its pruned checkpoint gave what resuming it would have.
+        var again = _client.Grains.GetGrain<ISweepGrain>(sweepId + "-again");
+        await again.Launch(spec);
+        await PollAsync(again, s => s.State != SweepState.Running, CompletionTimeout, "the uninterrupted sweep to finish", ct);
+        var reference = await again.AllTrialsAsync(cancellationToken: ct);
+        Assert.Equal(reference.Select(Decisions), trials.Select(Decisions));
+        TestContext.Current.SendDiagnosticMessage(
+            $"victim killed at {killedAfter.TotalSeconds:F0} s (trial 2 {(goneOn ? "gone on from a rung" : "stopped")}), interrupted sweep completed at {interruptedDone.TotalSeconds:F0} s, " +
+            $"uninterrupted one at {clock.Elapsed.TotalSeconds:F0} s\n{Describe(trials)}");
+    }
+
     private async Task<FqConnection> ConnectAsync(CancellationToken ct)
     {
         var client = await FqConnection.OpenAsync(new FqConnectionOptions { Cluster = _redis!.Address }, ct);
@@ -248,7 +362,25 @@ public sealed class RedisSweepTests : IAsyncDisposable
     private static string Describe(SweepStatus status) =>
         $"sweep {status.State}, {status.Counts.Finished}/{status.Counts.Total} finished\n" + Describe(status.Running);
 
+    /// <summary>What the sampler and early stopping decided for a trial, and the figures they decided on.</summary>
+    private static string Decisions(TrialStatus trial) => System.Text.Json.JsonSerializer.Serialize(new
+    {
+        trial.Index,
+        trial.State,
+        trial.StopReason,
+        trial.Config,
+        trial.Summary?.EpochsRun,
+        Rungs = trial.Summary?.Rungs.Select(r => new { r.Epoch, r.ValidationTop1 }).ToArray(),
+        trial.Summary?.CompressionRatio,
+        trial.Summary?.ValidationTop1,
+    }, DecisionJson);
+
+    // A stopped trial's final figures are NaN.
+    private static readonly System.Text.Json.JsonSerializerOptions DecisionJson =
+        new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     private static string Describe(IReadOnlyList<TrialStatus> trials) =>
         string.Join("\n", trials.Select(t =>
-            $"  {t.TrialId}: {t.State} on {t.Silo ?? "?"} stage {t.Stage ?? "-"} cr {t.Summary?.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) ?? "-"} error {t.Error ?? "-"}"));
+            $"  {t.TrialId}: {t.State} on {t.Silo ?? "?"} stage {t.Stage ?? "-"} cr {t.Summary?.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) ?? "-"} " +
+            $"epochs {t.Summary?.EpochsRun.ToString(CultureInfo.InvariantCulture) ?? "-"} error {t.Error ?? "-"} {t.StopReason}"));
 }
