@@ -18,12 +18,13 @@ var table = new Option<string>("--table")
     Description = "The tabular benchmark's CSV (lenet5-tabular).",
     DefaultValueFactory = _ => Path.Combine(AppContext.BaseDirectory, "data", "lenet5-fashion-small.csv"),
 };
+var stockOptuna = new Option<bool>("--stock-optuna") { Description = "Run Optuna's MOTPE as shipped (by default its per-parameter recomputation is remembered per trial: same points, less time; see optuna_search.py)." };
 var check = new Option<bool>("--check") { Description = "Check that the C# and numpy problems agree at 20 fixed points each, and the hypervolume against inclusion-exclusion; run nothing else." };
 var deriveReferences = new Option<bool>("--derive-references") { Description = "Print the reference points the documented rule gives (the table in Problems/ReferencePoints.cs)." };
 
 var root = new RootCommand("fq's samplers against Optuna 3.1 on multi-objective test problems")
 {
-    problem, sampler, trials, seeds, seedBase, parallel, markdown, table, check, deriveReferences,
+    problem, sampler, trials, seeds, seedBase, parallel, markdown, table, stockOptuna, check, deriveReferences,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -47,7 +48,7 @@ root.SetAction(async (parse, cancellationToken) =>
     }
     if (parse.GetValue(check)) return await Check.RunAsync(problems, cancellationToken) ? 0 : 1;
 
-    var settings = new BenchSettings(problems, samplers, parse.GetValue(trials), parse.GetValue(seeds), parse.GetValue(seedBase), parse.GetValue(parallel));
+    var settings = new BenchSettings(problems, samplers, parse.GetValue(trials), parse.GetValue(seeds), parse.GetValue(seedBase), parse.GetValue(parallel), !parse.GetValue(stockOptuna));
     if (settings.Trials < 1 || settings.Seeds < 1 || settings.Parallel < 1)
     {
         Console.Error.WriteLine("bench: --trials, --seeds and --parallel must be at least 1");

@@ -44,7 +44,7 @@ public static class OptunaRun
 
     public static string Script => Path.Combine(AppContext.BaseDirectory, "optuna_search.py");
 
-    public static async Task<IReadOnlyList<RunResult>> RunAsync(IProblem problem, string sampler, IReadOnlyList<int> seeds, int trials, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<RunResult>> RunAsync(IProblem problem, string sampler, IReadOnlyList<int> seeds, int trials, bool memoizeMotpe, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(problem);
         var request = new JsonObject
@@ -54,6 +54,7 @@ public static class OptunaRun
             ["sampler"] = sampler,
             ["trials"] = trials,
             ["seeds"] = new JsonArray([.. seeds.Select(s => (JsonNode)s)]),
+            ["memoize_motpe"] = memoizeMotpe,
         };
         var values = seeds.ToDictionary(s => s, _ => new List<double[]?>(trials));
         var seconds = new Dictionary<int, double>();
