@@ -15,8 +15,8 @@ public sealed record TabularRow(
     double FinetuneSeconds,
     IReadOnlyList<double> ValTop1At)
 {
-    /// <summary>The compression ratio known before fine-tuning: the dense size (cr x compressed bytes) over the estimated bytes.</summary>
-    public double EstimatedCr => Cr * CompressedBytes / EstimatedBytes;
+    /// <summary>The dense model's size in bytes, as this row's figures give it (cr x compressed bytes; NaN for a failed row).</summary>
+    public double DenseBytes => Cr * CompressedBytes;
 }
 
 /// <summary>
@@ -41,6 +41,12 @@ public sealed class TabularData
 
     /// <summary>E: the fine-tuning epochs of a trial run to the end (the number of val_top1@e columns).</summary>
     public int FullEpochs { get; }
+
+    /// <summary>The dense model's size (the same for every row).</summary>
+    public double DenseBytes => Median([.. Rows.Where(r => r.Completed).Select(r => r.DenseBytes)]);
+
+    /// <summary>The compression ratio known before fine-tuning: the dense size over the row's estimated bytes.</summary>
+    public double EstimatedCr(TabularRow row) => DenseBytes / (row ?? throw new ArgumentNullException(nameof(row))).EstimatedBytes;
 
     /// <summary>The dense model's validation top-1 (the same for every row; the median of completed rows guards against a stray one).</summary>
     public double DenseValTop1 => Median([.. Rows.Where(r => r.Completed).Select(r => r.DenseValTop1)]);
