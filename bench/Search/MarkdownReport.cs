@@ -17,7 +17,7 @@ public static class MarkdownReport
         void Header(string first, string? second = null)
         {
             text.Append("| ").Append(first).Append(second is null ? "" : $" | {second}").Append(" | ").Append(string.Join(" | ", samplers)).AppendLine(" |");
-            text.Append("|---").Append(second is null ? "" : "|---").Append(string.Concat(samplers.Select(_ => "|---:"))).AppendLine("|");
+            text.Append("|---").Append(second is null ? "" : string.Concat(second.Split('|').Select(_ => "|---"))).Append(string.Concat(samplers.Select(_ => "|---:"))).AppendLine("|");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"```sh\n{command}\n```\n");
@@ -28,14 +28,14 @@ public static class MarkdownReport
 
         foreach (var budget in Harness.Budgets(settings.Trials))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Hypervolume after {budget} trials (median of {settings.Seeds} seeds; higher is better; the best of each row in bold):\n");
-            Header("problem", "reference point");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Hypervolume after {budget} trials (median of {settings.Seeds} seeds; higher is better; the best of each row in bold; front: the Pareto front's own, about the most any sampler can reach):\n");
+            Header("problem", "reference point | front");
             foreach (var problem in settings.Problems)
             {
                 var values = samplers.Select(s => Of(problem, s).At(budget)).ToArray();
                 var best = values.Max();
                 var reference = "(" + string.Join(", ", problem.Reference.Select(r => r.ToString("G4", CultureInfo.InvariantCulture))) + ")";
-                text.AppendLine($"| {problem.Name} | {reference} | {string.Join(" | ", values.Select(v => v == best && best > 0 ? $"**{Harness.Format(v)}**" : Harness.Format(v)))} |");
+                text.AppendLine($"| {problem.Name} | {reference} | {Harness.Format(problem.FrontHypervolume)} | {string.Join(" | ", values.Select(v => v == best && best > 0 ? $"**{Harness.Format(v)}**" : Harness.Format(v)))} |");
             }
             text.AppendLine();
         }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using FocusedQuantization.Benchmarks.Search;
+using FocusedQuantization.Benchmarks.Search.EarlyStopping;
 using FocusedQuantization.Benchmarks.Search.Problems;
 
 // Samplers side by side with Optuna 3.1 on the standard multi-objective test problems and on the recorded LeNet-5
@@ -19,12 +20,17 @@ var table = new Option<string>("--table")
     DefaultValueFactory = _ => Path.Combine(AppContext.BaseDirectory, "data", "lenet5-fashion-small.csv"),
 };
 var stockOptuna = new Option<bool>("--stock-optuna") { Description = "Run Optuna's MOTPE as shipped (by default its per-parameter recomputation is remembered per trial: same points, less time; see optuna_search.py)." };
+var earlyStopping = new Option<string?>("--early-stopping") { Description = "mo-asha: replay early stopping on lenet5-tabular instead (fq's samplers only)." };
+earlyStopping.AcceptOnlyFromAmong("mo-asha");
+var eta = new Option<int>("--eta") { Description = "Early stopping: keep the top 1/eta at each rung.", DefaultValueFactory = _ => 3 };
+var minFraction = new Option<double?>("--min-fraction") { Description = "Early stopping: the first rung as a fraction of the fine-tuning epochs (default 1/eta^2)." };
+var workers = new Option<int>("--workers") { Description = "Early stopping: trials running at a time in the replay.", DefaultValueFactory = _ => 4 };
 var check = new Option<bool>("--check") { Description = "Check that the C# and numpy problems agree at 20 fixed points each, and the hypervolume against inclusion-exclusion; run nothing else." };
 var deriveReferences = new Option<bool>("--derive-references") { Description = "Print the reference points the documented rule gives (the table in Problems/ReferencePoints.cs)." };
 
 var root = new RootCommand("fq's samplers against Optuna 3.1 on multi-objective test problems")
 {
-    problem, sampler, trials, seeds, seedBase, parallel, markdown, table, stockOptuna, check, deriveReferences,
+    problem, sampler, trials, seeds, seedBase, parallel, markdown, table, stockOptuna, earlyStopping, eta, minFraction, workers, check, deriveReferences,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -53,6 +59,19 @@ root.SetAction(async (parse, cancellationToken) =>
     {
         Console.Error.WriteLine("bench: --trials, --seeds and --parallel must be at least 1");
         return 2;
+    }
+    if (parse.GetValue(earlyStopping) is not null)
+    {
+        var options = new AshaOptions(parse.GetValue(eta), parse.GetValue(minFraction) ?? 1.0 / (parse.GetValue(eta) * parse.GetValue(eta)), parse.GetValue(workers));
+        if (options.Eta < 2 || options.MinFraction is <= 0 or > 1 || options.Workers < 1)
+        {
+            Console.Error.WriteLine("bench: --eta must be at least 2, --min-fraction in (0, 1], --workers at least 1");
+            return 2;
+        }
+        foreach (var tabular in problems.OfType<TabularProblem>())
+            EarlyStoppingReport.Run(tabular, samplers, settings.Trials, [.. Enumerable.Range(settings.SeedBase, settings.Seeds)], options, settings.Parallel, parse.GetValue(markdown));
+        if (!problems.OfType<TabularProblem>().Any()) Console.Error.WriteLine($"bench: --early-stopping replays {ProblemCatalog.Tabular} only");
+        return 0;
     }
     MarkdownReport.LoadBefore = MarkdownReport.Load();
     var clock = Stopwatch.StartNew();

@@ -18,6 +18,9 @@ public interface IProblem
     /// <summary>The objectives at <paramref name="point"/>, or null when the trial fails there.</summary>
     double[]? Evaluate(Point point);
 
+    /// <summary>The hypervolume of the problem's Pareto front (of a 1,000-point sample of it for the analytic problems): about the most a sampler can reach.</summary>
+    double FrontHypervolume { get; }
+
     /// <summary>What the Optuna peer needs to build the same space and evaluate the same problem (sent as JSON).</summary>
     JsonObject Describe();
 }
@@ -44,6 +47,8 @@ public abstract class AnalyticProblem : IProblem
     public IReadOnlyList<double> Reference => ReferencePoints.For(Name);
 
     public int Variables => _names.Length;
+
+    public double FrontHypervolume => ReferencePoints.FrontHypervolume(this);
 
     public double[]? Evaluate(Point point)
     {
