@@ -2,10 +2,11 @@ namespace FocusedQuantization.Benchmarks.Search;
 
 /// <summary>
 /// The benchmark's exact hypervolume of minimized points against a reference point, for 2 and 3 objectives. A stand-in
-/// until Search's own hypervolume is merged: <see cref="HypervolumeCurve"/> is its only caller, so swapping is one line.
-/// Points that do not strictly dominate the reference add nothing.
+/// until Search's own is merged: every hypervolume of bench/Search goes through <see cref="Compute"/>, so using Search's
+/// is one line there (<c>return FocusedQuantization.Search.Hypervolume.Compute(points, reference);</c>), and --check
+/// then checks that one against inclusion-exclusion. Points that do not strictly dominate the reference add nothing.
 /// </summary>
-public static class Hypervolume
+public static class BenchHypervolume
 {
     public static double Compute(IReadOnlyList<double[]> points, IReadOnlyList<double> reference)
     {
@@ -73,7 +74,7 @@ public static class HypervolumeCurve
             {
                 front.RemoveAll(q => WeaklyDominates(point, q));
                 front.Add(point);
-                current = Hypervolume.Compute(front, reference);
+                current = BenchHypervolume.Compute(front, reference);
             }
             curve[t] = current;
         }
