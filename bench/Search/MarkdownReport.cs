@@ -23,12 +23,12 @@ public static class MarkdownReport
         text.AppendLine(CultureInfo.InvariantCulture, $"```sh\n{command}\n```\n");
         text.AppendLine(CultureInfo.InvariantCulture,
             $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores (shared), load average before/after: {LoadBefore} / {Load()}; " +
-            $"{settings.Trials} trials, seeds {settings.SeedBase}..{settings.SeedBase + settings.Seeds - 1}, {settings.Parallel} workers; wall time {wall.TotalMinutes:F1} min.");
+            $"{settings.Trials} trials, seeds {settings.SeedBase}..{settings.SeedBase + settings.Seeds - 1}{Fewer(settings)}, {settings.Parallel} workers; wall time {wall.TotalMinutes:F1} min.");
         text.AppendLine();
 
         foreach (var budget in Harness.Budgets(settings.Trials))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Hypervolume after {budget} trials (median of {settings.Seeds} seeds; higher is better; the best of each row in bold; front: the Pareto front's own, about the most any sampler can reach):\n");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Hypervolume after {budget} trials (median of {settings.Seeds} seeds{Fewer(settings)}; higher is better; the best of each row in bold; front: the Pareto front's own, about the most any sampler can reach):\n");
             Header("problem", "reference point | front");
             foreach (var problem in settings.Problems)
             {
@@ -56,7 +56,7 @@ public static class MarkdownReport
         }
 
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Sampling time per run of {settings.Trials} trials, seconds (median of {settings.Seeds} seeds; fq: its Ask calls; Optuna: study.ask and study.tell, without evaluating the problem or starting Python):\n");
+            $"Sampling time per run of {settings.Trials} trials, seconds (median of {settings.Seeds} seeds{Fewer(settings)}; fq: its Ask calls; Optuna: study.ask and study.tell, without evaluating the problem or starting Python):\n");
         Header("problem");
         foreach (var problem in settings.Problems)
             text.AppendLine($"| {problem.Name} | {string.Join(" | ", samplers.Select(s => Of(problem, s).MedianSeconds.ToString("F3", CultureInfo.InvariantCulture)))} |");
@@ -64,6 +64,10 @@ public static class MarkdownReport
             $"| total, all runs | {string.Join(" | ", samplers.Select(s => summaries.Where(x => x.Sampler == s).Sum(x => x.TotalSeconds).ToString("F1", CultureInfo.InvariantCulture)))} |");
         File.WriteAllText(path, text.ToString());
     }
+
+    private static string Fewer(BenchSettings settings) =>
+        string.Concat(settings.SeedsFor.Where(p => settings.Samplers.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => string.Create(CultureInfo.InvariantCulture, $"; {p.Key}: {p.Value} seeds")));
 
     /// <summary>The load average when the run started (set by Program).</summary>
     public static string LoadBefore { get; set; } = "?";

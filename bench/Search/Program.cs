@@ -11,6 +11,7 @@ var problem = new Option<string>("--problem") { Description = "ZDT1-4, ZDT6, DTL
 var sampler = new Option<string>("--sampler") { Description = $"{string.Join(", ", SamplerCatalog.All)}, comma-separated, or all.", DefaultValueFactory = _ => "all" };
 var trials = new Option<int>("--trials") { Description = "Trials per run; hypervolume is reported at 50, 100 and 200 up to this.", DefaultValueFactory = _ => 200 };
 var seeds = new Option<int>("--seeds") { Description = "Seeds per sampler and problem (medians are over these).", DefaultValueFactory = _ => 10 };
+var seedsFor = new Option<string?>("--seeds-for") { Description = "Other seed counts for some samplers, e.g. optuna-motpe=5 (comma-separated)." };
 var seedBase = new Option<int>("--seed-base") { Description = "The first seed (seeds are seed-base .. seed-base + seeds - 1).", DefaultValueFactory = _ => 0 };
 var parallel = new Option<int>("--parallel") { Description = "Runs at a time (threads for fq, python processes for Optuna).", DefaultValueFactory = _ => 2 };
 var markdown = new Option<string?>("--markdown") { Description = "Also write the side-by-side tables to this Markdown file." };
@@ -30,18 +31,22 @@ var deriveReferences = new Option<bool>("--derive-references") { Description = "
 
 var root = new RootCommand("fq's samplers against Optuna 3.1 on multi-objective test problems")
 {
-    problem, sampler, trials, seeds, seedBase, parallel, markdown, table, stockOptuna, earlyStopping, eta, minFraction, workers, check, deriveReferences,
+    problem, sampler, trials, seeds, seedsFor, seedBase, parallel, markdown, table, stockOptuna, earlyStopping, eta, minFraction, workers, check, deriveReferences,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
     IReadOnlyList<IProblem> problems;
     IReadOnlyList<string> samplers;
+    var seedCounts = new Dictionary<string, int>(StringComparer.Ordinal);
     try
     {
         problems = ProblemCatalog.Resolve(parse.GetValue(problem)!, parse.GetValue(table)!);
         samplers = SamplerCatalog.Resolve(parse.GetValue(sampler)!);
+        foreach (var pair in (parse.GetValue(seedsFor) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            seedCounts[SamplerCatalog.Resolve(pair.Split('=')[0]).Single()] = pair.Split('=') is [_, var count] && int.TryParse(count, out var k) && k >= 1
+                ? k : throw new ArgumentException($"--seeds-for takes SAMPLER=COUNT, not '{pair}'");
     }
-    catch (Exception e) when (e is ArgumentException or IOException)
+    catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException)
     {
         Console.Error.WriteLine($"bench: {e.Message}");
         return 2;
@@ -54,7 +59,10 @@ root.SetAction(async (parse, cancellationToken) =>
     }
     if (parse.GetValue(check)) return await Check.RunAsync(problems, cancellationToken) ? 0 : 1;
 
-    var settings = new BenchSettings(problems, samplers, parse.GetValue(trials), parse.GetValue(seeds), parse.GetValue(seedBase), parse.GetValue(parallel), !parse.GetValue(stockOptuna));
+    var settings = new BenchSettings(problems, samplers, parse.GetValue(trials), parse.GetValue(seeds), parse.GetValue(seedBase), parse.GetValue(parallel), !parse.GetValue(stockOptuna))
+    {
+        SeedsFor = seedCounts,
+    };
     if (settings.Trials < 1 || settings.Seeds < 1 || settings.Parallel < 1)
     {
         Console.Error.WriteLine("bench: --trials, --seeds and --parallel must be at least 1");

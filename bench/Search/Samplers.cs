@@ -16,12 +16,14 @@ public static class SamplerCatalog
 
     public static readonly IReadOnlyList<string> Optuna = ["optuna-random", "optuna-nsga2", "optuna-motpe"];
 
-    /// <summary>Every sampler in table order: fq's random first (the baseline), fq's others by name, then Optuna's.</summary>
+    /// <summary>Every sampler in table order: fq's (random, the baseline, first; then as Optuna's are listed; others by name), then Optuna's.</summary>
     public static IReadOnlyList<string> All =>
     [
-        .. Fq.Keys.OrderBy(k => k == "random" ? 0 : 1).ThenBy(k => k, StringComparer.Ordinal),
+        .. Fq.Keys.OrderBy(k => Array.IndexOf(Order, k) is var i and >= 0 ? i : Order.Length).ThenBy(k => k, StringComparer.Ordinal),
         .. Optuna,
     ];
+
+    private static readonly string[] Order = ["random", "nsga2", "motpe"];
 
     public static bool IsOptuna(string name) => Optuna.Contains(name);
 
