@@ -115,7 +115,7 @@ public static class Harness
     {
         foreach (var summary in block)
             foreach (var budget in Budgets(trials))
-                Console.WriteLine($"{summary.Problem} {summary.Sampler} {budget}: hypervolume {Format(summary.At(budget))} (median of {summary.Seeds} seeds)");
+                Console.WriteLine($"{summary.Problem} {summary.Sampler} {budget}: hypervolume {Format(summary.At(budget))} (median of {Seeds(summary.Seeds)})");
         var baselineName = Baseline([.. block.Select(s => s.Sampler)]);
         if (baselineName is not null)
         {
@@ -127,8 +127,10 @@ public static class Harness
         }
         foreach (var summary in block)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{summary.Problem} {summary.Sampler}: sampling {summary.MedianSeconds:F3} s per run of {trials} trials (median of {summary.Seeds} seeds), {summary.MedianSeconds * 1000 / trials:F2} ms per trial"));
+                $"{summary.Problem} {summary.Sampler}: sampling {summary.MedianSeconds:F3} s per run of {trials} trials (median of {Seeds(summary.Seeds)}), {summary.MedianSeconds * 1000 / trials:F2} ms per trial"));
     }
+
+    public static string Seeds(int count) => count == 1 ? "1 seed" : $"{count} seeds";
 
     /// <summary>Four significant digits; exponent notation outside 0.001..99,999 (DTLZ1's and DTLZ3's volumes are large).</summary>
     public static string Format(double value) =>

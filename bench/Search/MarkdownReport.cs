@@ -67,7 +67,7 @@ public static class MarkdownReport
 
     private static string Fewer(BenchSettings settings) =>
         string.Concat(settings.SeedsFor.Where(p => settings.Samplers.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => string.Create(CultureInfo.InvariantCulture, $"; {p.Key}: {p.Value} seeds")));
+            .Select(p => string.Create(CultureInfo.InvariantCulture, $"; {p.Key}: {Harness.Seeds(p.Value)}")));
 
     /// <summary>The load average when the run started (set by Program).</summary>
     public static string LoadBefore { get; set; } = "?";

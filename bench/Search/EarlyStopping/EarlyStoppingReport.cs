@@ -37,7 +37,7 @@ public static class EarlyStoppingReport
                     $"| {sampler} | {budget} | {Harness.Format(Median(r => r.Hypervolume))} | {Median(r => Percent(r.Hypervolume, r.FullHypervolume)):F1} | " +
                     $"{Median(r => Percent(r.Epochs, r.FullEpochs)):F1} | {Median(r => Percent(r.EqualEpochsHypervolume, r.FullHypervolume)):F1} | {endings} |");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{problem.Name} {sampler} mo-asha {budget}: hypervolume {Harness.Format(Median(r => r.Hypervolume))} (median of {runs.Count} seeds), " +
+                    $"{problem.Name} {sampler} mo-asha {budget}: hypervolume {Harness.Format(Median(r => r.Hypervolume))} (median of {Harness.Seeds(runs.Count)}), " +
                     $"{Median(r => Percent(r.Hypervolume, r.FullHypervolume)):F1} % of the full-budget front's, " +
                     $"epochs {Median(r => Percent(r.Epochs, r.FullEpochs)):F1} % of running every trial to {problem.Data.FullEpochs}; " +
                     $"the full-budget run stopped at the same epochs: {Median(r => Percent(r.EqualEpochsHypervolume, r.FullHypervolume)):F1} %; " +
