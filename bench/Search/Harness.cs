@@ -13,6 +13,9 @@ public sealed record BenchSettings(IReadOnlyList<IProblem> Problems, IReadOnlyLi
 {
     public IReadOnlyDictionary<string, int> SeedsFor { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
 
+    /// <summary>Trial counts to report instead of the standard ones (--budgets); null: 50, 100, 200.</summary>
+    public IReadOnlyList<int>? Budgets { get; init; }
+
     public int[] SeedsOf(string sampler) => [.. Enumerable.Range(SeedBase, SeedsFor.TryGetValue(sampler, out var count) ? count : Seeds)];
 }
 
@@ -33,8 +36,15 @@ public static class Harness
     /// <summary>The budget whose hypervolume of random search the other samplers must reach.</summary>
     public const int BaselineBudget = 200;
 
-    /// <summary>The budgets reported: 50, 100 and 200 up to the trial count, and the trial count itself if it is none of them.</summary>
-    public static int[] Budgets(int trials) => [.. StandardBudgets.Where(b => b <= trials), .. StandardBudgets.Contains(trials) ? [] : new[] { trials }];
+    /// <summary>
+    /// The budgets reported: those asked for (--budgets), else 50, 100 and 200; up to the trial count, and the trial
+    /// count itself if it is none of them.
+    /// </summary>
+    public static int[] Budgets(int trials, IReadOnlyList<int>? asked = null)
+    {
+        var standard = asked ?? StandardBudgets;
+        return [.. standard.Where(b => b <= trials).Order(), .. standard.Contains(trials) ? [] : new[] { trials }];
+    }
 
     /// <summary>fq's random search if it ran, else Optuna's; null when neither ran.</summary>
     public static string? Baseline(IReadOnlyList<string> samplers) => samplers.FirstOrDefault(s => s == "random") ?? samplers.FirstOrDefault(s => s == "optuna-random");
@@ -77,7 +87,7 @@ public static class Harness
                 while (printed < settings.Problems.Count && remaining[printed] == 0)
                 {
                     var block = Summarize(settings.Problems[printed], settings.Samplers, results[printed]);
-                    Print(block, settings.Trials);
+                    Print(block, settings.Trials, settings.Budgets);
                     summaries.AddRange(block);
                     results[printed].Clear();
                     printed++;
@@ -111,10 +121,10 @@ public static class Harness
         return null;
     }
 
-    private static void Print(List<SamplerSummary> block, int trials)
+    private static void Print(List<SamplerSummary> block, int trials, IReadOnlyList<int>? budgets)
     {
         foreach (var summary in block)
-            foreach (var budget in Budgets(trials))
+            foreach (var budget in Budgets(trials, budgets))
                 Console.WriteLine($"{summary.Problem} {summary.Sampler} {budget}: hypervolume {Format(summary.At(budget))} (median of {Seeds(summary.Seeds)})");
         var baselineName = Baseline([.. block.Select(s => s.Sampler)]);
         if (baselineName is not null)

@@ -26,7 +26,7 @@ public static class MarkdownReport
             $"{settings.Trials} trials, seeds {settings.SeedBase}..{settings.SeedBase + settings.Seeds - 1}{Fewer(settings)}, {settings.Parallel} workers; wall time {wall.TotalMinutes:F1} min.");
         text.AppendLine();
 
-        foreach (var budget in Harness.Budgets(settings.Trials))
+        foreach (var budget in Harness.Budgets(settings.Trials, settings.Budgets))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"Hypervolume after {budget} trials (median of {settings.Seeds} seeds{Fewer(settings)}; higher is better; the best of each row in bold; front: the Pareto front's own, about the most any sampler can reach):\n");
             Header("problem", "reference point | front");

@@ -5,13 +5,12 @@ namespace FocusedQuantization.Benchmarks.Search;
 /// <summary>The samplers the benchmark knows: fq's (in process, through ISampler) and Optuna 3.1's (through the peer script).</summary>
 public static class SamplerCatalog
 {
-    /// <summary>
-    /// fq's samplers by name, each made from a seed. NSGA-II and MOTPE plug in here by name once Search has them, e.g.
-    /// <c>["nsga2"] = seed => Samplers.Create("nsga2", seed, settings)</c>.
-    /// </summary>
+    /// <summary>fq's samplers by name, each made from a seed by the product's factory (defaults, as a spec without settings gets).</summary>
     public static readonly IReadOnlyDictionary<string, Func<int, ISampler>> Fq = new Dictionary<string, Func<int, ISampler>>(StringComparer.Ordinal)
     {
-        ["random"] = seed => new RandomSampler(seed),
+        ["random"] = seed => Samplers.Create("random", seed),
+        ["nsga2"] = seed => Samplers.Create("nsga2", seed),
+        ["motpe"] = seed => Samplers.Create("motpe", seed),
     };
 
     public static readonly IReadOnlyList<string> Optuna = ["optuna-random", "optuna-nsga2", "optuna-motpe"];

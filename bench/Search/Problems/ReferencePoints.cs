@@ -74,7 +74,7 @@ public static class ReferencePoints
     public static double FrontHypervolume(AnalyticProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        return FrontVolumes.GetOrAdd(problem.Name, _ => BenchHypervolume.Compute(Front(problem), problem.Reference));
+        return FrontVolumes.GetOrAdd(problem.Name, _ => Hypervolume.Compute(Front(problem), problem.Reference));
     }
 
     /// <summary>The C# line of <see cref="Table"/> for a problem, as --derive-references prints it.</summary>

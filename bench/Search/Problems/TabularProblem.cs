@@ -48,7 +48,7 @@ public sealed class TabularProblem : IProblem
     public IReadOnlyList<double> Reference { get; }
 
     /// <summary>Every completed row's hypervolume: exactly the most a sampler can reach.</summary>
-    public double FrontHypervolume => BenchHypervolume.Compute([.. Data.Rows.Select(ObjectivesOf).OfType<double[]>()], Reference);
+    public double FrontHypervolume => Hypervolume.Compute([.. Data.Rows.Select(ObjectivesOf).OfType<double[]>()], Reference);
 
     /// <summary>The row a point stands for: the nearest in scaled positions, the first on a tie.</summary>
     public int RowOf(Point point)
