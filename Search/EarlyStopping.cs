@@ -62,14 +62,37 @@ public sealed class MultiObjectiveAsha
     public int Quota(int count) => Math.Max(1, count / Eta);
 
     /// <summary>Whether <paramref name="candidate"/> goes on past the rung where <paramref name="peers"/> (not including it) also are.</summary>
-    public bool Promotes(RungResult candidate, IReadOnlyList<RungResult> peers)
+    public bool Promotes(RungResult candidate, IReadOnlyList<RungResult> peers) => Judge(candidate, peers).GoesOn;
+
+    /// <summary>
+    /// The candidate's place among itself and <paramref name="peers"/> at a rung (0 = best), how many there are, how many
+    /// go on, and whether it is one of them.
+    /// </summary>
+    public RungJudgement Judge(RungResult candidate, IReadOnlyList<RungResult> peers)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         ArgumentNullException.ThrowIfNull(peers);
         var all = peers.Where(p => p.Number != candidate.Number).Append(candidate).ToArray();
-        var order = Order(all);
-        var position = Array.IndexOf(order, candidate.Number);
-        return position < Quota(all.Length);
+        var position = Array.IndexOf(Order(all), candidate.Number);
+        var quota = Quota(all.Length);
+        return new RungJudgement(position < quota, position, all.Length, quota);
+    }
+
+    /// <summary>
+    /// Late promotions, once every trial has settled: the stopped trials that rank in the best 1/Eta of the last rung
+    /// they reached, among every trial that reached it, in number order.
+    /// </summary>
+    public IReadOnlyList<int> LatePromotions(IReadOnlyList<RungHistory> settled)
+    {
+        ArgumentNullException.ThrowIfNull(settled);
+        var promoted = new SortedSet<int>();
+        foreach (var rung in settled.Where(t => t.Stopped && t.LastRung >= 0).GroupBy(t => t.LastRung))
+        {
+            var results = settled.Select(t => t.At(rung.Key)).OfType<RungResult>().ToArray();
+            var best = Order(results).Take(Quota(results.Length)).ToHashSet();
+            foreach (var trial in rung.Where(t => best.Contains(t.Number))) promoted.Add(trial.Number);
+        }
+        return [.. promoted];
     }
 
     /// <summary>The numbers of <paramref name="results"/>, best first.</summary>
@@ -89,4 +112,25 @@ public sealed class MultiObjectiveAsha
         }
         return [.. order];
     }
+}
+
+/// <summary>Where a trial stands at a rung: its place (0 = best) among Count trials, of which the best Quota go on.</summary>
+public sealed record RungJudgement(bool GoesOn, int Position, int Count, int Quota);
+
+/// <summary>A settled trial's results at each rung it reached (index = rung), and whether it was stopped early.</summary>
+public sealed record RungHistory(int Number, IReadOnlyList<RungResult?> Rungs, bool Stopped)
+{
+    /// <summary>The last rung reached (-1: none).</summary>
+    public int LastRung
+    {
+        get
+        {
+            for (var i = Rungs.Count - 1; i >= 0; i--)
+                if (Rungs[i] is not null) return i;
+            return -1;
+        }
+    }
+
+    /// <summary>The result at a rung, or null when the trial did not reach it.</summary>
+    public RungResult? At(int rung) => rung >= 0 && rung < Rungs.Count ? Rungs[rung] : null;
 }

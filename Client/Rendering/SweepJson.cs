@@ -80,10 +80,21 @@ public static class SweepJson
             ["attempts"] = trial.Attempts,
             ["error"] = trial.Error,
             ["config"] = trial.Config is { } config ? Config(config) : null,
-            ["cr"] = result?.CompressionRatio,
-            ["top1"] = result?.Top1,
-            ["top5"] = result?.Top5,
-            ["top1Dense"] = result?.Top1Dense,
+            ["cr"] = Finite(result?.CompressionRatio),
+            ["top1"] = Finite(result?.Top1),
+            ["top5"] = Finite(result?.Top5),
+            ["top1Dense"] = Finite(result?.Top1Dense),
+            // Early stopping: why a trial stopped, how far it got, what was known of it at its rungs.
+            ["stopReason"] = trial.StopReason,
+            ["estimatedCr"] = Finite(result?.EstimatedCompressionRatio),
+            ["epochsRun"] = result is { ScheduleEpochs: > 0 } e ? e.EpochsRun : null,
+            ["scheduleEpochs"] = result is { ScheduleEpochs: > 0 } se ? se.ScheduleEpochs : null,
+            ["rungs"] = result is { Rungs.Count: > 0 } rr ? new JsonArray([.. rr.Rungs.Select(r => (JsonNode)new JsonObject
+            {
+                ["epoch"] = r.Epoch,
+                ["validationTop1"] = Finite(r.ValidationTop1),
+                ["top1"] = Finite(r.TestTop1),
+            })]) : null,
             ["validationTop1"] = result is { } v && double.IsFinite(v.ValidationTop1) ? v.ValidationTop1 : null,
             ["validationTop5"] = result is { } v5 && double.IsFinite(v5.ValidationTop5) ? v5.ValidationTop5 : null,
             ["validationTop1Dense"] = result is { } vd && double.IsFinite(vd.ValidationTop1Dense) ? vd.ValidationTop1Dense : null,
@@ -149,4 +160,7 @@ public static class SweepJson
 
     /// <summary>The lowercase name of a trial state: pending, running, completed, failed, cancelled.</summary>
     public static string Name(TrialState state) => state.ToString().ToLowerInvariant();
+
+    /// <summary>A figure JSON can carry: NaN and infinities (not known, e.g. a stopped trial's final CR) are null.</summary>
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 }

@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
+using FocusedQuantization.Client.Rendering;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Search;
+using Spectre.Console;
 
 namespace FocusedQuantization.Client.Sweeps;
 
@@ -67,5 +70,55 @@ public static class ObjectiveFront
         ObjectiveMetric.Cr => summary.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) + "x",
         ObjectiveMetric.CompressedBytes => summary.CompressedBytes.ToString("N0", CultureInfo.InvariantCulture),
         _ => summary.Objective(metric).ToString("F2", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The re-ranked front as a table (or a note when no completed trial is left).</summary>
+    public static void Render(IReadOnlyList<ObjectiveSpec> objectives, IReadOnlyList<TrialStatus> front, double hypervolume, int considered, int stopped, IAnsiConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        if (front.Count == 0)
+        {
+            console.WriteLine("No completed trial (within the constraint) to rank.");
+            return;
+        }
+        var names = objectives.Select(o => (o.Maximize ? "max " : "min ") + SweepVocabulary.Name(o.Metric)).ToArray();
+        var table = new Table().Title($"Pareto front on {string.Join(", ", names)}: {front.Count} of {considered} completed trials")
+            .AddColumns(["rank", "trial", .. objectives.Select(o => Header(o.Metric)), "test top-1 %", "bits", "config"]);
+        for (var i = 0; i < front.Count; i++)
+        {
+            var trial = front[i];
+            table.AddRow([
+                (i + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(trial.TrialId),
+                .. objectives.Select(o => Format(o.Metric, trial.Summary!)),
+                trial.Summary!.Top1.ToString("F2", CultureInfo.InvariantCulture), Markup.Escape(TrialText.Bits(trial.Config)), Markup.Escape(TrialText.Summary(trial.Config)),
+            ]);
+        }
+        table.Caption(string.Create(CultureInfo.InvariantCulture,
+            $"hypervolume {hypervolume:G6} against the worst completed trial in each objective; accuracies are validation figures unless named test"));
+        console.Write(table);
+        if (stopped > 0) console.MarkupLine($"[grey]{stopped} trials stopped early are not ranked: only trials that finished their schedule are.[/]");
+    }
+
+    /// <summary>The re-ranked front as JSON: the objectives, the hypervolume and the trials (shaped as in the status), best first.</summary>
+    public static string Json(IReadOnlyList<ObjectiveSpec> objectives, IReadOnlyList<TrialStatus> front, double hypervolume, int stopped) => new JsonObject
+    {
+        ["objectives"] = new JsonArray([.. objectives.Select(o => (JsonNode)JsonValue.Create((o.Maximize ? "max " : "min ") + SweepVocabulary.Name(o.Metric)))]),
+        ["hypervolume"] = hypervolume,
+        ["stoppedEarly"] = stopped,
+        ["trials"] = new JsonArray([.. front.Select((t, i) =>
+        {
+            var trial = SweepJson.Trial(t);
+            trial.Insert(0, "rank", i + 1);
+            return (JsonNode)trial;
+        })]),
+    }.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+
+    private static string Header(ObjectiveMetric metric) => metric switch
+    {
+        ObjectiveMetric.Cr => "CR",
+        ObjectiveMetric.Top1 => "val top-1 %",
+        ObjectiveMetric.Top5 => "val top-5 %",
+        ObjectiveMetric.CompressedBytes => "bytes",
+        _ => metric.ToString(),
     };
 }

@@ -155,7 +155,11 @@ public static class SweepCommands
         var maxDrop = new Option<double?>("--max-top1-drop") { Description = "Only trials within this many top-1 points of the dense baseline." };
         var json = new Option<bool>("--json") { Description = "Print JSON: the front's trials (shaped as in the status) and the hypervolume." };
         var plot = new Option<string?>("--plot") { Description = "Also draw every trial and the front to FILE.png or FILE.svg." };
-        var command = new Command("pareto", "The best trade-offs of a sweep: the non-dominated trials, CR against top-1, best first.") { id, cluster, maxDrop, json, plot };
+        var objectives = new Option<string?>("--objectives")
+        {
+            Description = "Rank the completed trials again on these objectives, e.g. 'cr,top5' or 'min compressed_bytes,max top1' (cr, top1, top5 are maximized and compressed_bytes minimized unless prefixed).",
+        };
+        var command = new Command("pareto", "The best trade-offs of a sweep: the non-dominated trials, CR against top-1, best first.") { id, cluster, maxDrop, json, plot, objectives };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var drop = parse.GetValue(maxDrop);
@@ -163,11 +167,25 @@ public static class SweepCommands
             var plotPath = parse.GetValue(plot);
             if (plotPath is not null && !ParetoPlot.IsSupported(plotPath))
                 throw new ArgumentException($"--plot must name a .png or .svg file, got {plotPath}.");
+            var ranked = parse.GetValue(objectives) is { } text ? ObjectiveFront.Parse(text) : null;
+            if (ranked is not null && plotPath is not null) throw new ArgumentException("--plot draws the sweep's own front (CR against top-1); leave it out with --objectives.");
             await using var connection = await FqConnection.OpenAsync(parse.GetValue(cluster), cancellationToken);
             var sweep = await FindAsync(connection, parse.GetValue(id)!);
+            var stopped = (await sweep.GetStatus()).Counts.Stopped;
+            if (ranked is not null)
+            {
+                var (front, hypervolume, considered) = ObjectiveFront.Compute(await sweep.AllTrialsAsync(TrialState.Completed, cancellationToken), ranked, drop);
+                if (parse.GetValue(json)) Console.WriteLine(ObjectiveFront.Json(ranked, front, hypervolume, stopped));
+                else ObjectiveFront.Render(ranked, front, hypervolume, considered, stopped, AnsiConsole.Console);
+                return ExitCodes.Success;
+            }
             var pareto = await sweep.GetPareto(drop);
             if (parse.GetValue(json)) Console.WriteLine(SweepJson.Pareto(pareto, await connection.Grains.ResultsAsync(pareto.Front, cancellationToken)));
-            else ParetoTable.Render(pareto, AnsiConsole.Console);
+            else
+            {
+                ParetoTable.Render(pareto, AnsiConsole.Console);
+                if (stopped > 0) AnsiConsole.MarkupLine($"[grey]{stopped} trials stopped early are not on the front: only trials that finished their schedule count (fq sweep status lists why each stopped).[/]");
+            }
             if (plotPath is not null)
             {
                 ParetoPlot.Save(pareto, await sweep.AllTrialsAsync(TrialState.Completed, cancellationToken), plotPath);

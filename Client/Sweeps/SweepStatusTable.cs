@@ -24,13 +24,30 @@ public static class SweepStatusTable
                 c is null ? TrialText.NotChosen : c.TargetSparsity is { } s ? s.ToString("P1", CultureInfo.InvariantCulture) : $"alpha {c.PruneAlpha:G3}",
                 c is null ? "" : TrialText.Bits(c),
                 c is null ? "" : c.WSep.ToString("G3", CultureInfo.InvariantCulture),
-                trial.State == TrialState.Running ? Markup.Escape($"{trial.Stage} {trial.StageFraction:P0}") : trial.State == TrialState.Failed ? Markup.Escape(trial.Error ?? "") : "",
-                r is null ? "" : r.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) + "x",
-                r is null || !double.IsFinite(r.ValidationTop1) ? "" : r.ValidationTop1.ToString("F2", CultureInfo.InvariantCulture),
-                r is null ? "" : r.Top1.ToString("F2", CultureInfo.InvariantCulture),
-                r is null ? "" : r.Top5.ToString("F2", CultureInfo.InvariantCulture),
+                trial.State switch
+                {
+                    TrialState.Running => Markup.Escape($"{trial.Stage} {trial.StageFraction:P0}"),
+                    TrialState.Failed => Markup.Escape(trial.Error ?? ""),
+                    TrialState.Stopped => Markup.Escape(trial.StopReason ?? "stopped early"),
+                    _ => "",
+                },
+                Figure(r, s => s.CompressionRatio, "F2", "x", s => s.EstimatedCompressionRatio),
+                Figure(r, s => s.ValidationTop1, "F2", "", s => s.Rungs.Count > 0 ? s.Rungs[^1].ValidationTop1 : double.NaN),
+                Figure(r, s => s.Top1, "F2", "", s => s.Rungs.Count > 0 ? s.Rungs[^1].TestTop1 : double.NaN),
+                Figure(r, s => s.Top5, "F2", ""),
                 seconds);
         }
         console.Write(table);
+        if (trials.Any(t => t.State == TrialState.Stopped))
+            console.MarkupLine("[grey]~ a stopped trial's figures as known when it stopped: its size estimated before fine-tuning, its top-1 at its last rung.[/]");
+    }
+
+    /// <summary>A figure of a summary; a stopped trial's final figure is unknown and shows what was known at its rung, marked ~.</summary>
+    private static string Figure(TrialSummary? summary, Func<TrialSummary, double> final, string format, string unit, Func<TrialSummary, double>? atRung = null)
+    {
+        if (summary is null) return "";
+        var value = final(summary);
+        if (double.IsFinite(value)) return value.ToString(format, CultureInfo.InvariantCulture) + unit;
+        return atRung?.Invoke(summary) is { } known && double.IsFinite(known) ? "~" + known.ToString(format, CultureInfo.InvariantCulture) + unit : "";
     }
 }

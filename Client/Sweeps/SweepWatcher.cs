@@ -84,7 +84,7 @@ public static class SweepWatcher
         }
         var completed = new Table().Title("completed (the front and the latest)").AddColumns("trial", "bits", "sparsity", "CR", "val top-1 %", "test top-1 %", "front");
         var frontIds = view.Front.Select(t => t.TrialId).ToHashSet();
-        foreach (var trial in view.Front.Concat(view.Recent.Where(t => !frontIds.Contains(t.TrialId))).Where(t => t.Summary is not null)
+        foreach (var trial in view.Front.Concat(view.Recent.Where(t => !frontIds.Contains(t.TrialId))).Where(t => t is { State: TrialState.Completed, Summary: not null })
                      .OrderByDescending(t => t.Summary!.SelectionTop1))
         {
             var r = trial.Summary!;
@@ -93,7 +93,8 @@ public static class SweepWatcher
                 r.Top1.ToString("F2", CultureInfo.InvariantCulture), frontIds.Contains(trial.TrialId) ? "[yellow]★[/]" : "");
         }
         var failed = view.Failures.Select(t => new Markup($"[red]{Markup.Escape(t.TrialId)} failed: {Markup.Escape(t.Error ?? "?")}[/]"));
-        return new Rows([header, running, completed, .. failed]);
+        var stopped = view.Counts.Stopped > 0 ? new Markup($"[grey]{view.Counts.Stopped} stopped early (fq sweep status lists why)[/]") : null;
+        return new Rows([header, running, completed, .. failed, .. stopped is null ? Array.Empty<IRenderable>() : [stopped]]);
     }
 
     /// <summary>What the watcher knows of the sweep, built from its updates; bounded whatever the sweep's size.</summary>

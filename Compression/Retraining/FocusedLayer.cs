@@ -18,6 +18,12 @@ public sealed class FocusedLayer
     private int _reestimations;
 
     internal FocusedLayer(ShadowedWeight weight, bool[] mask, QuantizationOptions options, FineTuneMode mode = FineTuneMode.Ste)
+        : this(weight, mask, options, mode, restored: null)
+    {
+    }
+
+    // A new layer plans from its dense weights; one restored from WriteState takes its saved plan and separation.
+    private FocusedLayer(ShadowedWeight weight, bool[] mask, QuantizationOptions options, FineTuneMode mode, (LayerPlan Plan, double Separation)? restored)
     {
         if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown fine-tuning mode.");
         if (mask.Length != weight.Count) throw new ArgumentException($"Mask of {weight.Name} has {mask.Length} entries for {weight.Count} weights.");
@@ -33,28 +39,15 @@ public sealed class FocusedLayer
             _frozenSymbols = new int[weight.Count];
             _frozenDense = new float[weight.Count];
         }
+        if (restored is { } saved)
+        {
+            _plan = saved.Plan;
+            ModeSeparation = saved.Separation;
+            return;
+        }
         ThrowIfDenseNonFinite();
         _plan = Plan();
         ModeSeparation = _plan.Separation;
-    }
-
-    // Restores a layer saved by WriteState: no planning; the plan and sets are the saved ones.
-    private FocusedLayer(ShadowedWeight weight, bool[] mask, QuantizationOptions options, FineTuneMode mode, double modeSeparation, LayerPlan plan)
-    {
-        Weight = weight;
-        Mask = mask;
-        _options = options;
-        _inQuantizedSet = new bool[weight.Count];
-        foreach (var keep in mask) if (keep) _kept++;
-        Symbols = new int[weight.Count];
-        FineTune = mode;
-        if (mode == FineTuneMode.Inq)
-        {
-            _frozenSymbols = new int[weight.Count];
-            _frozenDense = new float[weight.Count];
-        }
-        _plan = plan;
-        ModeSeparation = modeSeparation;
     }
 
     /// <summary>How weights in the quantized set are trained.</summary>
@@ -357,7 +350,7 @@ public sealed class FocusedLayer
             if (!Enum.IsDefined(assignments[i])) throw new InvalidDataException($"The saved plan of {name} has an unknown component at {i}.");
         }
         var plan = new LayerPlan(parameters, mixture, variance, separation, assignments, options with { Seed = seed });
-        var layer = new FocusedLayer(weight, mask, options, mode, modeSeparation, plan)
+        var layer = new FocusedLayer(weight, mask, options, mode, (plan, modeSeparation))
         {
             Alpha = alpha,
             QuantizedCount = quantizedCount,

@@ -53,32 +53,20 @@ internal sealed class SweepEarlyStopping(SweepSpec spec)
         int index, TrialConfig config, TrialSummary summary, int rung, IEnumerable<(int Index, TrialConfig Config, TrialSummary Summary)> peers)
     {
         var candidate = At(index, config, summary, rung) ?? throw new InvalidOperationException($"Trial {index} has no evaluation at rung {rung}.");
-        var results = peers.Where(p => p.Index != index).Select(p => At(p.Index, p.Config, p.Summary, rung)).OfType<RungResult>().Append(candidate).ToArray();
-        var order = MultiObjectiveAsha.Order(results);
-        var position = Array.IndexOf(order, index);
-        var quota = _asha.Quota(results.Length);
+        var judged = _asha.Judge(candidate, [.. peers.Select(p => At(p.Index, p.Config, p.Summary, rung)).OfType<RungResult>()]);
         var rungs = Rungs(config);
         var reason = string.Create(CultureInfo.InvariantCulture,
-            $"stopped at rung {rung + 1} of {rungs.Count} (epoch {rungs[rung]} of {rungs[^1]}): ranked {position + 1} of {results.Length} there by non-dominated sorting and crowding; the best {quota} go on");
-        return (position < quota, reason);
+            $"stopped at rung {rung + 1} of {rungs.Count} (epoch {rungs[rung]} of {rungs[^1]}): ranked {judged.Position + 1} of {judged.Count} there by non-dominated sorting and crowding; the best {judged.Quota} go on");
+        return (judged.GoesOn, reason);
     }
 
     /// <summary>
     /// The stopped trials to resume to the end now that every trial has settled: those in the best 1/Eta of their last
     /// rung among every trial that reached it.
     /// </summary>
-    public IReadOnlyList<int> LatePromotions(IReadOnlyList<(int Index, TrialConfig Config, TrialSummary Summary, bool Stopped)> settled)
-    {
-        var promoted = new SortedSet<int>();
-        var byRung = settled.Where(s => s.Stopped).GroupBy(s => RungOf(s.Config, s.Summary)).Where(g => g.Key >= 0);
-        foreach (var rung in byRung)
-        {
-            var results = settled.Select(s => At(s.Index, s.Config, s.Summary, rung.Key)).OfType<RungResult>().ToArray();
-            var best = MultiObjectiveAsha.Order(results).Take(_asha.Quota(results.Length)).ToHashSet();
-            foreach (var trial in rung.Where(t => best.Contains(t.Index))) promoted.Add(trial.Index);
-        }
-        return [.. promoted];
-    }
+    public IReadOnlyList<int> LatePromotions(IReadOnlyList<(int Index, TrialConfig Config, TrialSummary Summary, bool Stopped)> settled) =>
+        _asha.LatePromotions([.. settled.Select(s => new RungHistory(s.Index,
+            [.. Enumerable.Range(0, Rungs(s.Config).Count).Select(r => At(s.Index, s.Config, s.Summary, r))], s.Stopped))]);
 
     /// <summary>A trial's figures at a rung (null when it did not reach it), every objective minimized.</summary>
     public RungResult? At(int index, TrialConfig config, TrialSummary summary, int rung)

@@ -57,4 +57,25 @@ public class EarlyStoppingTests
         Assert.Equal(MultiObjectiveAsha.Order(results), MultiObjectiveAsha.Order(shuffled));
         Assert.Equal(40, MultiObjectiveAsha.Order(results).Distinct().Count());
     }
+
+    [Fact]
+    public void Late_promotions_resume_stopped_trials_that_rank_in_the_best_third_of_their_last_rung_among_all()
+    {
+        var asha = new MultiObjectiveAsha(3);
+        static RungResult R(int n, double a, double b) => new(n, [a, b]);
+        // Rung 0 holds six trials: 0 and 1 went on (completed), 2..5 stopped there. The best two at rung 0 are 2 (the
+        // extreme of the front) and 0; so 2, stopped early while it had few peers, is resumed, and 3..5 are not.
+        RungHistory[] settled =
+        [
+            new(0, [R(0, 1, 5), R(0, 1, 4)], Stopped: false),
+            new(1, [R(1, 4, 4), R(1, 3, 3)], Stopped: false),
+            new(2, [R(2, 5, 0.5)], Stopped: true),
+            new(3, [R(3, 6, 6)], Stopped: true),
+            new(4, [R(4, 7, 7)], Stopped: true),
+            new(5, [R(5, 8, 8)], Stopped: true),
+        ];
+        Assert.Equal([2], asha.LatePromotions(settled));
+        // Nothing stopped, nothing to resume.
+        Assert.Empty(asha.LatePromotions(settled[..2]));
+    }
 }
