@@ -184,6 +184,7 @@ public static class SweepWatcher
             TrialState.Running => $"running on {trial.Silo ?? "?"}: {trial.Stage ?? "starting"}",
             TrialState.Completed when trial.Summary is { } r => string.Create(CultureInfo.InvariantCulture, $"completed on {trial.Silo}: CR {r.CompressionRatio:F2}x, validation top-1 {r.SelectionTop1:F2} %, test top-1 {r.Top1:F2} %"),
             TrialState.Failed => $"failed: {trial.Error}",
+            TrialState.Stopped => trial.StopReason ?? "stopped early",
             _ => trial.State.ToString().ToLowerInvariant(),
         };
     }

@@ -56,7 +56,7 @@ internal sealed class SweepEarlyStopping(SweepSpec spec)
         var judged = _asha.Judge(candidate, [.. peers.Select(p => At(p.Index, p.Config, p.Summary, rung)).OfType<RungResult>()]);
         var rungs = Rungs(config);
         var reason = string.Create(CultureInfo.InvariantCulture,
-            $"stopped at rung {rung + 1} of {rungs.Count} (epoch {rungs[rung]} of {rungs[^1]}): ranked {judged.Position + 1} of {judged.Count} there by non-dominated sorting and crowding; the best {judged.Quota} go on");
+            $"stopped at rung {rung + 1}/{rungs.Count} (epoch {rungs[rung]}/{rungs[^1]}): ranked {judged.Position + 1} of {judged.Count}, the best {judged.Quota} go on");
         return (judged.GoesOn, reason);
     }
 

@@ -61,6 +61,6 @@ public class ObjectiveFrontTests
             ScheduleEpochs = 8,
         };
         return new TrialStatus($"s1/{index}", index, TrialState.Stopped, "silo-a", SweepSamples.Config(0.95, 3), null, 1, TrialSummary.Of(paused),
-            SweepSamples.Start, SweepSamples.Start.AddSeconds(5), null, 1) { StopReason = "stopped at rung 1 of 3 (epoch 1 of 8): ranked 4 of 4" };
+            SweepSamples.Start, SweepSamples.Start.AddSeconds(5), null, 1) { StopReason = "stopped at rung 1/3 (epoch 1/8): ranked 4 of 4, the best 1 go on" };
     }
 }
