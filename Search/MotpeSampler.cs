@@ -145,8 +145,8 @@ public sealed class MotpeSampler : ISampler
     /// <summary>
     /// The constraint's own density ratio, as in c-TPE (Watanabe and Hutter: "c-TPE: tree-structured Parzen estimator
     /// with inequality constraints for expensive hyperparameter optimization", IJCAI 2023): estimators of where feasible
-    /// and where infeasible (or failed) trials lie, whose ratio multiplies the objectives' ratio. Null until both kinds
-    /// have been seen.
+    /// and where infeasible (or failed) trials lie, from which each candidate's log probability of feasibility is added
+    /// to its score. Null until both kinds have been seen.
     /// </summary>
     private (ParzenEstimator? Feasible, ParzenEstimator? Infeasible) ConstraintModels(History trials, BandwidthRule rule)
     {
@@ -182,9 +182,9 @@ public sealed class MotpeSampler : ISampler
             good.AddRange(feasible);
             good.AddRange(scored.Where(o => !o.IsFeasible).OrderBy(o => o.Violation).ThenBy(o => o.Number).Take(goodCount - feasible.Count));
         }
-        var goodNumbers = new HashSet<int>(good.Select(o => o.Number));
-        good.Sort((a, b) => a.Number.CompareTo(b.Number));
-        var bad = scored.Where(o => !goodNumbers.Contains(o.Number)).Concat(trials.Failed);
+        var chosen = new HashSet<Observation>(good, ReferenceEqualityComparer.Instance);
+        good = [.. good.OrderBy(o => o.Number)];
+        var bad = scored.Where(o => !chosen.Contains(o)).Concat(trials.Failed);
         if (Options.ConstantLiar) bad = bad.Concat(trials.Running);
         return (good, GoodWeights(good, feasible), bad.OrderBy(o => o.Number).ToList());
     }
