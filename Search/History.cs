@@ -3,6 +3,8 @@ namespace FocusedQuantization.Search;
 /// <summary>
 /// The history as the model-based samplers read it: ordered by number (so the result never depends on the order the
 /// caller listed it in), the trial being asked left out, and the finished trials with usable values picked out.
+/// Numbers are expected to be unique (trials warm-started from an earlier sweep need numbers of their own, for
+/// example negative ones); equal numbers keep the caller's order.
 /// </summary>
 internal sealed class History
 {

@@ -9,13 +9,13 @@ namespace FocusedQuantization.Search;
 /// each, candidates are drawn from the good one, and the candidate with the largest ratio l(x)/g(x) is asked.
 /// </summary>
 /// <remarks>
-/// Choices made here, each for the small budgets of compression sweeps (50-200 trials):
-/// the kernel is multivariate (one joint kernel per trial, so dimensions that are good together stay together) with
-/// per-dimension bandwidths by Scott's rule on the good trials' spread, clipped as Optuna clips ("magic clip");
-/// more candidates than Optuna's 24 (sharper optimisation of the ratio, and it costs milliseconds);
-/// good trials are weighted by their hypervolume contribution (the paper), floored so that a good trial behind the
-/// first front still counts; a share of asks searches close to the front (the kernels of front trials narrowed),
-/// which pays off once the front is roughly in place.
+/// Choices made for the small budgets of compression sweeps (50-200 trials), each measured (docs/SEARCH.md): every ask
+/// draws one of four proposals, univariate TPE (each dimension maximises its own ratio over its candidates), a sharper
+/// univariate TPE (neighbour-gap widths, 24 candidates, a ratio leaning on l), NSGA-II children of good trials, and
+/// multivariate TPE (joint kernels, now and then narrowed); kernels take Scott's rule on the good trials' spread,
+/// clipped as Optuna clips; 128 candidates rather than Optuna's 24; good trials weighted by their hypervolume
+/// contribution (the paper), floored so a good trial behind the first front still counts; once infeasible trials are
+/// known, the score adds the log probability of feasibility from a feasible/infeasible density ratio (c-TPE).
 /// Running trials join the bad group (a constant liar), so parallel asks spread out instead of piling on one spot.
 /// Stopped trials are scored with their (pessimistic) values; Failed ones join the bad group.
 /// </remarks>
@@ -58,28 +58,65 @@ public sealed class MotpeSampler : ISampler
         var (good, goodWeights, bad) = Split(trials);
         var goodPoints = good.Select(o => History.Encode(space, o.Point)).ToArray();
         var badPoints = bad.Select(o => History.Encode(space, o.Point)).ToArray();
-        var lower = new ParzenEstimator(space, goodPoints, goodWeights, Options.PriorWeight, Bandwidths(space, goodPoints, goodWeights));
-        var upper = new ParzenEstimator(space, badPoints, Enumerable.Repeat(1.0, badPoints.Length).ToArray(), Options.PriorWeight, Bandwidths(space, badPoints, null));
+        var badWeights = Enumerable.Repeat(1.0, badPoints.Length).ToArray();
 
-        // Exploitation: now and then draw candidates from the good estimator narrowed around its own trials.
-        var proposal = lower;
-        if (Options.LocalShare > 0 && random.NextDouble() < Options.LocalShare)
-            proposal = new ParzenEstimator(space, goodPoints, goodWeights, 0, Bandwidths(space, goodPoints, goodWeights).Select(b => b * Options.LocalScale).ToArray());
+        // Each ask takes one of the proposal kinds, by share; the history decides nothing here, so the choice is as
+        // reproducible as the rest.
+        var proposal = Options.Proposals[^1];
+        var u = random.NextDouble() * Options.Proposals.Sum(p => p.Share);
+        foreach (var p in Options.Proposals)
+            if ((u -= p.Share) < 0) { proposal = p; break; }
 
-        var (feasibleModel, infeasibleModel) = Options.ConstraintModel ? ConstraintModels(trials) : (null, null);
+        var lower = new ParzenEstimator(space, goodPoints, goodWeights, Options.PriorWeight, Bandwidths(space, goodPoints, goodWeights, proposal.Rule));
+        var upper = new ParzenEstimator(space, badPoints, badWeights, Options.PriorWeight, Bandwidths(space, badPoints, null, proposal.Rule));
+        var (feasible, infeasible) = Options.ConstraintModel ? ConstraintModels(trials, proposal.Rule) : (null, null);
         var logFeasibleCount = Math.Log(Math.Max(1, trials.Scored.Count(o => o.IsFeasible)));
         var logInfeasibleCount = Math.Log(Math.Max(1, trials.Scored.Count(o => !o.IsFeasible) + trials.Failed.Count));
-
+        var candidates = Math.Max(1, (int)Math.Round(Options.Candidates * proposal.CandidateFactor));
         var seen = new HashSet<PointKey>(trials.All.Select(o => History.Key(space, o.Point)));
+
+        if (proposal.Kind == ProposalKind.Marginal)
+        {
+            // Univariate TPE: each dimension on its own takes the best of its candidates, so a separable ratio is
+            // maximised over every combination of them at once.
+            var x = new double[space.Dimensions.Count];
+            for (var j = 0; j < x.Length; j++)
+            {
+                if (!lower.IsActive(j, x)) { x[j] = double.NaN; continue; }
+                var d = space.Dimensions[j];
+                var bestValue = double.NaN;
+                var bestRatio = double.NegativeInfinity;
+                for (var c = 0; c < candidates; c++)
+                {
+                    var v = lower.SampleDimension(random, j);
+                    // Score a discrete value at its bin's centre, as it will be asked.
+                    if (d is not CategoricalDimension) v = UnitScale.ToUnit(d, UnitScale.FromUnit(d, v));
+                    var ratio = lower.MarginalLogDensity(j, v) - proposal.BadExponent * upper.MarginalLogDensity(j, v);
+                    if (feasible is not null)
+                        ratio += LogFeasibility(feasible.MarginalLogDensity(j, v) + logFeasibleCount, infeasible!.MarginalLogDensity(j, v) + logInfeasibleCount);
+                    if (ratio > bestRatio || double.IsNaN(bestValue)) { bestRatio = ratio; bestValue = v; }
+                }
+                x[j] = bestValue;
+            }
+            var point = History.Decode(space, x);
+            if (!seen.Contains(History.Key(space, point))) return point;
+        }
+
+        // Joint candidates: drawn from the good estimator (now and then narrowed around its own trials, to exploit),
+        // or bred from good trials; each scored by the joint ratio.
+        var sampler = lower;
+        if (proposal.Kind == ProposalKind.Joint && Options.LocalShare > 0 && random.NextDouble() < Options.LocalShare)
+            sampler = new ParzenEstimator(space, goodPoints, goodWeights, 0,
+                Bandwidths(space, goodPoints, goodWeights, proposal.Rule).Select(row => row.Select(b => b * Options.LocalScale).ToArray()).ToArray());
         Point? best = null;
         var bestScore = double.NegativeInfinity;
-        for (var c = 0; c < Options.Candidates; c++)
+        for (var c = 0; c < candidates; c++)
         {
-            var point = History.Decode(space, proposal.Sample(random));
+            var point = History.Decode(space, proposal.Kind == ProposalKind.Genetic ? Offspring(space, goodPoints, goodWeights, random) : sampler.Sample(random));
             // Score the point as asked (a discrete value at its bin's centre).
             var x = History.Encode(space, point);
-            var score = lower.LogDensity(x) - upper.LogDensity(x);
-            if (feasibleModel is not null) score += LogFeasibility(feasibleModel.LogDensity(x) + logFeasibleCount, infeasibleModel!.LogDensity(x) + logInfeasibleCount);
+            var score = lower.LogDensity(x) - proposal.BadExponent * upper.LogDensity(x);
+            if (feasible is not null) score += LogFeasibility(feasible.LogDensity(x) + logFeasibleCount, infeasible!.LogDensity(x) + logInfeasibleCount);
             if (!(score > bestScore) || seen.Contains(History.Key(space, point))) continue;
             best = point;
             bestScore = score;
@@ -88,20 +125,37 @@ public sealed class MotpeSampler : ISampler
         return best ?? RandomSampler.Unvisited(_seed, space, trials.All, number, random);
     }
 
+    /// <summary>A child of two good trials (picked by weight) by NSGA-II's crossover and mutation.</summary>
+    private static double[] Offspring(SearchSpace space, double[][] good, IReadOnlyList<double> weights, Random random)
+    {
+        var total = weights.Sum();
+        int Pick()
+        {
+            var u = random.NextDouble() * total;
+            for (var k = 0; k < good.Length; k++)
+                if ((u -= weights[k]) < 0) return k;
+            return good.Length - 1;
+        }
+        var a = good[Pick()];
+        var b = good[Pick()];
+        var child = Nsga2Sampler.Crossover(space, a, b, random);
+        return Nsga2Sampler.Mutate(space, child, 1.0 / Math.Max(1, space.Dimensions.Count), random);
+    }
+
     /// <summary>
     /// The constraint's own density ratio, as in c-TPE (Watanabe and Hutter: "c-TPE: tree-structured Parzen estimator
     /// with inequality constraints for expensive hyperparameter optimization", IJCAI 2023): estimators of where feasible
-    /// and where infeasible (or failed) trials lie, whose ratio multiplies the objectives' ratio. Null until both kinds
-    /// have been seen.
+    /// and where infeasible (or failed) trials lie, from which each candidate's log probability of feasibility is added
+    /// to its score. Null until both kinds have been seen.
     /// </summary>
-    private (ParzenEstimator? Feasible, ParzenEstimator? Infeasible) ConstraintModels(History trials)
+    private (ParzenEstimator? Feasible, ParzenEstimator? Infeasible) ConstraintModels(History trials, BandwidthRule rule)
     {
         var space = trials.Space;
         var feasible = trials.Scored.Where(o => o.IsFeasible).Select(o => History.Encode(space, o.Point)).ToArray();
         var infeasible = trials.Scored.Where(o => !o.IsFeasible).Concat(trials.Failed).Select(o => History.Encode(space, o.Point)).ToArray();
         if (feasible.Length == 0 || infeasible.Length == 0) return (null, null);
         ParzenEstimator Model(double[][] points) =>
-            new(space, points, Enumerable.Repeat(1.0, points.Length).ToArray(), Options.PriorWeight, Bandwidths(space, points, null));
+            new(space, points, Enumerable.Repeat(1.0, points.Length).ToArray(), Options.PriorWeight, Bandwidths(space, points, null, rule));
         return (Model(feasible), Model(infeasible));
     }
 
@@ -128,9 +182,9 @@ public sealed class MotpeSampler : ISampler
             good.AddRange(feasible);
             good.AddRange(scored.Where(o => !o.IsFeasible).OrderBy(o => o.Violation).ThenBy(o => o.Number).Take(goodCount - feasible.Count));
         }
-        var goodNumbers = new HashSet<int>(good.Select(o => o.Number));
-        good.Sort((a, b) => a.Number.CompareTo(b.Number));
-        var bad = scored.Where(o => !goodNumbers.Contains(o.Number)).Concat(trials.Failed);
+        var chosen = new HashSet<Observation>(good, ReferenceEqualityComparer.Instance);
+        good = [.. good.OrderBy(o => o.Number)];
+        var bad = scored.Where(o => !chosen.Contains(o)).Concat(trials.Failed);
         if (Options.ConstantLiar) bad = bad.Concat(trials.Running);
         return (good, GoodWeights(good, feasible), bad.OrderBy(o => o.Number).ToList());
     }
@@ -214,41 +268,56 @@ public sealed class MotpeSampler : ISampler
     }
 
     /// <summary>
-    /// Per-dimension kernel widths on the unit scale: Scott's rule, factor * spread * n^(-1/(d+4)) with the spread the
-    /// (weighted) standard deviation of the points, clipped to [1/min(100, n+1), 1] (Optuna's magic clip) and, for a
-    /// discrete dimension, to at least half a bin.
+    /// Kernel widths on the unit scale, per point and dimension, clipped to [1/min(100, n+1), 1] (Optuna's "magic
+    /// clip") and, for a discrete dimension, to at least half a bin. Scott: factor * spread * n^(-1/(d+4)) with the
+    /// spread the (weighted) standard deviation of the points in that dimension, the same for every point. Neighbour:
+    /// the larger gap to the point's neighbours in that dimension (the ends 0 and 1 and the prior's centre among
+    /// them), the univariate TPE rule of Bergstra et al. 2011.
     /// </summary>
-    private double[] Bandwidths(SearchSpace space, IReadOnlyList<double[]> points, IReadOnlyList<double>? weights)
+    private double[][] Bandwidths(SearchSpace space, IReadOnlyList<double[]> points, IReadOnlyList<double>? weights, BandwidthRule rule)
     {
         var dims = space.Dimensions;
         var numeric = dims.Count(d => d is not CategoricalDimension);
-        var bandwidths = new double[dims.Count];
+        var result = new double[points.Count][];
+        for (var k = 0; k < points.Count; k++) result[k] = new double[dims.Count];
         var scott = Math.Pow(Math.Max(1, points.Count), -1.0 / (numeric + 4));
         var minimum = 1.0 / Math.Min(100.0, points.Count + 1.0);
+        var present = new List<(double X, int K)>(points.Count + 1);
         for (var j = 0; j < dims.Count; j++)
         {
             if (dims[j] is CategoricalDimension) continue;
-            double sum = 0, sumSq = 0, total = 0;
+            var floor = minimum;
+            if (UnitScale.Bins(dims[j]) is { } bins) floor = Math.Max(floor, 0.5 / bins);
+            floor = Math.Min(floor, 1.0);
+            present.Clear();
             for (var k = 0; k < points.Count; k++)
+                if (!double.IsNaN(points[k][j])) present.Add((points[k][j], k));
+            if (rule == BandwidthRule.Neighbour)
             {
-                var x = points[k][j];
-                if (double.IsNaN(x)) continue;
+                present.Add((0.5, -1));
+                present.Sort((a, b) => a.X != b.X ? a.X.CompareTo(b.X) : a.K.CompareTo(b.K));
+                for (var i = 0; i < present.Count; i++)
+                {
+                    if (present[i].K < 0) continue;
+                    var left = present[i].X - (i > 0 ? present[i - 1].X : 0);
+                    var right = (i + 1 < present.Count ? present[i + 1].X : 1) - present[i].X;
+                    result[present[i].K][j] = Math.Clamp(Math.Max(left, right), floor, 1.0);
+                }
+                continue;
+            }
+            double sum = 0, sumSq = 0, total = 0;
+            foreach (var (x, k) in present)
+            {
                 var w = weights?[k] ?? 1.0;
                 sum += w * x;
                 sumSq += w * x * x;
                 total += w;
             }
             var spread = total > 0 ? Math.Sqrt(Math.Max(0, sumSq / total - (sum / total) * (sum / total))) : 0.5;
-            var width = Options.BandwidthRule switch
-            {
-                BandwidthRule.Fixed => Options.BandwidthFactor * scott,
-                _ => Options.BandwidthFactor * Math.Max(spread, Options.SpreadFloor) * scott,
-            };
-            var floor = minimum;
-            if (UnitScale.Bins(dims[j]) is { } bins) floor = Math.Max(floor, 0.5 / bins);
-            bandwidths[j] = Math.Clamp(width, Math.Min(floor, 1.0), 1.0);
+            var width = Math.Clamp(Math.Max(spread, Options.SpreadFloor) * scott, floor, 1.0);
+            for (var k = 0; k < points.Count; k++) result[k][j] = width;
         }
-        return bandwidths;
+        return result;
     }
 }
 
@@ -258,9 +327,29 @@ internal enum BandwidthRule
     /// <summary>Scott's rule on each dimension's weighted spread.</summary>
     Scott,
 
-    /// <summary>A fixed factor times n^(-1/(d+4)), as Optuna's multivariate TPE.</summary>
-    Fixed,
+    /// <summary>Each point's larger gap to its neighbours, per dimension (univariate TPE).</summary>
+    Neighbour,
 }
+
+/// <summary>How an ask proposes its candidates.</summary>
+internal enum ProposalKind
+{
+    /// <summary>Whole points from the good estimator's joint kernels, scored by the joint ratio.</summary>
+    Joint,
+
+    /// <summary>Each dimension on its own from its marginal, scored by its marginal ratio (univariate TPE).</summary>
+    Marginal,
+
+    /// <summary>NSGA-II children of two good trials, scored by the joint ratio.</summary>
+    Genetic,
+}
+
+/// <param name="Kind">How candidates are drawn and scored.</param>
+/// <param name="Share">The relative share of asks that use this proposal.</param>
+/// <param name="Rule">The kernel width rule of the estimators it scores with.</param>
+/// <param name="CandidateFactor">Its candidates, as a multiple of the sampler's candidate count.</param>
+/// <param name="BadExponent">The acquisition is log l - BadExponent * log g; below 1 it leans on where good trials are.</param>
+internal sealed record Proposal(ProposalKind Kind, double Share, BandwidthRule Rule = BandwidthRule.Scott, double CandidateFactor = 1.0, double BadExponent = 1.0);
 
 /// <summary>MOTPE's settings; the defaults are the ones documented in docs/SEARCH.md.</summary>
 internal sealed record MotpeOptions
@@ -274,9 +363,15 @@ internal sealed record MotpeOptions
 
     public double PriorWeight { get; init; } = 1.0;
 
-    public BandwidthRule BandwidthRule { get; init; } = BandwidthRule.Scott;
-
-    public double BandwidthFactor { get; init; } = 1.0;
+    /// <summary>The proposals an ask picks from, by share.</summary>
+    public IReadOnlyList<Proposal> Proposals { get; init; } =
+    [
+        new(ProposalKind.Marginal, 0.3),
+        new(ProposalKind.Genetic, 0.3),
+        new(ProposalKind.Joint, 0.2),
+        // Sharp: neighbour-gap widths, 24 of 128 candidates, and a ratio leaning on l.
+        new(ProposalKind.Marginal, 0.2, BandwidthRule.Neighbour, CandidateFactor: 0.1875, BadExponent: 0.5),
+    ];
 
     /// <summary>The smallest spread Scott's rule uses (keeps a collapsed dimension searchable).</summary>
     public double SpreadFloor { get; init; } = 0.05;
@@ -284,6 +379,7 @@ internal sealed record MotpeOptions
     /// <summary>The weight of a good trial that adds no hypervolume, relative to the largest contributor.</summary>
     public double WeightFloor { get; init; } = 0.25;
 
+    /// <summary>The share of joint asks that draw from the good estimator with narrowed kernels.</summary>
     public double LocalShare { get; init; } = 0.2;
 
     public double LocalScale { get; init; } = 0.3;

@@ -104,7 +104,7 @@ public sealed class Nsga2Sampler : ISampler
     }
 
     /// <summary>One child of two parents: per numeric dimension SBX with probability 1/2, per categorical a coin.</summary>
-    private static double[] Crossover(SearchSpace space, double[] a, double[] b, Random random)
+    internal static double[] Crossover(SearchSpace space, double[] a, double[] b, Random random)
     {
         var child = new double[a.Length];
         for (var j = 0; j < a.Length; j++)
@@ -141,7 +141,7 @@ public sealed class Nsga2Sampler : ISampler
     }
 
     /// <summary>Mutates each active dimension with probability <paramref name="rate"/>; a dimension switched on by a mutated choice and absent in the child is drawn uniformly.</summary>
-    private static double[] Mutate(SearchSpace space, double[] child, double rate, Random random)
+    internal static double[] Mutate(SearchSpace space, double[] child, double rate, Random random)
     {
         var x = (double[])child.Clone();
         var values = new Dictionary<string, double>(StringComparer.Ordinal);

@@ -44,8 +44,10 @@ public interface ISampler
     string Name { get; }
 
     /// <summary>
-    /// The point for trial <paramref name="number"/> given what is known of earlier trials (<paramref name="history"/>,
-    /// ordered by number; Running entries are asked but not finished).
+    /// The point for trial <paramref name="number"/> given what is known of earlier trials (<paramref name="history"/>;
+    /// Running entries are asked but not finished). The samplers read the history by number whatever its order, leave
+    /// out an entry numbered <paramref name="number"/>, and expect numbers to be unique (warm-started trials from an
+    /// earlier sweep need numbers of their own, for example negative ones).
     /// </summary>
     Point Ask(SearchSpace space, IReadOnlyList<Observation> history, int number);
 }

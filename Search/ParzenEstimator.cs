@@ -30,8 +30,8 @@ internal sealed class ParzenEstimator
     /// <param name="points">Encoded points (see <see cref="History.Encode"/>).</param>
     /// <param name="weights">A non-negative weight per point.</param>
     /// <param name="priorWeight">The weight of the prior component (uniform categoricals, a wide Gaussian at the centre).</param>
-    /// <param name="bandwidth">The kernel width, on the unit scale, of each numeric dimension (before clipping).</param>
-    public ParzenEstimator(SearchSpace space, IReadOnlyList<double[]> points, IReadOnlyList<double> weights, double priorWeight, double[] bandwidth)
+    /// <param name="bandwidth">The kernel width, on the unit scale, of each point's numeric dimensions ([point][dimension]).</param>
+    public ParzenEstimator(SearchSpace space, IReadOnlyList<double[]> points, IReadOnlyList<double> weights, double priorWeight, IReadOnlyList<double[]> bandwidth)
     {
         _space = space;
         var dims = space.Dimensions;
@@ -92,7 +92,7 @@ internal sealed class ParzenEstimator
                 }
                 if (isPrior) { _mu[at] = 0.5; _sigma[at] = 1.0; }
                 else if (double.IsNaN(x)) { _mu[at] = double.NaN; continue; }
-                else { _mu[at] = x; _sigma[at] = bandwidth[j]; }
+                else { _mu[at] = x; _sigma[at] = bandwidth[k][j]; }
                 var a = (0 - _mu[at]) / _sigma[at];
                 var b = (1 - _mu[at]) / _sigma[at];
                 _logNorm[at] = Math.Log(_sigma[at] * Sqrt2Pi) + Math.Log(Math.Max(1e-300, NormalCdf(b) - NormalCdf(a)));
@@ -100,34 +100,98 @@ internal sealed class ParzenEstimator
         }
     }
 
-    /// <summary>Draws an encoded point: a component by weight, then each active dimension from that component's kernel.</summary>
-    public double[] Sample(Random random)
+    private int Component(Random random)
     {
-        var u = random.NextDouble();
-        var k = Array.BinarySearch(_cumulative, u);
-        k = k >= 0 ? k : Math.Min(~k, _components - 1);
+        var k = Array.BinarySearch(_cumulative, random.NextDouble());
+        return k >= 0 ? k : Math.Min(~k, _components - 1);
+    }
+
+    /// <summary>
+    /// Draws an encoded point: a component by weight, then each active dimension from that component's kernel. With
+    /// <paramref name="independent"/>, each dimension picks its own component (the product of the marginals, which
+    /// recombines coordinates of different good trials).
+    /// </summary>
+    public double[] Sample(Random random, bool independent = false)
+    {
+        var k = Component(random);
         var x = new double[_dims];
         for (var j = 0; j < _dims; j++)
         {
             if (!IsActive(j, x)) { x[j] = double.NaN; continue; }
-            var at = k * _dims + j;
-            var choices = _cardinality[j];
-            if (choices > 0)
-            {
-                var chosen = (int)_mu[at];
-                if (chosen < 0) { x[j] = random.Next(choices); continue; }
-                // Keep the observed choice with its kernel probability, else one of the others uniformly.
-                if (random.NextDouble() < Math.Exp(_logChosen[at])) x[j] = chosen;
-                else
-                {
-                    var other = random.Next(choices - 1);
-                    x[j] = other >= chosen ? other + 1 : other;
-                }
-                continue;
-            }
-            x[j] = double.IsNaN(_mu[at]) ? random.NextDouble() : TruncatedNormal(_mu[at], _sigma[at], random);
+            if (independent && j > 0) k = Component(random);
+            x[j] = Draw(k, j, random);
         }
         return x;
+    }
+
+    /// <summary>Dimension j drawn from component k's kernel.</summary>
+    private double Draw(int k, int j, Random random)
+    {
+        var at = k * _dims + j;
+        var choices = _cardinality[j];
+        if (choices > 0)
+        {
+            var chosen = (int)_mu[at];
+            if (chosen < 0) return random.Next(choices);
+            // Keep the observed choice with its kernel probability, else one of the others uniformly.
+            if (random.NextDouble() < Math.Exp(_logChosen[at])) return chosen;
+            var other = random.Next(choices - 1);
+            return other >= chosen ? other + 1 : other;
+        }
+        return double.IsNaN(_mu[at]) ? random.NextDouble() : TruncatedNormal(_mu[at], _sigma[at], random);
+    }
+
+    /// <summary>Whether dimension j is active under the categorical choices already in x.</summary>
+    public bool IsActive(int j, double[] x)
+    {
+        var p = _parent[j];
+        if (p < 0) return true;
+        var choice = x[p];
+        return !double.IsNaN(choice) && _allowed[j][(int)choice];
+    }
+
+    /// <summary>The log density of the product of the per-dimension marginal mixtures.</summary>
+    public double MarginalLogDensity(double[] x)
+    {
+        var total = 0.0;
+        for (var j = 0; j < _dims; j++)
+            if (!double.IsNaN(x[j])) total += MarginalLogDensity(j, x[j]);
+        return total;
+    }
+
+    /// <summary>The log density of dimension <paramref name="j"/>'s marginal mixture at <paramref name="v"/>.</summary>
+    public double MarginalLogDensity(int j, double v)
+    {
+        Span<double> terms = _components <= 1024 ? stackalloc double[_components] : new double[_components];
+        var max = double.NegativeInfinity;
+        for (var k = 0; k < _components; k++)
+        {
+            var s = _logWeight[k] + Term(k * _dims + j, j, v);
+            terms[k] = s;
+            if (s > max) max = s;
+        }
+        if (double.IsNegativeInfinity(max)) return max;
+        var sum = 0.0;
+        for (var k = 0; k < _components; k++) sum += Math.Exp(terms[k] - max);
+        return max + Math.Log(sum);
+    }
+
+    /// <summary>One draw of dimension <paramref name="j"/> from its marginal mixture.</summary>
+    public double SampleDimension(Random random, int j) => Draw(Component(random), j, random);
+
+    /// <summary>One component's log kernel at value v of dimension j (its uniform prior when the component lacks j).</summary>
+    private double Term(int at, int j, double v)
+    {
+        var choices = _cardinality[j];
+        if (choices > 0)
+        {
+            var chosen = _mu[at];
+            return chosen < 0 ? -Math.Log(choices) : (chosen == v ? _logChosen[at] : _logOther[at]);
+        }
+        var mu = _mu[at];
+        if (double.IsNaN(mu)) return 0;
+        var z = (v - mu) / _sigma[at];
+        return -0.5 * z * z - _logNorm[at];
     }
 
     /// <summary>The log density of an encoded point (inactive dimensions, NaN, are left out).</summary>
@@ -165,13 +229,6 @@ internal sealed class ParzenEstimator
         return max + Math.Log(sum);
     }
 
-    private bool IsActive(int j, double[] x)
-    {
-        var p = _parent[j];
-        if (p < 0) return true;
-        var choice = x[p];
-        return !double.IsNaN(choice) && _allowed[j][(int)choice];
-    }
 
     /// <summary>A normal draw truncated to [0, 1]; the mean is inside, so rejection accepts often.</summary>
     private static double TruncatedNormal(double mu, double sigma, Random random)

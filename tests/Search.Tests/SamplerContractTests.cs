@@ -155,4 +155,19 @@ public class SamplerContractTests
             Assert.Equal(keys.Count, keys.Distinct().Count());
         }
     }
+
+    [Fact]
+    public void Warm_started_trials_with_negative_numbers_count_as_history()
+    {
+        var space = TestProblems.Sphere;
+        var earlier = TestProblems.Run(new RandomSampler(11), space, TestProblems.SphereTrial, 30)
+            .Select(o => o with { Number = o.Number - 30 }).ToList();
+        foreach (ISampler sampler in new ISampler[] { new Nsga2Sampler(3), new MotpeSampler(3) })
+        {
+            var point = sampler.Ask(space, earlier, 0);
+            AssertValid(space, point);
+            // Past its startup on the earlier trials alone, so not the random draw it would make on an empty history.
+            Assert.NotEqual(TestProblems.Describe(space, sampler.Ask(space, [], 0)), TestProblems.Describe(space, point));
+        }
+    }
 }

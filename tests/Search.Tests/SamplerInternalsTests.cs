@@ -87,7 +87,7 @@ public class SamplerInternalsTests
     {
         var space = new SearchSpace([new FloatDimension("x", 0, 1), new CategoricalDimension("c", ["a", "b", "c"])]);
         double[][] points = [[0.2, 0], [0.25, 0], [0.22, 0]];
-        var estimator = new ParzenEstimator(space, points, [1.0, 1.0, 1.0], 1.0, [0.05, 0]);
+        var estimator = new ParzenEstimator(space, points, [1.0, 1.0, 1.0], 1.0, [[0.05, 0], [0.05, 0], [0.05, 0]]);
         var random = new Random(3);
         var draws = Enumerable.Range(0, 2000).Select(_ => estimator.Sample(random)).ToArray();
         Assert.InRange(draws.Count(d => Math.Abs(d[0] - 0.22) < 0.15) / 2000.0, 0.6, 1.0);

@@ -12,12 +12,13 @@ public class SamplerQualityTests
     private static double MedianHypervolume(Func<int, ISampler> make, SearchSpace space, Func<int, Point, Observation> evaluate) =>
         TestProblems.Median(Seeds.Select(seed => TestProblems.FeasibleHypervolume(TestProblems.Run(make(seed), space, evaluate, Trials))));
 
-    public static TheoryData<string> Problems => ["sphere", "constrained", "mixed"];
+    public static TheoryData<string> Problems => ["sphere", "constrained", "mixed", "three objectives"];
 
     private static (SearchSpace Space, Func<int, Point, Observation> Evaluate) Problem(string name) => name switch
     {
         "sphere" => (TestProblems.Sphere, TestProblems.SphereTrial),
         "constrained" => (TestProblems.Sphere, TestProblems.ConstrainedTrial),
+        "three objectives" => (TestProblems.Sphere, TestProblems.TripleTrial),
         _ => (TestProblems.Mixed, TestProblems.MixedTrial),
     };
 
@@ -28,6 +29,7 @@ public class SamplerQualityTests
         var (space, evaluate) = Problem(name);
         var random = MedianHypervolume(seed => new RandomSampler(seed), space, evaluate);
         var nsga2 = MedianHypervolume(seed => new Nsga2Sampler(seed), space, evaluate);
+        TestContext.Current.SendDiagnosticMessage($"{name}: nsga2 {nsga2:F1}, random {random:F1}");
         Assert.True(nsga2 > random * 1.05, $"nsga2 {nsga2:F1} against random {random:F1}");
     }
 
@@ -38,6 +40,7 @@ public class SamplerQualityTests
         var (space, evaluate) = Problem(name);
         var random = MedianHypervolume(seed => new RandomSampler(seed), space, evaluate);
         var motpe = MedianHypervolume(seed => new MotpeSampler(seed), space, evaluate);
+        TestContext.Current.SendDiagnosticMessage($"{name}: motpe {motpe:F1}, random {random:F1}");
         Assert.True(motpe > random * 1.05, $"motpe {motpe:F1} against random {random:F1}");
     }
 

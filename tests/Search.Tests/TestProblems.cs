@@ -32,6 +32,21 @@ internal static class TestProblems
 
     public static Observation SphereTrial(int number, Point p) => new(number, p, ObservationState.Complete, SphereValues(p));
 
+    /// <summary>Three objectives on the sphere space: squared distances to (1,..,1), (-1,..,-1) and (1,-1,1,-1,1).</summary>
+    public static Observation TripleTrial(int number, Point p)
+    {
+        double f1 = 0, f2 = 0, f3 = 0;
+        for (var i = 0; i < 5; i++)
+        {
+            var v = p[$"x{i}"];
+            var corner = i % 2 == 0 ? 1 : -1;
+            f1 += (v - 1) * (v - 1);
+            f2 += (v + 1) * (v + 1);
+            f3 += (v - corner) * (v - corner);
+        }
+        return new(number, p, ObservationState.Complete, [f1, f2, f3]);
+    }
+
     /// <summary>The sphere pair with the constraint x0 + x1 &lt;= -1 (violation: how far past it), which cuts off the front's end near (1,..,1); a random point is feasible one time in three.</summary>
     public static Observation ConstrainedTrial(int number, Point p) =>
         new(number, p, ObservationState.Complete, SphereValues(p), Math.Max(0, p["x0"] + p["x1"] + 1));
@@ -58,8 +73,11 @@ internal static class TestProblems
         return history;
     }
 
-    public static double FeasibleHypervolume(IEnumerable<Observation> trials) =>
-        Hypervolume.Compute(trials.Where(o => o.IsFeasible).Select(o => o.Values!), Reference);
+    public static double FeasibleHypervolume(IEnumerable<Observation> trials)
+    {
+        var feasible = trials.Where(o => o.IsFeasible).Select(o => o.Values!).ToList();
+        return feasible.Count == 0 ? 0 : Hypervolume.Compute(feasible, Enumerable.Repeat(Reference[0], feasible[0].Count).ToArray());
+    }
 
     public static double Median(IEnumerable<double> values)
     {
