@@ -79,15 +79,10 @@ public sealed class RedisSweepTests : IAsyncDisposable
         Assert.SkipUnless(RedisServer.IsInstalled, $"{RedisServer.Binary} is missing: install Debian's redis-server (.ci/run does).");
         var ct = TestContext.Current.CancellationToken;
         var clock = Stopwatch.StartNew();
-        _redis = await RedisServer.StartAsync(_folder.Path);
         // One state folder for both, as machines of a cluster share FQ_HOME: checkpoints written by one are read by the other.
         var state = Directory.CreateDirectory(Path.Combine(_folder.Path, "state")).FullName;
-        var ports = FreePorts.Take(4);
-        StartSilo("silo A", ports[0], ports[1], state);
-        var victimProcess = StartSilo("silo B", ports[2], ports[3], state);
-        await Task.WhenAll(_silos.Select(s => s.WaitUntilReadyAsync(StartTimeout)));
-        _client = await ConnectAsync(ct);
-        var management = _client.Grains.GetGrain<IManagementGrain>(0);
+        var (ports, _, victimProcess) = await StartClusterAsync(state, state, ct);
+        var management = _client!.Grains.GetGrain<IManagementGrain>(0);
         var hosts = await management.GetHosts(true, ct);
         var survivor = hosts.Keys.Single(a => a.Endpoint.Port == ports[0]);
         var victim = hosts.Keys.Single(a => a.Endpoint.Port == ports[2]);
@@ -191,16 +186,11 @@ public sealed class RedisSweepTests : IAsyncDisposable
         Assert.SkipUnless(RedisServer.IsInstalled, $"{RedisServer.Binary} is missing: install Debian's redis-server (.ci/run does).");
         var ct = TestContext.Current.CancellationToken;
         var clock = Stopwatch.StartNew();
-        _redis = await RedisServer.StartAsync(_folder.Path);
         // A state folder each, as on two machines with no shared disk: the paused checkpoint the victim saves dies with it.
         var survivorState = Directory.CreateDirectory(Path.Combine(_folder.Path, "machine-a")).FullName;
         var victimState = Directory.CreateDirectory(Path.Combine(_folder.Path, "machine-b")).FullName;
-        var ports = FreePorts.Take(4);
-        var survivorProcess = StartSilo("silo A", ports[0], ports[1], survivorState);
-        var victimProcess = StartSilo("silo B", ports[2], ports[3], victimState);
-        await Task.WhenAll(_silos.Select(s => s.WaitUntilReadyAsync(StartTimeout)));
-        _client = await ConnectAsync(ct);
-        var management = _client.Grains.GetGrain<IManagementGrain>(0);
+        var (ports, survivorProcess, victimProcess) = await StartClusterAsync(survivorState, victimState, ct);
+        var management = _client!.Grains.GetGrain<IManagementGrain>(0);
         var hosts = await management.GetHosts(true, ct);
         var survivor = hosts.Keys.Single(a => a.Endpoint.Port == ports[0]);
         var victim = hosts.Keys.Single(a => a.Endpoint.Port == ports[2]);
@@ -288,6 +278,18 @@ public sealed class RedisSweepTests : IAsyncDisposable
         var client = await FqConnection.OpenAsync(new FqConnectionOptions { Cluster = _redis!.Address }, ct);
         _clients.Add(client);
         return client;
+    }
+
+    /// <summary>Redis, then silo A and silo B (each on its own state folder), both ready, and a client connected to them.</summary>
+    private async Task<(int[] Ports, ChildProcess A, ChildProcess B)> StartClusterAsync(string stateA, string stateB, CancellationToken ct)
+    {
+        _redis = await RedisServer.StartAsync(_folder.Path);
+        var ports = FreePorts.Take(4);
+        var a = StartSilo("silo A", ports[0], ports[1], stateA);
+        var b = StartSilo("silo B", ports[2], ports[3], stateB);
+        await Task.WhenAll(_silos.Select(s => s.WaitUntilReadyAsync(StartTimeout)));
+        _client = await ConnectAsync(ct);
+        return (ports, a, b);
     }
 
     private ChildProcess StartSilo(string name, int siloPort, int gatewayPort, string state)
