@@ -116,7 +116,7 @@ public class SamplerInternalsTests
             {
                 var v = UnitScale.FromUnit(d, random.NextDouble());
                 Assert.True(d.Contains(v), $"{d.Name}: {v}");
-                Assert.Equal(v, UnitScale.FromUnit(d, UnitScale.ToUnit(d, v)), 9);
+                Assert.Equal(v, UnitScale.FromUnit(d, UnitScale.ToUnit(d, v)), tolerance: 1e-9);
             }
         }
         // Every integer of 2..8 about equally often.
