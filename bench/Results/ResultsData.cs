@@ -28,6 +28,9 @@ public sealed class ResultsData(string folder)
     /// <summary>A file of the sweeps part (status, pareto, time), parsed, or null.</summary>
     public JsonObject? Sweep(string name) => Read(Path.Combine("sweeps", name));
 
+    /// <summary>A file of the adaptive-search part (sweep status, time, the equal-epoch dense report), parsed, or null.</summary>
+    public JsonObject? Adaptive(string name) => Read(Path.Combine("adaptive", name));
+
     /// <summary>A text file of the data folder, or null.</summary>
     public string? Text(string relativePath)
     {

@@ -28,6 +28,7 @@ public static class ResultsDocument
         text.Append(TableSection.Write(data));
         text.Append(WSepSection.Write(data, Path.Combine(docsFolder, "img")));
         text.Append(SweepSection.Write(data));
+        text.Append(AdaptiveSection.Write(data, Path.Combine(docsFolder, "img")));
         text.Append(TargetsSection.Write(data));
         return text.ToString();
     }
