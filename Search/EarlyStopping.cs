@@ -1,8 +1,9 @@
 namespace FocusedQuantization.Search;
 
 /// <summary>
-/// The fine-tuning epochs at which a trial is judged: MinFraction x total, x Eta, x Eta^2, ... (rounded, at least 1,
-/// each above the last), and the whole schedule last. With 8 epochs, Eta 3 and MinFraction 1/9: 1, 3, 8.
+/// The fine-tuning epochs at which a trial is judged, the whole schedule last: geometric (MinFraction x total, x Eta,
+/// x Eta^2, ..., rounded, at least 1, each above the last; with 8 epochs, Eta 2 and MinFraction 1/8: 1, 2, 4, 8) or
+/// given (<see cref="Explicit"/>).
 /// </summary>
 public sealed record RungSchedule(IReadOnlyList<int> Epochs)
 {
@@ -25,6 +26,17 @@ public sealed record RungSchedule(IReadOnlyList<int> Epochs)
         return new RungSchedule(epochs);
     }
 
+    /// <summary>
+    /// Given rungs: the epochs of <paramref name="epochs"/> within the schedule (from 1, below <paramref name="totalEpochs"/>),
+    /// in order, once each, then the whole schedule. A shorter schedule drops the rungs it does not reach.
+    /// </summary>
+    public static RungSchedule Explicit(int totalEpochs, IEnumerable<int> epochs)
+    {
+        if (totalEpochs < 1) throw new ArgumentOutOfRangeException(nameof(totalEpochs), totalEpochs, "A schedule has at least one epoch.");
+        ArgumentNullException.ThrowIfNull(epochs);
+        return new RungSchedule([.. epochs.Where(e => e >= 1 && e < totalEpochs).Distinct().Order(), totalEpochs]);
+    }
+
     /// <summary>The rung a trial paused at <paramref name="epoch"/> has reached (-1 before the first).</summary>
     public int RungOf(int epoch)
     {
@@ -44,9 +56,11 @@ public sealed record RungResult(int Number, IReadOnlyList<double> Values, double
 /// (the diversity tie-break: the extremes and the isolated first, as in NSGA-II), then by trial number.
 /// </summary>
 /// <remarks>
-/// At least one trial always goes on, so the first trials of a sweep run to the end and the front fills early. The rule
-/// is a pure function of the results it is given: a sweep gives it the results of trials whose outcomes are settled
-/// (see docs/SEARCH.md), which keeps early-stopped sweeps reproducible.
+/// At least one trial always goes on, so the first trials of a sweep run to the end and the front fills early. A repeat
+/// (a result with exactly the figures of an earlier-numbered one: the same configuration trained again, as adaptive
+/// samplers propose on discrete spaces) adds nothing to the front: it ranks after every distinct result and does not
+/// count towards the quota. The rule is a pure function of the results it is given: a sweep gives it the results of
+/// trials whose outcomes are settled (see docs/SEARCH.md), which keeps early-stopped sweeps reproducible.
 /// </remarks>
 public sealed class MultiObjectiveAsha
 {
@@ -58,7 +72,7 @@ public sealed class MultiObjectiveAsha
 
     public int Eta { get; }
 
-    /// <summary>How many of <paramref name="count"/> trials at a rung go on: count / Eta, at least 1.</summary>
+    /// <summary>How many of <paramref name="count"/> distinct trials at a rung go on: count / Eta, at least 1.</summary>
     public int Quota(int count) => Math.Max(1, count / Eta);
 
     /// <summary>Whether <paramref name="candidate"/> goes on past the rung where <paramref name="peers"/> (not including it) also are.</summary>
@@ -74,13 +88,14 @@ public sealed class MultiObjectiveAsha
         ArgumentNullException.ThrowIfNull(peers);
         var all = peers.Where(p => p.Number != candidate.Number).Append(candidate).ToArray();
         var position = Array.IndexOf(Order(all), candidate.Number);
-        var quota = Quota(all.Length);
-        return new RungJudgement(position < quota, position, all.Length, quota);
+        var quota = Quota(Distinct(all).Length);
+        var repeatOf = all.Where(p => p.Number < candidate.Number && SameFigures(p, candidate)).Select(p => (int?)p.Number).Min();
+        return new RungJudgement(position < quota, position, all.Length, quota) { RepeatOf = repeatOf };
     }
 
     /// <summary>
     /// Late promotions, once every trial has settled: the stopped trials that rank in the best 1/Eta of the last rung
-    /// they reached, among every trial that reached it, in number order.
+    /// they reached, among every (distinct) trial that reached it, in number order.
     /// </summary>
     public IReadOnlyList<int> LatePromotions(IReadOnlyList<RungHistory> settled)
     {
@@ -89,7 +104,7 @@ public sealed class MultiObjectiveAsha
         foreach (var rung in settled.Where(t => t.Stopped && t.LastRung >= 0).GroupBy(t => t.LastRung))
         {
             var results = settled.Select(t => t.At(rung.Key)).OfType<RungResult>().ToArray();
-            var best = Order(results).Take(Quota(results.Length)).ToHashSet();
+            var best = Order(results).Take(Quota(Distinct(results).Length)).ToHashSet();
             foreach (var trial in rung.Where(t => best.Contains(t.Number))) promoted.Add(trial.Number);
         }
         return [.. promoted];
@@ -99,7 +114,10 @@ public sealed class MultiObjectiveAsha
     public static int[] Order(IReadOnlyList<RungResult> results)
     {
         ArgumentNullException.ThrowIfNull(results);
-        var byNumber = results.OrderBy(r => r.Number).ToArray();
+        var byNumber = Distinct(results);
+        // A repeat of an earlier result (the same figures) adds nothing to the front: it ranks after every distinct one.
+        var kept = byNumber.Select(r => r.Number).ToHashSet();
+        var repeats = results.Select(r => r.Number).Where(n => !kept.Contains(n)).Order();
         var values = byNumber.Select(r => r.Values).ToArray();
         var ranks = ParetoSorting.Ranks(values, byNumber.Select(r => r.Violation).ToArray());
         var order = new List<int>(byNumber.Length);
@@ -110,12 +128,28 @@ public sealed class MultiObjectiveAsha
                 .OrderByDescending(m => m.distance).ThenBy(m => byNumber[m.index].Number)
                 .Select(m => byNumber[m.index].Number));
         }
+        order.AddRange(repeats);
         return [.. order];
     }
+
+    /// <summary>The results in number order without repeats (the same figures as an earlier-numbered one).</summary>
+    private static RungResult[] Distinct(IEnumerable<RungResult> results) =>
+        [.. results.OrderBy(r => r.Number).DistinctBy(r => (Key(r.Values), r.Violation))];
+
+    private static bool SameFigures(RungResult a, RungResult b) => a.Violation.Equals(b.Violation) && Key(a.Values) == Key(b.Values);
+
+    // Exact figures: a repeat is the same run again, not a near neighbour.
+    private static string Key(IReadOnlyList<double> values) => string.Join(' ', values.Select(BitConverter.DoubleToInt64Bits));
 }
 
-/// <summary>Where a trial stands at a rung: its place (0 = best) among Count trials, of which the best Quota go on.</summary>
-public sealed record RungJudgement(bool GoesOn, int Position, int Count, int Quota);
+/// <summary>
+/// Where a trial stands at a rung: its place (0 = best) among Count trials, of which the best Quota go on; RepeatOf: the
+/// earliest trial there with exactly its figures (null: none).
+/// </summary>
+public sealed record RungJudgement(bool GoesOn, int Position, int Count, int Quota)
+{
+    public int? RepeatOf { get; init; }
+}
 
 /// <summary>A settled trial's results at each rung it reached (index = rung), and whether it was stopped early.</summary>
 public sealed record RungHistory(int Number, IReadOnlyList<RungResult?> Rungs, bool Stopped)

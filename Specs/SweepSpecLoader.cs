@@ -20,7 +20,7 @@ public static class SweepSpecLoader
     private static readonly string[] ModelKeys = ["name", "weights"];
     private static readonly string[] ConstraintKeys = ["max_top1_drop"];
     private static readonly string[] StrategyKeys = ["kind", "budget", "seed", "lag", "warm_start", "population", "startup"];
-    private static readonly string[] EarlyStoppingKeys = ["eta", "min_fraction"];
+    private static readonly string[] EarlyStoppingKeys = ["eta", "min_fraction", "rungs"];
     private static readonly string[] TrainingKeys = ["baseline_epochs", "prune_epochs", "batch_size", "learning_rate", "train_limit", "test_limit", "validation", "data_dir", "image_size", "skip_bad_images", "device"];
     private static readonly string[] SpaceKeys = ["sparsity", "prune_alpha", "bits", "w_sep", "overflow_rate", "schedule_scale", "fine_tune_lr", "fine_tune", "coding", "layers"];
     private static readonly string[] LayerKeys = ["sparsity", "bits"];
@@ -320,8 +320,8 @@ public static class SweepSpecLoader
     }
 
     /// <summary>
-    /// early_stopping: { eta, min_fraction } with <see cref="SweepSpecDefaults.EarlyStopping"/> for what is left out;
-    /// `early_stopping: true` (or {}) for the defaults; false or nothing for none.
+    /// early_stopping: { eta, min_fraction } or { eta, rungs: [epochs] } with <see cref="SweepSpecDefaults.EarlyStopping"/>
+    /// for what is left out; `early_stopping: true` (or {}) for the defaults; false or nothing for none.
     /// </summary>
     private static EarlyStoppingSpec? EarlyStopping(SpecReader reader, YamlNode? node)
     {
@@ -329,9 +329,14 @@ public static class SweepSpecLoader
         var defaults = SweepSpecDefaults.EarlyStopping;
         if (node is YamlScalarNode) return reader.OptionalBool(node, "early_stopping") == true ? defaults : null;
         var map = reader.Mapping(node, "early_stopping", EarlyStoppingKeys);
+        if (map.Has("rungs") && map.Has("min_fraction"))
+            throw reader.Error(map.KeyNode("rungs"), "early_stopping.rungs", "give either rungs or min_fraction, not both (min_fraction places geometric rungs)");
         return new EarlyStoppingSpec(
             reader.OptionalInt(map.Get("eta"), "early_stopping.eta") ?? defaults.Eta,
-            reader.OptionalDouble(map.Get("min_fraction"), "early_stopping.min_fraction") ?? defaults.MinFraction);
+            reader.OptionalDouble(map.Get("min_fraction"), "early_stopping.min_fraction") ?? defaults.MinFraction)
+        {
+            Rungs = map.Get("rungs") is { } rungs ? reader.Ints(rungs, "early_stopping.rungs") : null,
+        };
     }
 
     private static StrategyKind Kind(SpecReader reader, YamlNode node)

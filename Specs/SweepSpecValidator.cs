@@ -56,7 +56,7 @@ public static class SweepSpecValidator
         Check("concurrency", spec.Concurrency is >= 1 and <= 1024 ? null : $"concurrency must be between 1 and 1024, got {spec.Concurrency}");
 
         ValidateStrategy(spec.Strategy, Fail);
-        ValidateEarlyStopping(spec.EarlyStopping, Check);
+        ValidateEarlyStopping(spec.EarlyStopping, spec.Space, Check);
         ValidateTraining(spec.Training, Check, Fail);
         ValidateSpace(spec.Space, Check, Fail);
 
@@ -147,14 +147,34 @@ public static class SweepSpecValidator
         }
     }
 
-    /// <summary>Early stopping: eta at least 2 (a rung keeps the top 1/eta), the first rung a fraction of the schedule in (0, 1).</summary>
-    private static void ValidateEarlyStopping(EarlyStoppingSpec? earlyStopping, Action<string, string?> check)
+    /// <summary>
+    /// Early stopping: eta at least 2 (a rung keeps the top 1/eta); the first rung a fraction of the schedule in (0, 1), or
+    /// given rungs: rising epochs from 1, below the longest fine-tuning schedule the space allows.
+    /// </summary>
+    private static void ValidateEarlyStopping(EarlyStoppingSpec? earlyStopping, SearchSpace? space, Action<string, string?> check)
     {
         if (earlyStopping is null) return;
         check("early_stopping.eta", earlyStopping.Eta is >= 2 and <= 100 ? null : $"eta must be between 2 and 100 (each rung keeps the best 1/eta of its trials), got {earlyStopping.Eta}");
-        check("early_stopping.min_fraction", earlyStopping.MinFraction > 0 && earlyStopping.MinFraction < 1
-            ? null
-            : $"min_fraction must be in (0, 1) (the first rung, as a fraction of the fine-tuning schedule), got {F(earlyStopping.MinFraction)}");
+        if (earlyStopping.Rungs is not { } rungs)
+        {
+            check("early_stopping.min_fraction", earlyStopping.MinFraction > 0 && earlyStopping.MinFraction < 1
+                ? null
+                : $"min_fraction must be in (0, 1) (the first rung, as a fraction of the fine-tuning schedule), got {F(earlyStopping.MinFraction)}");
+            return;
+        }
+        check("early_stopping.rungs", rungs.Count > 0 ? null : "give at least one rung (a fine-tuning epoch), or leave rungs out for geometric ones");
+        // The longest schedule of the space: a rung at or past its end would never be reached.
+        var scales = (space?.ScheduleScale ?? []).Append(space?.RangeOf(SpaceKeys.ScheduleScale)?.High ?? double.NaN)
+            .Where(s => s > 0 && s <= 100).ToArray();
+        var longest = scales.Length == 0 ? (int?)null : scales.Max(s => new Compression.Retraining.FineTuneSchedule().Scaled(s).TotalEpochs);
+        for (var i = 0; i < rungs.Count; i++)
+        {
+            check($"early_stopping.rungs[{i}]", rungs[i] >= 1 ? null : $"a rung is a fine-tuning epoch from 1, got {rungs[i]}");
+            check($"early_stopping.rungs[{i}]", i == 0 || rungs[i] > rungs[i - 1] ? null : $"rungs must rise, got {rungs[i]} after {rungs[i - 1]}");
+            check($"early_stopping.rungs[{i}]", longest is not { } total || rungs[i] < total
+                ? null
+                : $"rung {rungs[i]} is not within the fine-tuning schedule ({total} epochs at schedule_scale {F(scales.Max())}; the whole schedule is always the last rung)");
+        }
     }
 
     private static void ValidateTraining(TrainingSpec? training, Action<string, string?> check, Action<string, string> fail)

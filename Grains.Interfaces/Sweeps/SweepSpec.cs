@@ -21,12 +21,17 @@ public sealed record SweepSpec(
 }
 
 /// <summary>
-/// Early stopping with fine-tuning epochs as the budget: rungs at MinFraction, MinFraction x Eta, ... of the schedule
-/// (the last rung is the whole schedule); at each rung a trial goes on only when it ranks in the top 1/Eta of the trials
-/// that reached that rung, by non-dominated sorting with a diversity tie-break (multi-objective ASHA, Schmucker et al. 2021).
+/// Early stopping with fine-tuning epochs as the budget: rungs at MinFraction, MinFraction x Eta, ... of the schedule,
+/// or at the epochs of Rungs when given (the last rung is the whole schedule); at each rung a trial goes on only when it
+/// ranks in the top 1/Eta of the trials that reached that rung, by non-dominated sorting with a diversity tie-break
+/// (multi-objective ASHA, Schmucker et al. 2021).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("fq.EarlyStoppingSpec")]
-public sealed record EarlyStoppingSpec([property: Id(0)] int Eta, [property: Id(1)] double MinFraction);
+public sealed record EarlyStoppingSpec([property: Id(0)] int Eta, [property: Id(1)] double MinFraction)
+{
+    /// <summary>The rungs as fine-tuning epochs, rising (MinFraction is then unused); null: geometric from MinFraction and Eta.</summary>
+    [Id(2)] public IReadOnlyList<int>? Rungs { get; init; }
+}
 
 /// <summary>One objective: a metric (cr, top1, top5, compressed_bytes) and whether it is maximised.</summary>
 [GenerateSerializer, Immutable, Alias("fq.ObjectiveSpec")]

@@ -7,7 +7,7 @@ namespace FocusedQuantization.Grains.Sweeps;
 
 /// <summary>
 /// Multi-objective early stopping for a sweep (spec key early_stopping): a trial's fine-tuning epochs are its budget;
-/// it pauses at each rung (geometric fractions of its schedule), and goes on only when it ranks in the best 1/Eta of
+/// it pauses at each rung (geometric fractions of its schedule, or the spec's epochs), and goes on only when it ranks in the best 1/Eta of
 /// the trials at that rung by MO-ASHA's rule (<see cref="MultiObjectiveAsha"/>). A trial is judged by what is known of
 /// it at the rung: its compressed size, estimated before fine-tuning (it hardly changes), and its validation top-1
 /// there (it grows with fine-tuning, equally for all trials at the same rung).
@@ -30,7 +30,9 @@ internal sealed class SweepEarlyStopping(SweepSpec spec)
     public static int ScheduleEpochs(TrialConfig config) => new FineTuneSchedule().Scaled(config.ScheduleScale).TotalEpochs;
 
     /// <summary>A config's rungs: fine-tuning epochs, the whole schedule last.</summary>
-    public IReadOnlyList<int> Rungs(TrialConfig config) => RungSchedule.Geometric(ScheduleEpochs(config), _settings.Eta, _settings.MinFraction).Epochs;
+    public IReadOnlyList<int> Rungs(TrialConfig config) => (_settings.Rungs is { } given
+        ? RungSchedule.Explicit(ScheduleEpochs(config), given)
+        : RungSchedule.Geometric(ScheduleEpochs(config), _settings.Eta, _settings.MinFraction)).Epochs;
 
     /// <summary>The budget up to rung <paramref name="rung"/> (0-based): its epochs evaluated, paused after the rung's epoch.</summary>
     public TrialBudget Budget(TrialConfig config, int rung)
@@ -55,8 +57,9 @@ internal sealed class SweepEarlyStopping(SweepSpec spec)
         var candidate = At(index, config, summary, rung) ?? throw new InvalidOperationException($"Trial {index} has no evaluation at rung {rung}.");
         var judged = _asha.Judge(candidate, [.. peers.Select(p => At(p.Index, p.Config, p.Summary, rung)).OfType<RungResult>()]);
         var rungs = Rungs(config);
+        var repeat = judged.RepeatOf is { } earlier ? $"the same figures as trial {earlier}, " : "";
         var reason = string.Create(CultureInfo.InvariantCulture,
-            $"stopped at rung {rung + 1}/{rungs.Count} (epoch {rungs[rung]}/{rungs[^1]}): ranked {judged.Position + 1} of {judged.Count}, the best {judged.Quota} go on");
+            $"stopped at rung {rung + 1}/{rungs.Count} (epoch {rungs[rung]}/{rungs[^1]}): {repeat}ranked {judged.Position + 1} of {judged.Count}, the best {judged.Quota} go on");
         return (judged.GoesOn, reason);
     }
 

@@ -27,8 +27,12 @@ var earlyStopping = new Option<string?>("--early-stopping")
     Description = "Replay a sweep with early stopping on lenet5-tabular instead (fq's samplers only): mo-asha (the product's rule), hopeless, mo-asha-hopeless.",
 };
 earlyStopping.AcceptOnlyFromAmong([.. StoppingRules.Names]);
-var eta = new Option<int>("--eta") { Description = "Early stopping: keep the top 1/eta at each rung.", DefaultValueFactory = _ => 3 };
-var minFraction = new Option<double?>("--min-fraction") { Description = "Early stopping: the first rung as a fraction of the fine-tuning epochs (default 1/eta^2)." };
+var eta = new Option<int>("--eta") { Description = "Early stopping: keep the top 1/eta at each rung (default 2, the product's).", DefaultValueFactory = _ => 2 };
+var minFraction = new Option<double>("--min-fraction")
+{
+    Description = "Early stopping: the first rung as a fraction of the fine-tuning epochs (default 1/8, the product's).",
+    DefaultValueFactory = _ => 0.125,
+};
 var workers = new Option<int>("--workers") { Description = "Early stopping: trials running at a time in the replay (the sweep's concurrency).", DefaultValueFactory = _ => 4 };
 var lag = new Option<int?>("--lag") { Description = "Early stopping: trial k waits for trials 0..k-lag-1 to settle and is judged against them (default --workers, as a sweep)." };
 var rungs = new Option<string?>("--rungs") { Description = "Early stopping: the rungs in fine-tuning epochs, comma-separated (default: geometric from --min-fraction and --eta, as a sweep)." };
@@ -80,7 +84,7 @@ root.SetAction(async (parse, cancellationToken) =>
     }
     if (parse.GetValue(earlyStopping) is { } rule)
     {
-        var options = new StoppingOptions(rule, parse.GetValue(eta), parse.GetValue(minFraction) ?? 1.0 / (parse.GetValue(eta) * parse.GetValue(eta)), parse.GetValue(workers),
+        var options = new StoppingOptions(rule, parse.GetValue(eta), parse.GetValue(minFraction), parse.GetValue(workers),
             parse.GetValue(lag), rungList);
         if (options.Eta < 2 || options.MinFraction is <= 0 or >= 1 || options.Workers < 1 || options.Lag < 0)
         {

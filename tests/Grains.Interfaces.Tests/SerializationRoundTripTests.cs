@@ -154,11 +154,13 @@ public sealed class SerializationRoundTripTests(OrleansSerializerFixture fixture
         var spec = new SweepSpec("s", "lenet5", "fashion-mnist", 1, [new ObjectiveSpec(ObjectiveMetric.Cr, true)], null, 1,
             new StrategySpec(StrategyKind.Nsga2, 48, 3) { Lag = 2, WarmStart = "earlier", Population = 12, Startup = 8 }, new TrainingSpec(1, 1, 64, 0.02, null, null, null), space)
         {
-            EarlyStopping = new EarlyStoppingSpec(3, 1.0 / 9),
+            EarlyStopping = new EarlyStoppingSpec(3, 1.0 / 9) { Rungs = [1, 2, 4] },
         };
 
         AssertRoundTrips(spec);
         var back = fixture.RoundTrip(spec);
+        Assert.Equal([1, 2, 4], back.EarlyStopping!.Rungs!);
+        Assert.Null(fixture.RoundTrip(new EarlyStoppingSpec(2, 0.125)).Rungs);
         Assert.Equal(new ValueRange(1.5, 3.0, Step: 0.5), back.Space.RangeOf("w_sep"));
         Assert.Equal("fc1.weight", back.Space.Layers![0].Weight);
         Assert.True(back.Space.Bits.SearchesPolicy);

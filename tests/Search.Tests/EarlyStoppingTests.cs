@@ -9,9 +9,24 @@ public class EarlyStoppingTests
     [InlineData(1, 3, 1.0 / 9, new[] { 1 })]
     [InlineData(27, 3, 1.0 / 27, new[] { 1, 3, 9, 27 })]
     [InlineData(16, 2, 0.25, new[] { 4, 8, 16 })]
+    [InlineData(8, 2, 1.0 / 8, new[] { 1, 2, 4, 8 })]
+    [InlineData(7, 2, 1.0 / 8, new[] { 1, 2, 4, 7 })]
+    [InlineData(22, 2, 1.0 / 8, new[] { 3, 6, 11, 22 })]
     public void Rungs_are_geometric_fractions_of_the_schedule_ending_with_the_whole(int total, int eta, double minFraction, int[] expected)
     {
         var schedule = RungSchedule.Geometric(total, eta, minFraction);
+        Assert.Equal(expected, schedule.Epochs);
+        Assert.Equal(total, schedule.TotalEpochs);
+    }
+
+    [Theory]
+    [InlineData(8, new[] { 1, 2, 4 }, new[] { 1, 2, 4, 8 })]
+    [InlineData(8, new[] { 4, 1, 2, 2 }, new[] { 1, 2, 4, 8 })]
+    [InlineData(5, new[] { 1, 2, 4, 6, 8 }, new[] { 1, 2, 4, 5 })]
+    [InlineData(3, new[] { 3, 4 }, new[] { 3 })]
+    public void Given_rungs_are_kept_in_order_within_the_schedule_and_end_with_the_whole(int total, int[] given, int[] expected)
+    {
+        var schedule = RungSchedule.Explicit(total, given);
         Assert.Equal(expected, schedule.Epochs);
         Assert.Equal(total, schedule.TotalEpochs);
     }
@@ -45,6 +60,46 @@ public class EarlyStoppingTests
         RungResult[] results = [new(0, [0.0, 0.0], Violation: 2), new(1, [5.0, 5.0]), new(2, [6.0, 6.0])];
         Assert.Equal([1, 2, 0], MultiObjectiveAsha.Order(results));
         Assert.False(asha.Promotes(results[0], results[1..]));
+    }
+
+    [Fact]
+    public void A_repeat_ranks_after_every_distinct_result_and_does_not_count_towards_the_quota()
+    {
+        var asha = new MultiObjectiveAsha(2);
+        // 3 repeats 0 (an extreme of the front, so without the rule it would tie for the top), 4 repeats 1.
+        RungResult[] results = [new(0, [1.0, 5.0]), new(1, [5.0, 1.0]), new(2, [6.0, 6.0]), new(3, [1.0, 5.0]), new(4, [5.0, 1.0])];
+        Assert.Equal([0, 1, 2, 3, 4], MultiObjectiveAsha.Order(results));
+        // Five at the rung, three distinct: one goes on (not two, as five would give).
+        var judged = asha.Judge(results[1], [.. results.Where(r => r.Number != 1)]);
+        Assert.Equal((false, 1, 5, 1), (judged.GoesOn, judged.Position, judged.Count, judged.Quota));
+        Assert.Null(judged.RepeatOf);
+        var repeat = asha.Judge(results[3], results[..3]);
+        Assert.Equal((false, 3, 1), (repeat.GoesOn, repeat.Position, repeat.Quota));
+        Assert.Equal(0, repeat.RepeatOf);
+        // A repeat's only peer is its original: one distinct result, which goes on; the repeat does not.
+        Assert.False(asha.Promotes(results[3], [results[0]]));
+        Assert.True(asha.Promotes(results[0], [results[3]]));
+        // The same figures with a different constraint violation are not a repeat.
+        Assert.Null(asha.Judge(new RungResult(5, [1.0, 5.0], Violation: 1), results[..1]).RepeatOf);
+    }
+
+    [Fact]
+    public void Late_promotions_count_only_distinct_trials()
+    {
+        var asha = new MultiObjectiveAsha(2);
+        static RungResult R(int n, double a, double b) => new(n, [a, b]);
+        // Rung 0: 0 completed; 1 and 3 stopped there, 2 too, as a repeat of 0. Four trials but three distinct: the quota
+        // is one, which 0 holds; counting the repeat (quota two) would resume 1.
+        RungHistory[] settled =
+        [
+            new(0, [R(0, 1, 5), R(0, 1, 4)], Stopped: false),
+            new(1, [R(1, 5, 1)], Stopped: true),
+            new(2, [R(2, 1, 5)], Stopped: true),
+            new(3, [R(3, 6, 6)], Stopped: true),
+        ];
+        Assert.Empty(asha.LatePromotions(settled));
+        // A fourth distinct trial makes the quota two: 1, the other extreme of the front, is resumed; the repeat never is.
+        Assert.Equal([1], asha.LatePromotions([.. settled, new RungHistory(4, [R(4, 7, 7)], Stopped: true)]));
     }
 
     [Fact]

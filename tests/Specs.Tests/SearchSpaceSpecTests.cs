@@ -171,13 +171,39 @@ public sealed class SearchSpaceSpecTests
             """);
 
         Assert.Equal(new StrategySpec(StrategyKind.Nsga2, 48, 3) { Lag = 2, WarmStart = "lenet5-20250101-120000", Population = 12, Startup = 10 }, spec.Strategy);
-        Assert.Equal(new EarlyStoppingSpec(4, 1.0 / 9.0), spec.EarlyStopping);
-        Assert.Equal(new EarlyStoppingSpec(3, 1.0 / 9.0), Parse("early_stopping: true\nspace: { sparsity: 0.9 }").EarlyStopping);
-        Assert.Equal(new EarlyStoppingSpec(3, 0.25), Parse("early_stopping: { min_fraction: 0.25 }\nspace: { sparsity: 0.9 }").EarlyStopping);
+        Assert.Equal(new EarlyStoppingSpec(4, 1.0 / 8.0), spec.EarlyStopping);
+        Assert.Equal(new EarlyStoppingSpec(2, 1.0 / 8.0), Parse("early_stopping: true\nspace: { sparsity: 0.9 }").EarlyStopping);
+        Assert.Equal(new EarlyStoppingSpec(2, 0.25), Parse("early_stopping: { min_fraction: 0.25 }\nspace: { sparsity: 0.9 }").EarlyStopping);
         Assert.Null(Parse("early_stopping: false\nspace: { sparsity: 0.9 }").EarlyStopping);
         Assert.Null(Parse("space: { sparsity: 0.9 }").EarlyStopping);
         Assert.Equal(StrategyKind.Motpe, Parse("strategy: { kind: motpe, budget: 20, startup: 5 }\nspace: { sparsity: 0.9 }").Strategy.Kind);
     }
+
+    [Fact]
+    public void Early_stopping_rungs_are_read_as_fine_tuning_epochs_within_the_longest_schedule()
+    {
+        // The default schedule_scale 1/3 gives 7 fine-tuning epochs: rungs 1, 2, 4 (then 7).
+        var spec = Parse("early_stopping: { eta: 3, rungs: [1, 2, 4] }\nspace: { sparsity: 0.9 }").EarlyStopping!;
+        Assert.Equal(3, spec.Eta);
+        Assert.Equal([1, 2, 4], spec.Rungs!);
+        Assert.Null(Parse("early_stopping: { eta: 3 }\nspace: { sparsity: 0.9 }").EarlyStopping!.Rungs);
+        // A rung only the longer schedules reach is allowed: shorter ones drop it.
+        Assert.Equal([3, 12],
+            Parse("strategy: { kind: random, budget: 4 }\nearly_stopping: { rungs: [3, 12] }\nspace: { sparsity: 0.9, schedule_scale: { low: 0.4, high: 1 } }").EarlyStopping!.Rungs!);
+        Assert.Equal([2], Parse("early_stopping: { rungs: 2 }\nspace: { sparsity: 0.9, schedule_scale: [0.4, 0.2] }").EarlyStopping!.Rungs!);
+    }
+
+    [Theory]
+    [InlineData("early_stopping:\n  min_fraction: 0.2\n  rungs: [1, 2]\nspace: { sparsity: 0.9 }", "early_stopping.rungs", "give either rungs or min_fraction, not both", 3)]
+    [InlineData("early_stopping:\n  rungs: [1, 4, 2]\nspace: { sparsity: 0.9 }", "early_stopping.rungs[2]", "rungs must rise, got 2 after 4", 2)]
+    [InlineData("early_stopping:\n  rungs: [2, 2]\nspace: { sparsity: 0.9 }", "early_stopping.rungs[1]", "rungs must rise, got 2 after 2", 2)]
+    [InlineData("early_stopping:\n  rungs: [0, 2]\nspace: { sparsity: 0.9 }", "early_stopping.rungs[0]", "a rung is a fine-tuning epoch from 1, got 0", 2)]
+    [InlineData("early_stopping:\n  rungs: [1, 7]\nspace: { sparsity: 0.9 }", "early_stopping.rungs[1]", "rung 7 is not within the fine-tuning schedule (7 epochs at schedule_scale 0.333", 2)]
+    [InlineData("early_stopping: { rungs: [4, 8] }\nspace: { sparsity: 0.9, schedule_scale: [0.2, 0.4] }", "early_stopping.rungs[1]", "rung 8 is not within the fine-tuning schedule (8 epochs at schedule_scale 0.4", 1)]
+    [InlineData("early_stopping:\n  rungs: []\nspace: { sparsity: 0.9 }", "early_stopping.rungs", "empty list", 2)]
+    [InlineData("early_stopping:\n  rungs: [1.5]\nspace: { sparsity: 0.9 }", "early_stopping.rungs[0]", "expected a whole number", 2)]
+    public void Impossible_early_stopping_rungs_are_named_with_their_line(string yaml, string key, string problem, int line) =>
+        AssertRefused(yaml, key, problem, line);
 
     [Fact]
     public void A_grid_over_stepped_ranges_and_whole_number_ranges_is_accepted_and_counted()
@@ -212,7 +238,7 @@ public sealed class SearchSpaceSpecTests
     [InlineData("early_stopping: { eta: 1 }\nspace: { sparsity: 0.9 }", "early_stopping.eta", "eta must be between 2 and 100")]
     [InlineData("early_stopping: { min_fraction: 1 }\nspace: { sparsity: 0.9 }", "early_stopping.min_fraction", "min_fraction must be in (0, 1)")]
     [InlineData("early_stopping: { min_fraction: 0 }\nspace: { sparsity: 0.9 }", "early_stopping.min_fraction", "min_fraction must be in (0, 1)")]
-    [InlineData("early_stopping: { eta: 3, rungs: 4 }\nspace: { sparsity: 0.9 }", "early_stopping.rungs", "valid keys here: eta, min_fraction")]
+    [InlineData("early_stopping: { eta: 3, rung: 4 }\nspace: { sparsity: 0.9 }", "early_stopping.rung", "valid keys here: eta, min_fraction, rungs")]
     [InlineData("early_stopping: maybe\nspace: { sparsity: 0.9 }", "early_stopping", "expected true or false")]
     public void Impossible_strategy_and_early_stopping_settings_are_named(string yaml, string key, string problem) => AssertRefused(yaml, key, problem);
 

@@ -17,7 +17,7 @@ public sealed record StoppingOptions(string Rule, int Eta, double MinFraction, i
 
     public RungSchedule Schedule(int fullEpochs) => Rule == None
         ? new RungSchedule([fullEpochs])
-        : RungEpochs is { } asked ? new RungSchedule([.. asked.Where(e => e >= 1 && e < fullEpochs).Distinct().Order(), fullEpochs])
+        : RungEpochs is { } asked ? RungSchedule.Explicit(fullEpochs, asked)
         : RungSchedule.Geometric(fullEpochs, Eta, MinFraction);
 
     public StoppingOptions FullBudget => this with { Rule = None };

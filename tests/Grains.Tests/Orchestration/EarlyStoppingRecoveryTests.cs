@@ -19,14 +19,14 @@ public sealed class EarlyStoppingRecoveryTests(FakeClusterFixture fixture)
 
     private IClusterClient Client => fixture.Cluster.Client;
 
-    // schedule_scale 0.4: 8 fine-tuning epochs; eta 3 and min_fraction 1/9 put the rungs at epochs 1, 3 and 8.
+    // schedule_scale 0.4: 8 fine-tuning epochs; the default eta 2 and min_fraction 1/8 put the rungs at epochs 1, 2, 4 and 8.
     private static SweepSpec Spec(string name) => new(
         name, "lenet5", "fashion-mnist", Seed, [new ObjectiveSpec(ObjectiveMetric.Cr, true), new ObjectiveSpec(ObjectiveMetric.Top1, true)], null, 3,
         new StrategySpec(StrategyKind.Motpe, 15, 5) { Lag = 2, Startup = 4 }, Training,
         new SearchSpace([0.5, 0.6, 0.7, 0.8, 0.9, 0.95], null, new BitsSpace(BitsPolicy.Uniform, [3, 5, 7], null), [2.0], [null], [0.4], [0.005],
             [CodingScheme.Arithmetic]))
     {
-        EarlyStopping = new EarlyStoppingSpec(3, 1.0 / 9),
+        EarlyStopping = new EarlyStoppingSpec(2, 1.0 / 8),
     };
 
     [Fact]
@@ -56,8 +56,8 @@ public sealed class EarlyStoppingRecoveryTests(FakeClusterFixture fixture)
         Assert.Equal(SweepState.Completed, status.State);
         Assert.Equal(expected.Select(Describe), trials.Select(Describe));
         Assert.Contains(expected, t => t.State == TrialState.Stopped);
-        // At least one late promotion in the undisturbed sweep: a completed trial that went from its first rung to the end.
-        Assert.Contains(expected, t => t.State == TrialState.Completed && fixture.Runner.ResumedFrom(t.TrialId) is [var only] && only.EndsWith("/1", StringComparison.Ordinal));
+        // At least one late promotion in the undisturbed sweep: a completed trial that went from a rung before the last to the end.
+        Assert.Contains(expected, t => t.State == TrialState.Completed && fixture.Runner.ResumedFrom(t.TrialId).Count is 1 or 2);
         // The disturbance was real: some trial was started more often than it paused.
         Assert.Contains(trials, t => fixture.Runner.TrialStarts(t.TrialId) > fixture.Runner.ResumedFrom(t.TrialId).Count + 1);
     }

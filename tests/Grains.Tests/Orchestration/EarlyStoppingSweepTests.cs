@@ -18,14 +18,14 @@ public sealed class EarlyStoppingSweepTests(FakeClusterFixture fixture)
 
     private static string NewId(string name) => name + "-" + Guid.NewGuid().ToString("N")[..8];
 
-    // schedule_scale 0.4: 8 fine-tuning epochs; eta 3 and min_fraction 1/9 put the rungs at epochs 1, 3 and 8.
+    // schedule_scale 0.4: 8 fine-tuning epochs; the default eta 2 and min_fraction 1/8 put the rungs at epochs 1, 2, 4 and 8.
     private static SweepSpec Spec(string name, int seed, int concurrency, int? lag = null, StrategyKind kind = StrategyKind.Grid) => new(
         name, "lenet5", "fashion-mnist", seed, [new ObjectiveSpec(ObjectiveMetric.Cr, true), new ObjectiveSpec(ObjectiveMetric.Top1, true)], null, concurrency,
         new StrategySpec(kind, kind == StrategyKind.Grid ? null : 18, 3) { Lag = lag }, Training,
         new SearchSpace([0.5, 0.6, 0.7, 0.8, 0.9, 0.95], null, new BitsSpace(BitsPolicy.Uniform, [3, 5, 7], null), [2.0], [null], [0.4], [0.005],
             [CodingScheme.Arithmetic]))
     {
-        EarlyStopping = new EarlyStoppingSpec(3, 1.0 / 9),
+        EarlyStopping = new EarlyStoppingSpec(2, 1.0 / 8),
     };
 
     [Fact]
@@ -42,25 +42,25 @@ public sealed class EarlyStoppingSweepTests(FakeClusterFixture fixture)
         Assert.Equal(18, completed.Length + stopped.Length);
         Assert.NotEmpty(stopped);
         Assert.Equal(stopped.Length, status.Counts.Stopped);
-        // A completed trial paused at epoch 1 (and 3, unless a late promotion sent it from 1 to the end) and went on from its
-        // checkpoint each time, never training an epoch twice; it has every rung.
+        // A completed trial paused at epochs 1, 2 and 4 (or fewer, when a late promotion sent it from a rung to the end) and
+        // went on from its checkpoint each time, never training an epoch twice; it has every rung.
         foreach (var trial in completed)
         {
-            Assert.Equal([1, 3, 8], trial.Summary!.Rungs.Select(r => r.Epoch));
+            Assert.Equal([1, 2, 4, 8], trial.Summary!.Rungs.Select(r => r.Epoch));
             var resumedAt = fixture.Runner.ResumedFrom(trial.TrialId).Select(c => int.Parse(c[(c.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-            Assert.True(resumedAt is [1, 3] or [1], string.Join(",", resumedAt));
+            Assert.True(resumedAt is [1, 2, 4] or [1, 2] or [1], string.Join(",", resumedAt));
             Assert.Equal(8, fixture.Runner.EpochsTrained(trial.TrialId));
         }
         // A stopped trial trained only to its rung, and says why it stopped.
         foreach (var trial in stopped)
         {
-            Assert.Contains(trial.Summary!.EpochsRun, new[] { 1, 3 });
+            Assert.Contains(trial.Summary!.EpochsRun, new[] { 1, 2, 4 });
             Assert.Equal(trial.Summary.EpochsRun, fixture.Runner.EpochsTrained(trial.TrialId));
             Assert.StartsWith("stopped at rung ", trial.StopReason, StringComparison.Ordinal);
             Assert.Contains("the best", trial.StopReason, StringComparison.Ordinal);
         }
         var epochs = trials.Sum(t => fixture.Runner.EpochsTrained(t.TrialId));
-        Assert.True(epochs < 18 * 8 * 0.7, $"early stopping used {epochs} of {18 * 8} epochs");
+        Assert.True(epochs < 18 * 8 * 0.8, $"early stopping used {epochs} of {18 * 8} epochs");
         var front = await sweep.GetPareto(null);
         Assert.NotEmpty(front.Front);
         Assert.All(front.Front, t => Assert.Equal(TrialState.Completed, t.State));
@@ -78,6 +78,35 @@ public sealed class EarlyStoppingSweepTests(FakeClusterFixture fixture)
 
         Assert.Equal(first.Select(Describe), second.Select(Describe));
         Assert.Contains(first, t => t.State == TrialState.Stopped);
+    }
+
+    [Fact]
+    public async Task A_repeated_config_stops_at_its_first_rung_naming_the_trial_whose_figures_it_has()
+    {
+        // Random over 2 x 2 combinations with a budget of 12: each round of four draws repeats the first. With lag 2, trial
+        // k is judged against trials 0..k-3, so from trial 6 on the first-round trial it repeats is always among them.
+        var spec = Spec("es-repeat", seed: 63, concurrency: 2, kind: StrategyKind.Random) with
+        {
+            Strategy = new StrategySpec(StrategyKind.Random, 12, 3),
+            Space = new SearchSpace([0.6, 0.9], null, new BitsSpace(BitsPolicy.Uniform, [3, 7], null), [2.0], [null], [0.4], [0.005], [CodingScheme.Arithmetic]),
+        };
+        var sweep = Client.GetGrain<ISweepGrain>(NewId("es-repeat"));
+        await sweep.Launch(spec);
+        var (status, trials) = await EndedAsync(sweep);
+
+        Assert.Equal(SweepState.Completed, status.State);
+        static (double?, int) Combination(TrialStatus t) => (t.Config!.TargetSparsity, t.Config.Bits);
+        Assert.Equal(4, trials.Take(4).Select(Combination).Distinct().Count());
+        foreach (var trial in trials.Skip(6))
+        {
+            var original = trials.First(t => Combination(t) == Combination(trial));
+            Assert.True(original.Index < 4);
+            Assert.Equal(TrialState.Stopped, trial.State);
+            Assert.Equal(1, trial.Summary!.EpochsRun);
+            Assert.Contains($"the same figures as trial {original.Index}, ", trial.StopReason, StringComparison.Ordinal);
+        }
+        // The first round's trials are distinct: none of them is called a repeat.
+        Assert.All(trials.Take(4), t => Assert.DoesNotContain("the same figures", t.StopReason ?? "", StringComparison.Ordinal));
     }
 
     private static string Describe(TrialStatus trial) => System.Text.Json.JsonSerializer.Serialize(new
