@@ -88,7 +88,7 @@ public static class AdaptiveSection
         text.AppendLine($"![hypervolume against epochs](img/{EpochsPlot})").AppendLine();
 
         text.Append(Curve(runs, reference)).AppendLine();
-        text.Append(TargetCheck(runs, reference, dense, $"{baselineEpochs} baseline + {pruneEpochs} pruning + {scheduleEpochs} fine-tuning"));
+        text.Append(TargetCheck(runs, reference, dense, (baselineEpochs, pruneEpochs, scheduleEpochs)));
         text.Append(FrontTable(runs[0], reference));
         return text.ToString();
     }
@@ -110,7 +110,7 @@ public static class AdaptiveSection
             + Table(["trials", .. runs.Select(r => r.Title)], rows);
     }
 
-    private static string TargetCheck(IReadOnlyList<SweepRun> runs, (double Cr, double Top1) reference, JsonObject? dense, string trialEpochs)
+    private static string TargetCheck(IReadOnlyList<SweepRun> runs, (double Cr, double Top1) reference, JsonObject? dense, (int Baseline, int Prune, int FineTune) trialEpochs)
     {
         var text = new StringBuilder();
         var adaptive = runs[0];
@@ -130,12 +130,12 @@ public static class AdaptiveSection
         var denseValidation = (double?)equal["validationTop1"];
         var epochs = (int)equal["epochs"]!;
         text.AppendLine($"""
-            The dense model trained for {epochs} epochs (a finished trial received {trialEpochs}; the same recipe and seed as
+            The dense model trained for {epochs} epochs (a finished trial received {trialEpochs.Baseline} baseline + {trialEpochs.Prune} pruning + {trialEpochs.FineTune} fine-tuning; the same recipe and seed as
             the sweeps' baseline; `fq compress ... --equal-epoch-baseline`, command in `docs/results-data/adaptive/commands.txt`):
             test top-1 {F(denseTest)} %, validation top-1 {F(denseValidation)} %.
 
             """);
-        var trialTotal = trialEpochs.Split('+').Sum(part => int.Parse(part.Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+        var trialTotal = trialEpochs.Baseline + trialEpochs.Prune + trialEpochs.FineTune;
         if (epochs != trialTotal)
         {
             text.AppendLine($"Not checked: that dense model trained {epochs} epochs, not the trials' {trialTotal}; run `bench/results.sh adaptive` again.").AppendLine();
