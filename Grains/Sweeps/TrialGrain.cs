@@ -48,6 +48,12 @@ public sealed class TrialGrain(
     /// <summary>Fine-tuning epochs done when the trial paused (stopped early), else null.</summary>
     private int? PausedAtEpoch => state.State.State == TrialState.Stopped ? state.State.Result?.PausedAtEpoch : null;
 
+    /// <summary>
+    /// The checkpoint the trial goes on from: that of its last pause, while it is stopped there or running from it (a
+    /// resumed run cut short by a lost silo leaves it Running with that result, and must not start over). Else null.
+    /// </summary>
+    private string? PausedCheckpoint => state.State is { State: TrialState.Stopped or TrialState.Running, Result: { Paused: true } result } ? result.PausedCheckpointId : null;
+
     public Task<TrialOutcome?> Start(string sweepId, int index, TrialConfig config, string sweepName, TrialBudget? budget = null)
     {
         // In memory only: an outcome stored before the index was kept still answers under the index its sweep knows.
@@ -57,10 +63,11 @@ public sealed class TrialGrain(
         if (PausedAtEpoch is { } paused && budget is not null && budget.UntilEpoch <= paused) return Task.FromResult<TrialOutcome?>(Outcome());
         if (_work is { IsCompleted: false }) return Task.FromResult<TrialOutcome?>(null);
         // A paused trial goes on from its checkpoint rather than starting over (unless it let it go: its sweep had ended).
-        var resumeFrom = PausedAtEpoch is not null ? state.State.Result?.PausedCheckpointId : null;
+        var resumeFrom = PausedCheckpoint;
         if (resumeFrom is not null && state.State.Discard.Contains(resumeFrom)) resumeFrom = null;
-        var resuming = resumeFrom is null ? null : "resuming from " + (RungPosition.Of(budget?.RungEpochs ?? [], PausedAtEpoch!.Value)?.Describe()
-            ?? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"epoch {PausedAtEpoch}/{state.State.Result!.ScheduleEpochs}"));
+        var pausedAt = state.State.Result?.PausedAtEpoch ?? 0;
+        var resuming = resumeFrom is null ? null : "resuming from " + (RungPosition.Of(budget?.RungEpochs ?? [], pausedAt)?.Describe()
+            ?? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"epoch {pausedAt}/{state.State.Result!.ScheduleEpochs}"));
 
         // Not written yet: the sweep holds the trial as running and re-sends Start until the outcome is in, so the
         // trial's own state only needs to be durable once it has an outcome.
@@ -83,7 +90,7 @@ public sealed class TrialGrain(
         if (IsFinished) return;
         _cancellation?.Cancel();
         // Stopped at a rung, its paused checkpoint will never be resumed; a run under way lets go of its own when it ends.
-        if (_work is null or { IsCompleted: true } && PausedAtEpoch is not null && state.State.Result?.PausedCheckpointId is { } paused) LetGo(paused);
+        if (_work is null or { IsCompleted: true } && PausedCheckpoint is { } paused) LetGo(paused);
         state.State.State = TrialState.Cancelled;
         state.State.FinishedAt = DateTimeOffset.UtcNow;
         var discard = state.State.Discard.ToArray();
@@ -98,7 +105,7 @@ public sealed class TrialGrain(
         // A run of its own ends first (its sweep has ended, or cancelled it): then what it resumed from or paused at is known.
         if (_work is { } work) await work.ContinueWith(_ => { }, TaskScheduler.Current);
         await _deletes;
-        if (PausedAtEpoch is not null && state.State.Result?.PausedCheckpointId is { } paused) LetGo(paused);
+        if (PausedCheckpoint is { } paused) LetGo(paused);
         if (state.State.Discard.Count == 0) return;
         var discard = state.State.Discard.ToArray();
         // Durable first: a trial that reads its state again must not go looking for a checkpoint deleted meanwhile.
