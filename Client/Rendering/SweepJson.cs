@@ -9,7 +9,8 @@ namespace FocusedQuantization.Client.Rendering;
 /// The JSON of `fq sweep status --json` and `fq pareto --json` (camelCase). A trial is the same object in both:
 /// trialId, index, state (pending, running, completed, failed, cancelled), silo, stage, attempts, error, config,
 /// cr, top1, top5 (null until completed), top1Dense (the baseline's), sparsity, compressedBytes, layers (name, mode, bits, weights, sparsity,
-/// codedBits, separation), startedAt, finishedAt, seconds. The row's figures come from the sweep; the layers from the
+/// codedBits, separation), startedAt, finishedAt, seconds; with early stopping also stopReason, promotion, resumedLateFrom
+/// (rung 0-based, rungs, epoch, scheduleEpochs), estimatedCr, epochsRun, scheduleEpochs and rungs. The row's figures come from the sweep; the layers from the
 /// trial's own result (<see cref="ITrialGrain.GetResult"/>), null when it is not given.
 /// </summary>
 public static class SweepJson
@@ -86,6 +87,16 @@ public static class SweepJson
             ["top1Dense"] = Finite(result?.Top1Dense),
             // Early stopping: why a trial stopped, how far it got, what was known of it at its rungs.
             ["stopReason"] = trial.StopReason,
+            // How it went past its rungs ("passed rungs at epochs 1, 3", "resumed late from rung 1/3 (epoch 1/8)"), and
+            // for a late promotion the rung it had been stopped at (0-based, as the tag fq.rung).
+            ["promotion"] = trial.Promotion,
+            ["resumedLateFrom"] = trial.ResumedLateFrom is { } late ? new JsonObject
+            {
+                ["rung"] = late.Rung,
+                ["rungs"] = late.Rungs,
+                ["epoch"] = late.Epoch,
+                ["scheduleEpochs"] = late.ScheduleEpochs,
+            } : null,
             ["estimatedCr"] = Finite(result?.EstimatedCompressionRatio),
             ["epochsRun"] = result is { ScheduleEpochs: > 0 } e ? e.EpochsRun : null,
             ["scheduleEpochs"] = result is { ScheduleEpochs: > 0 } se ? se.ScheduleEpochs : null,

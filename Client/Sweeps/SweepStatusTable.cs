@@ -26,10 +26,11 @@ public static class SweepStatusTable
                 c is null ? "" : c.WSep.ToString("G3", CultureInfo.InvariantCulture),
                 trial.State switch
                 {
-                    TrialState.Running => Markup.Escape($"{trial.Stage} {trial.StageFraction:P0}"),
+                    TrialState.Running => Markup.Escape($"{trial.Stage} {trial.StageFraction:P0}" + (trial.ResumedLateFrom is null ? "" : " (resumed late)")),
                     TrialState.Failed => Markup.Escape(trial.Error ?? ""),
                     TrialState.Stopped => Markup.Escape(trial.StopReason ?? "stopped early"),
-                    _ => "",
+                    // Early stopping: the rungs it passed, or the rung it was resumed late from.
+                    _ => Markup.Escape(trial.Promotion ?? ""),
                 },
                 Figure(r, s => s.CompressionRatio, "F2", "x", s => s.EstimatedCompressionRatio),
                 Figure(r, s => s.ValidationTop1, "F2", "", s => s.Rungs.Count > 0 ? s.Rungs[^1].ValidationTop1 : double.NaN),

@@ -79,18 +79,24 @@ public static class SweepWatcher
         {
             var width = 20;
             var filled = (int)Math.Round(Math.Clamp(trial.StageFraction, 0, 1) * width);
-            running.AddRow(Markup.Escape(trial.TrialId), Markup.Escape(trial.Silo ?? "-"), Markup.Escape(trial.Stage ?? "starting"),
+            running.AddRow(Markup.Escape(trial.TrialId), Markup.Escape(trial.Silo ?? "-"),
+                Markup.Escape((trial.Stage ?? "starting") + (trial.ResumedLateFrom is null ? "" : " (resumed late)")),
                 $"[green]{new string('━', filled)}[/][grey]{new string('━', width - filled)}[/] {trial.StageFraction:P0}");
         }
-        var completed = new Table().Title("completed (the front and the latest)").AddColumns("trial", "bits", "sparsity", "CR", "val top-1 %", "test top-1 %", "front");
         var frontIds = view.Front.Select(t => t.TrialId).ToHashSet();
-        foreach (var trial in view.Front.Concat(view.Recent.Where(t => !frontIds.Contains(t.TrialId))).Where(t => t is { State: TrialState.Completed, Summary: not null })
-                     .OrderByDescending(t => t.Summary!.SelectionTop1))
+        var shown = view.Front.Concat(view.Recent.Where(t => !frontIds.Contains(t.TrialId))).Where(t => t is { State: TrialState.Completed, Summary: not null })
+            .OrderByDescending(t => t.Summary!.SelectionTop1).ToArray();
+        // Early stopping: a column for how each went past its rungs, only when some did.
+        var rungs = shown.Any(t => t.Promotion is not null);
+        var completed = new Table().Title("completed (the front and the latest)")
+            .AddColumns(["trial", "bits", "sparsity", "CR", "val top-1 %", "test top-1 %", .. rungs ? new[] { "rungs" } : [], "front"]);
+        foreach (var trial in shown)
         {
             var r = trial.Summary!;
-            completed.AddRow(Markup.Escape(trial.TrialId), TrialText.Bits(trial.Config), r.Sparsity.ToString("P1", CultureInfo.InvariantCulture),
+            completed.AddRow([Markup.Escape(trial.TrialId), Markup.Escape(TrialText.Bits(trial.Config)), r.Sparsity.ToString("P1", CultureInfo.InvariantCulture),
                 r.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) + "x", r.SelectionTop1.ToString("F2", CultureInfo.InvariantCulture),
-                r.Top1.ToString("F2", CultureInfo.InvariantCulture), frontIds.Contains(trial.TrialId) ? "[yellow]★[/]" : "");
+                r.Top1.ToString("F2", CultureInfo.InvariantCulture), .. rungs ? new[] { Markup.Escape(trial.Promotion ?? "") } : [],
+                frontIds.Contains(trial.TrialId) ? "[yellow]★[/]" : ""]);
         }
         var failed = view.Failures.Select(t => new Markup($"[red]{Markup.Escape(t.TrialId)} failed: {Markup.Escape(t.Error ?? "?")}[/]"));
         var stopped = view.Counts.Stopped > 0 ? new Markup($"[grey]{view.Counts.Stopped} stopped early (fq sweep status lists why)[/]") : null;
@@ -180,9 +186,13 @@ public static class SweepWatcher
 
         private static string Describe(TrialStatus trial) => trial.State switch
         {
+            // A stopped trial the sweep sends on to the end of its schedule, before it reports a stage.
+            TrialState.Running when trial is { Stage: null, ResumedLateFrom: { } late } => $"resumed late from {late.Describe()}",
             // Stage changes only: a line per percent would flood a log.
             TrialState.Running => $"running on {trial.Silo ?? "?"}: {trial.Stage ?? "starting"}",
-            TrialState.Completed when trial.Summary is { } r => string.Create(CultureInfo.InvariantCulture, $"completed on {trial.Silo}: CR {r.CompressionRatio:F2}x, validation top-1 {r.SelectionTop1:F2} %, test top-1 {r.Top1:F2} %"),
+            TrialState.Completed when trial.Summary is { } r => string.Create(CultureInfo.InvariantCulture,
+                $"completed on {trial.Silo}: CR {r.CompressionRatio:F2}x, validation top-1 {r.SelectionTop1:F2} %, test top-1 {r.Top1:F2} %") +
+                (trial.Promotion is { } promotion ? "; " + promotion : ""),
             TrialState.Failed => $"failed: {trial.Error}",
             TrialState.Stopped => trial.StopReason ?? "stopped early",
             _ => trial.State.ToString().ToLowerInvariant(),

@@ -134,6 +134,25 @@ public sealed class CheckpointStore
         return folder;
     }
 
+    /// <summary>
+    /// Deletes every file of checkpoint <paramref name="id"/> (named "ID.something"), manifest first so that no reader
+    /// takes the rest for complete, under the lock <see cref="WithLock{T}"/> takes for <paramref name="id"/> (a writer of it
+    /// in this process finishes first). Files already gone (another process on this folder deleted them) are skipped.
+    /// Only for a checkpoint nothing will read again: the store itself never deletes.
+    /// </summary>
+    /// <returns>Whether any file of the checkpoint was there.</returns>
+    public bool Delete(string id)
+    {
+        CheckName(id);
+        return WithLock(id, () =>
+        {
+            // "ID.*" never matches another id (ids have no dot) nor a temporary file (those start with a dot).
+            var files = Directory.GetFiles(Root, $"{id}.*").OrderBy(f => Path.GetFileName(f) == StageNames.Manifest(id) ? 0 : 1).ToArray();
+            foreach (var file in files) File.Delete(file);
+            return files.Length > 0;
+        });
+    }
+
     /// <summary>Passes a warning about the store's content (e.g. a checkpoint that could not be used) to where this store's warnings go.</summary>
     public void Warn(string message)
     {

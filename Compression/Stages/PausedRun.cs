@@ -133,13 +133,13 @@ internal sealed class PausedRun
 
     /// <summary>
     /// Saves the trial paused after <see cref="PausedProgress.EpochsDone"/> epochs under <see cref="TrialSpec.PausedId"/>
-    /// and returns that id. Take it between epochs, with the model holding its dense weights (as it does after a step).
+    /// (of <paramref name="owner"/>) and returns that id. Take it between epochs, with the model holding its dense weights (as it does after a step).
     /// </summary>
     public static string Save(
         TrialSpec spec, CheckpointStore store, PausedProgress state, nn.Module<Tensor, Tensor> model, IReadOnlyList<(string Name, bool[] Mask)> masks,
-        CheckpointManifest pruned, FocusedFineTuner tuner, Trainer trainer)
+        CheckpointManifest pruned, FocusedFineTuner tuner, Trainer trainer, string? owner)
     {
-        var id = spec.PausedId(state.EpochsDone);
+        var id = spec.PausedId(state.EpochsDone, owner);
         return store.WithLock(id, () =>
         {
             store.Save(StageNames.Masks(id), stream => MaskFile.Write(stream, masks));

@@ -46,6 +46,13 @@ public sealed record TrialRunOptions
     /// </summary>
     public string? ResumeFrom { get; init; }
 
+    /// <summary>
+    /// Who the paused checkpoints of this run belong to (a sweep's trial id), or null. Part of their ids: two trials of the
+    /// same settings (in two sweeps, or twice in one) then each have their own, and one can delete its own
+    /// (<see cref="TrialStage.DeletePaused"/>) without taking away the checkpoint the other resumes from.
+    /// </summary>
+    public string? Owner { get; init; }
+
     /// <summary>Whether a rung is due after <paramref name="epoch"/> fine-tuning epochs.</summary>
     public bool IsRung(int epoch) => EvaluateEveryEpoch || RungEpochs.Contains(epoch);
 
@@ -57,6 +64,7 @@ public sealed record TrialRunOptions
         if (StopAfterEpoch is < 1) throw new ArgumentException($"The epoch to pause after must be at least 1, got {StopAfterEpoch}.");
         if (!Enum.IsDefined(RungWeights)) throw new ArgumentException($"Unknown rung weights {RungWeights}.");
         if (ResumeFrom is { } id && string.IsNullOrWhiteSpace(id)) throw new ArgumentException("The checkpoint to resume from must not be blank.");
+        if (Owner is { } owner && string.IsNullOrWhiteSpace(owner)) throw new ArgumentException("The owner of paused checkpoints must not be blank.");
     }
 }
 

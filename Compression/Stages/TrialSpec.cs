@@ -42,8 +42,12 @@ public sealed record TrialSpec(
         }
     }
 
-    /// <summary>The id of this trial's fine-tuning paused after <paramref name="epoch"/> epochs ("paused-" and 16 hex digits).</summary>
-    public string PausedId(int epoch) => CheckpointStore.KeyOf("paused", string.Create(CultureInfo.InvariantCulture, $"{Canonical}|after {epoch}|state 1"));
+    /// <summary>
+    /// The id of this trial's fine-tuning paused after <paramref name="epoch"/> epochs ("paused-" and 16 hex digits), for
+    /// <paramref name="owner"/> (see <see cref="TrialRunOptions.Owner"/>) when given.
+    /// </summary>
+    public string PausedId(int epoch, string? owner = null) => CheckpointStore.KeyOf("paused", string.Create(CultureInfo.InvariantCulture,
+        $"{Canonical}|after {epoch}|state 1{(owner is null ? "" : "|owner " + owner)}"));
 
     /// <summary>Throws ArgumentException naming the first setting out of range.</summary>
     public void Validate()

@@ -174,6 +174,30 @@ public static class TrialStage
         return new TrialOutcome(report, null, run.Rungs, run.EstimatedBytes, report.DenseBytes);
     }
 
+    /// <summary>
+    /// Deletes paused checkpoint <paramref name="id"/> (<see cref="TrialPause.CheckpointId"/>) from <paramref name="store"/>:
+    /// for when nothing will resume from it any more. False when it was not there. Refuses (ArgumentException) any other
+    /// kind of checkpoint: baselines and pruned checkpoints are shared by trials and are never deleted.
+    /// </summary>
+    public static bool DeletePaused(CheckpointStore store, string id)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        if (!id.StartsWith(PausedRun.Kind + "-", StringComparison.Ordinal)) throw new ArgumentException($"'{id}' is not a paused trial's checkpoint.", nameof(id));
+        string? kind;
+        try
+        {
+            kind = store.Exists(StageNames.Manifest(id)) ? StageCheckpoint.ReadManifest(store, id).Kind : null;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            // A damaged manifest of a paused id: its files go all the same.
+            kind = null;
+        }
+        if (kind is not null && kind != PausedRun.Kind) throw new ArgumentException($"Checkpoint '{id}' is a {kind} checkpoint, not a paused trial.", nameof(id));
+        return store.Delete(id);
+    }
+
     /// <summary>The training, validation and test images of a trial.</summary>
     private sealed record TrialData(Data.IImageSet Train, Data.IImageSet Validation, Data.IImageSet Test);
 
@@ -306,7 +330,7 @@ public static class TrialStage
                 var fineTuneRecoveries = earlier.Concat(recovery.Recoveries).ToArray();
                 var seconds = earlierSeconds + clock.Elapsed.TotalSeconds;
                 var state = new PausedProgress(spec.Canonical, prunedId, done, total, estimated, seconds, epochs, fineTuneRecoveries, rungs);
-                var id = PausedRun.Save(spec, store, state, model, masks, manifest, tuner, trainer);
+                var id = PausedRun.Save(spec, store, state, model, masks, manifest, tuner, trainer, options.Owner);
                 progress.Report(new PipelineProgress(PipelineStage.Quantize, (double)done / total, $"paused after epoch {done}/{total}: {id}"));
                 return new FineTuneRun(null, new TrialPause(done, total, id, Math.Round(seconds, 2)), epochs, recovery.Recoveries, rungs, estimated, denseBytes, earlierSeconds);
             }

@@ -26,6 +26,13 @@ public interface ITrialGrain : IGrainWithStringKey
     [Alias("Cancel")]
     Task Cancel();
 
+    /// <summary>
+    /// Its sweep has ended (completed or cancelled): nothing will resume the trial, so it deletes the paused checkpoints it
+    /// still has, from every silo that holds a copy. A run of its own under way ends first. Idempotent.
+    /// </summary>
+    [Alias("ReleaseCheckpoints")]
+    Task ReleaseCheckpoints();
+
     /// <summary>The trial's state as this grain knows it.</summary>
     [ReadOnly, Alias("GetState")]
     Task<TrialState> GetState();

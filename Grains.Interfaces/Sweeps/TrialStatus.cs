@@ -108,6 +108,23 @@ public sealed record TrialStatus(
     /// <summary>Why an early-stopping sweep stopped this trial (state <see cref="TrialState.Stopped"/>), else null.</summary>
     [Id(12)] public string? StopReason { get; init; }
 
+    /// <summary>
+    /// The rung an early-stopping sweep had stopped this trial at before it resumed it to the end of its schedule, once
+    /// every trial had settled (a late promotion); null for any other trial.
+    /// </summary>
+    [Id(13)] public RungPosition? ResumedLateFrom { get; init; }
+
+    /// <summary>
+    /// How an early-stopping sweep let the trial go on, in short: "resumed late from rung 1/3 (epoch 1/8)" after a late
+    /// promotion; "passed rungs at epochs 1, 3" for a trial let go on at each rung it reached before the last epoch it
+    /// ran; null when it passed none (or the sweep has no early stopping).
+    /// </summary>
+    public string? Promotion => ResumedLateFrom is { } late
+        ? "resumed late from " + late.Describe()
+        : Summary is { } summary && summary.Rungs.Select(r => r.Epoch).Where(e => e < summary.EpochsRun).ToArray() is { Length: > 0 } passed
+            ? RungPosition.Passed(passed)
+            : null;
+
     /// <summary>Whether the trial has an outcome (completed, failed or cancelled).</summary>
     public bool IsFinished => State is TrialState.Completed or TrialState.Failed or TrialState.Cancelled or TrialState.Stopped;
 

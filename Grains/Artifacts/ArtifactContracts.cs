@@ -49,6 +49,13 @@ public interface IArtifactServer : IGrainService
     /// </summary>
     [AlwaysInterleave, Alias("Read")]
     Task<byte[]> Read(string artifact, string sha256, long offset, int count);
+
+    /// <summary>
+    /// Deletes this silo's copy of <paramref name="artifact"/>, a paused trial's checkpoint nothing will resume from (any
+    /// other kind is refused); true when it had one.
+    /// </summary>
+    [AlwaysInterleave, Alias("DiscardPaused")]
+    Task<bool> DiscardPaused(string artifact);
 }
 
 /// <summary>Reaches the <see cref="IArtifactServer"/> of a given silo.</summary>

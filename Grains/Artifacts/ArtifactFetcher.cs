@@ -86,6 +86,44 @@ public sealed class ArtifactFetcher(
         local.HasCheckpoint(id) ? RegisterAsync(ArtifactNames.Checkpoint(id)) : Task.CompletedTask;
 
     /// <summary>
+    /// Deletes paused checkpoint <paramref name="id"/> on every live silo and forgets its holders: for a checkpoint nothing
+    /// will resume from. Every live silo is asked, not only the registered holders: a copy may be unregistered (its
+    /// registration was lost) or in a folder several silos share. A silo that is down keeps its copy (it is never read
+    /// again). Throws when a live silo could not be told, so that the caller tries again later; returns the silos that
+    /// had a copy.
+    /// </summary>
+    public async Task<int> DiscardPausedAsync(string id, CancellationToken cancellationToken)
+    {
+        var artifact = ArtifactNames.Checkpoint(id);
+        var active = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString()).Order(StringComparer.Ordinal).ToArray();
+        var answers = await Task.WhenAll(active.Select(async holder =>
+        {
+            try
+            {
+                var had = holder == Self
+                    ? await Task.Run(() => local.DeletePaused(id), cancellationToken)
+                    : await servers.On(SiloAddress.FromParsableString(holder)).DiscardPaused(artifact).WaitAsync(cancellationToken);
+                return (Had: had, Error: (Exception?)null);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return (Had: false, Error: ex);
+            }
+        }));
+        Forget(artifact);
+        var directory = grains.GetGrain<IArtifactDirectoryGrain>(artifact);
+        foreach (var holder in await directory.GetHolders()) await directory.Remove(holder);
+        if (answers.Where(a => a.Error is not null).Select(a => a.Error!).ToArray() is { Length: > 0 } errors)
+            throw new AggregateException($"{artifact} could not be deleted on every live silo", errors);
+        logger.LogInformation("Deleted paused checkpoint {Id} from {Silos} silos", id, answers.Count(a => a.Had));
+        return answers.Count(a => a.Had);
+    }
+
+    /// <summary>Forgets that this silo registered <paramref name="artifact"/> (its copy was deleted): a new copy registers again.</summary>
+    public void Forget(string artifact) => _registered.TryRemove(artifact, out _);
+
+    /// <summary>
     /// The data directory a stage on this silo should use for <paramref name="dataset"/>: <paramref name="dataDirectory"/>
     /// itself when this silo finds the data set where the stages look anyway (that folder, the system package, the
     /// download cache), else this silo's own copy in FQ_HOME/datasets, fetched from another silo first when needed.

@@ -7,7 +7,7 @@ namespace FocusedQuantization.Grains.Artifacts;
 /// Serves this silo's artifacts to the others: one instance per silo, started and stopped with it (a GrainService, so
 /// a call addressed to a silo runs on that silo, where the files are). Hashing and disk reads leave the silo's scheduler.
 /// </summary>
-public sealed class ArtifactServer(GrainId grainId, Orleans.Runtime.Silo silo, ILoggerFactory loggerFactory, LocalArtifacts local)
+public sealed class ArtifactServer(GrainId grainId, Orleans.Runtime.Silo silo, ILoggerFactory loggerFactory, LocalArtifacts local, ArtifactFetcher fetcher)
     : GrainService(grainId, silo, loggerFactory), IArtifactServer
 {
     public Task<IReadOnlyList<ArtifactFile>?> List(string artifact) =>
@@ -30,6 +30,14 @@ public sealed class ArtifactServer(GrainId grainId, Orleans.Runtime.Silo silo, I
             read += n;
         }
         return read == buffer.Length ? buffer : buffer[..read];
+    });
+
+    public Task<bool> DiscardPaused(string artifact) => Task.Run(() =>
+    {
+        var id = ArtifactNames.CheckpointId(artifact) ?? throw new ArgumentException($"'{artifact}' is not a checkpoint.", nameof(artifact));
+        var had = local.DeletePaused(id);
+        fetcher.Forget(artifact);
+        return had;
     });
 }
 

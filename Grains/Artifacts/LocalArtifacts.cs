@@ -51,6 +51,17 @@ public sealed class LocalArtifacts
     }
 
     /// <summary>
+    /// Deletes paused checkpoint <paramref name="id"/> from this silo's store (<see cref="TrialStage.DeletePaused"/>: no
+    /// other kind) and forgets the hashes of its files; true when it was here.
+    /// </summary>
+    public bool DeletePaused(string id)
+    {
+        var had = TrialStage.DeletePaused(Store, id);
+        foreach (var path in _hashes.Keys.Where(p => Path.GetFileName(p).StartsWith(id + ".", StringComparison.Ordinal)).ToArray()) _hashes.TryRemove(path, out _);
+        return had;
+    }
+
+    /// <summary>
     /// Where this silo finds <paramref name="dataset"/>, and whether the stages' own search (the sweep's
     /// <paramref name="dataDirectory"/>, then the machine's places) finds it there too: null when it is nowhere here.
     /// </summary>

@@ -28,6 +28,12 @@ public interface IStageRunner
         string trialId, TrialConfig config, CheckpointRef baseline, CheckpointRef pruned, IReadOnlyDictionary<string, int> bits,
         IReadOnlyList<LayerSearchAnswer> answers, Action<string, double> progress, CancellationToken cancellationToken,
         TrialRunRequest? run = null, TrialRunHooks? hooks = null);
+
+    /// <summary>
+    /// Deletes a paused trial's checkpoint (<see cref="TrialResult.PausedCheckpointId"/>) that nothing will resume from,
+    /// on every silo that holds a copy. Throws when it could not be deleted everywhere (the caller tries again later).
+    /// </summary>
+    Task DeletePausedAsync(string checkpointId, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -138,18 +138,25 @@ public sealed class StageRunner(
         await artifacts.EnsureCheckpointAsync(baseline.Id, required: false, cancellationToken);
         await artifacts.EnsureCheckpointAsync(pruned.Id, required: false, cancellationToken);
         if (run?.ResumeCheckpointId is { } resumeId) await artifacts.EnsureCheckpointAsync(resumeId, required: false, cancellationToken);
-        var result = await RunTrialOnWorkerAsync(trialId, config, baseline, bits, progress, RunOptions(run, hooks), cancellationToken);
+        var result = await RunTrialOnWorkerAsync(trialId, config, baseline, bits, progress, RunOptions(trialId, run, hooks), cancellationToken);
         if (result.PausedCheckpointId is { } pausedId) await artifacts.RegisterCheckpointAsync(pausedId);
         return result;
     }
 
-    /// <summary>The trial stage's options for a run request and its hooks (the plain run when both are absent).</summary>
-    private static TrialRunOptions RunOptions(TrialRunRequest? run, TrialRunHooks? hooks)
+    /// <inheritdoc />
+    public Task DeletePausedAsync(string checkpointId, CancellationToken cancellationToken) => artifacts.DiscardPausedAsync(checkpointId, cancellationToken);
+
+    /// <summary>
+    /// The trial stage's options for a run request and its hooks (the plain run when both are absent). Its paused
+    /// checkpoints are the trial's own (Owner): a trial of the same settings elsewhere never resumes from, or loses, them.
+    /// </summary>
+    private static TrialRunOptions RunOptions(string trialId, TrialRunRequest? run, TrialRunHooks? hooks)
     {
         if (run is null && hooks is null) return TrialRunOptions.Default;
         var rung = hooks?.Rung;
         return new TrialRunOptions
         {
+            Owner = trialId,
             RungEpochs = run?.RungEpochs ?? [],
             EvaluateEveryEpoch = run?.EveryEpoch ?? false,
             StopAfterEpoch = run?.PauseAfterEpoch,

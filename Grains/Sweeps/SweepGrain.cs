@@ -173,6 +173,7 @@ public sealed class SweepGrain(
                 logger.LogWarning(ex, "Could not tell trial {TrialId} to stop", trial.TrialId);
             }
         }
+        await ReleaseCheckpointsAsync();
         await StopDrivingAsync();
         await GrainFactory.GetGrain<ISweepRegistryGrain>(0).Update(Summary());
     }
@@ -233,6 +234,9 @@ public sealed class SweepGrain(
     {
         if (state.State.State != SweepState.Running)
         {
+            // Ended, but the reminder is still there: the end was cut short (a crash) before it stopped driving, maybe
+            // before every trial let go of its checkpoints.
+            await ReleaseCheckpointsAsync();
             await StopDrivingAsync();
             return;
         }
@@ -303,7 +307,13 @@ public sealed class SweepGrain(
                 _rows[index] = null;
                 _stopped--;
                 _budgets[index] = _stopping!.ToTheEnd(config);
-                var trial = row with { State = TrialState.Running, Stage = null, StageFraction = 0, FinishedAt = null, StopReason = null };
+                // Where it was stopped, for its row (and the completed row after it) and the tracker.
+                var rungs = _stopping.Rungs(config);
+                var from = row.Summary is { } stoppedAt ? RungPosition.Of(rungs, stoppedAt.EpochsRun) : null;
+                var trial = row with { State = TrialState.Running, Stage = null, StageFraction = 0, FinishedAt = null, StopReason = null, ResumedLateFrom = from };
+                if (from is not null)
+                    await tracking.TrialRung(SweepId, spec, trial.TrialId, from.Rung, null,
+                        (from.Rung > 0 ? RungPosition.Passed(rungs.Take(from.Rung)) + "; " : "") + "resumed late from " + from.Describe());
                 _running[index] = trial;
                 toStart.Add(trial);
                 Publish(trial, frontChanged: false);
@@ -378,8 +388,8 @@ public sealed class SweepGrain(
         _budgets.Remove(outcome.Index);
         var row = new TrialStatus(outcome.TrialId, outcome.Index, outcome.State, outcome.Silo, config, null, 1,
             outcome.State is TrialState.Completed or TrialState.Stopped ? outcome.Summary : null, outcome.StartedAt ?? running?.StartedAt, outcome.FinishedAt,
-            TrialStatus.Clip(outcome.Error), Math.Max(1, outcome.Attempts)) { StopReason = stopReason };
-        if (stopReason is not null) await tracking.TrialRung(SweepId, spec, row.TrialId, _stopping!.RungOf(config, row.Summary!), stopReason);
+            TrialStatus.Clip(outcome.Error), Math.Max(1, outcome.Attempts)) { StopReason = stopReason, ResumedLateFrom = running?.ResumedLateFrom };
+        if (stopReason is not null) await tracking.TrialRung(SweepId, spec, row.TrialId, _stopping!.RungOf(config, row.Summary!), stopReason, null);
         var frontChanged = Add(row);
         logger.LogInformation("Trial {TrialId} {Outcome} on {Silo}", row.TrialId, row.State, row.Silo);
         Publish(row, frontChanged);
@@ -407,7 +417,7 @@ public sealed class SweepGrain(
         var trial = _running.GetValueOrDefault(outcome.Index) ?? new TrialStatus(outcome.TrialId, outcome.Index, TrialState.Running, outcome.Silo, config,
             null, 0, null, outcome.StartedAt, null, null, Math.Max(1, outcome.Attempts));
         _running[outcome.Index] = trial;
-        await tracking.TrialRung(SweepId, Spec, outcome.TrialId, rung, null);
+        await tracking.TrialRung(SweepId, Spec, outcome.TrialId, rung, null, RungPosition.Passed(_stopping.Rungs(config).Take(rung + 1)));
         TrialOutcome? next;
         try
         {
@@ -471,8 +481,37 @@ public sealed class SweepGrain(
         await state.WriteStateAsync();
         Publish(null, frontChanged: false);
         await tracking.SweepEnded(SweepId, spec, state.State.State, state.State.FinishedAt, Counts(), Pareto(null).Hypervolume, []);
+        await ReleaseCheckpointsAsync();
         await StopDrivingAsync();
         await GrainFactory.GetGrain<ISweepRegistryGrain>(0).Update(Summary());
+    }
+
+    /// <summary>
+    /// Once the sweep has ended (its state written: nothing is promoted any more, whatever activation comes next), every
+    /// trial it started lets go of its paused checkpoints: a stopped one of the one it stopped at, the others of any a
+    /// crash left listed. A trial it cancelled is told to stop again first (this may be the end replayed after a crash,
+    /// which never told it), so that its run has ended. Early stopping only: no other trial pauses.
+    /// </summary>
+    private async Task ReleaseCheckpointsAsync()
+    {
+        if (_stopping is null) return;
+        foreach (var batch in _rows.OfType<TrialStatus>().Chunk(16))
+        {
+            await Task.WhenAll(batch.Select(async row =>
+            {
+                try
+                {
+                    var trial = GrainFactory.GetGrain<ITrialGrain>(row.TrialId);
+                    if (row.State == TrialState.Cancelled) await trial.Cancel();
+                    await trial.ReleaseCheckpoints();
+                }
+                catch (Exception ex)
+                {
+                    // Left on disk, not lost: the end is not replayed for it, and nothing reads it again.
+                    logger.LogWarning(ex, "Trial {TrialId} could not let go of its paused checkpoints", row.TrialId);
+                }
+            }));
+        }
     }
 
     /// <summary>Writes one page of rows (its own record in the grain storage).</summary>

@@ -36,6 +36,8 @@ public sealed class TrialGrain(
     private CancellationTokenSource? _cancellation;
     private Task? _work;
     private Task _writes = Task.CompletedTask;
+    // Deletions of paused checkpoints under way, one after another, after the work reported (they never delay a report).
+    private Task _deletes = Task.CompletedTask;
 
     private string SiloName => silo.SiloAddress.ToString();
 
@@ -46,6 +48,12 @@ public sealed class TrialGrain(
     /// <summary>Fine-tuning epochs done when the trial paused (stopped early), else null.</summary>
     private int? PausedAtEpoch => state.State.State == TrialState.Stopped ? state.State.Result?.PausedAtEpoch : null;
 
+    /// <summary>
+    /// The checkpoint the trial goes on from: that of its last pause, while it is stopped there or running from it (a
+    /// resumed run cut short by a lost silo leaves it Running with that result, and must not start over). Else null.
+    /// </summary>
+    private string? PausedCheckpoint => state.State is { State: TrialState.Stopped or TrialState.Running, Result: { Paused: true } result } ? result.PausedCheckpointId : null;
+
     public Task<TrialOutcome?> Start(string sweepId, int index, TrialConfig config, string sweepName, TrialBudget? budget = null)
     {
         // In memory only: an outcome stored before the index was kept still answers under the index its sweep knows.
@@ -54,8 +62,12 @@ public sealed class TrialGrain(
         // Paused where this budget ends (or later): that is its outcome until the sweep lets it go further.
         if (PausedAtEpoch is { } paused && budget is not null && budget.UntilEpoch <= paused) return Task.FromResult<TrialOutcome?>(Outcome());
         if (_work is { IsCompleted: false }) return Task.FromResult<TrialOutcome?>(null);
-        // A paused trial goes on from its checkpoint rather than starting over.
-        var resumeFrom = PausedAtEpoch is not null ? state.State.Result?.PausedCheckpointId : null;
+        // A paused trial goes on from its checkpoint rather than starting over (unless it let it go: its sweep had ended).
+        var resumeFrom = PausedCheckpoint;
+        if (resumeFrom is not null && state.State.Discard.Contains(resumeFrom)) resumeFrom = null;
+        var pausedAt = state.State.Result?.PausedAtEpoch ?? 0;
+        var resuming = resumeFrom is null ? null : "resuming from " + (RungPosition.Of(budget?.RungEpochs ?? [], pausedAt)?.Describe()
+            ?? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"epoch {pausedAt}/{state.State.Result!.ScheduleEpochs}"));
 
         // Not written yet: the sweep holds the trial as running and re-sends Start until the outcome is in, so the
         // trial's own state only needs to be durable once it has an outcome.
@@ -69,7 +81,7 @@ public sealed class TrialGrain(
         _cancellation = new CancellationTokenSource();
         // The sweep hands over its span's context: its timer-driven calls carry none, and a resumed trial must rejoin it.
         var traceParent = RequestContext.Get(FqTraceContext.RequestContextKey) as string ?? FqTraceContext.Capture(Activity.Current);
-        _work = RunAsync(Run(), config, budget, resumeFrom, traceParent, _cancellation.Token);
+        _work = RunAsync(Run(), config, budget, resumeFrom, resuming, traceParent, _cancellation.Token);
         return Task.FromResult<TrialOutcome?>(null);
     }
 
@@ -77,11 +89,27 @@ public sealed class TrialGrain(
     {
         if (IsFinished) return;
         _cancellation?.Cancel();
+        // Stopped at a rung, its paused checkpoint will never be resumed; a run under way lets go of its own when it ends.
+        if (_work is null or { IsCompleted: true } && PausedCheckpoint is { } paused) LetGo(paused);
         state.State.State = TrialState.Cancelled;
         state.State.FinishedAt = DateTimeOffset.UtcNow;
-        await WriteAsync();
+        var discard = state.State.Discard.ToArray();
+        var written = await WriteAsync();
         if (state.State.SweepId is not null && state.State.Config is not null)
             await tracking.TrialEnded(Run(), TrialState.Cancelled, null, null, state.State.Silo ?? SiloName, state.State.FinishedAt.Value);
+        if (written) await DeleteAsync(discard);
+    }
+
+    public async Task ReleaseCheckpoints()
+    {
+        // A run of its own ends first (its sweep has ended, or cancelled it): then what it resumed from or paused at is known.
+        if (_work is { } work) await work.ContinueWith(_ => { }, TaskScheduler.Current);
+        await _deletes;
+        if (PausedCheckpoint is { } paused) LetGo(paused);
+        if (state.State.Discard.Count == 0) return;
+        var discard = state.State.Discard.ToArray();
+        // Durable first: a trial that reads its state again must not go looking for a checkpoint deleted meanwhile.
+        if (await WriteAsync()) await DeleteAsync(discard);
     }
 
     public Task<TrialState> GetState() => Task.FromResult(state.State.State);
@@ -94,6 +122,7 @@ public sealed class TrialGrain(
     {
         if (_cancellation is { } cancellation) await cancellation.CancelAsync();
         if (_work is { } work) await work.ContinueWith(_ => { }, TaskScheduler.Current);
+        await _deletes;
         await _writes.ContinueWith(_ => { }, TaskScheduler.Current);
     }
 
@@ -103,7 +132,8 @@ public sealed class TrialGrain(
         state.State.Result is { } result ? TrialSummary.Of(result) : null, state.State.Error, state.State.Silo ?? SiloName,
         state.State.Attempts, state.State.StartedAt, state.State.FinishedAt ?? DateTimeOffset.UtcNow);
 
-    private async Task RunAsync(TrialRunInfo run, TrialConfig config, TrialBudget? trialBudget, string? resumeFrom, string? traceParent, CancellationToken cancellationToken)
+    private async Task RunAsync(
+        TrialRunInfo run, TrialConfig config, TrialBudget? trialBudget, string? resumeFrom, string? resuming, string? traceParent, CancellationToken cancellationToken)
     {
         // Leave Start's turn first: the rest runs as later turns of this activation.
         await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.ForceYielding);
@@ -113,6 +143,14 @@ public sealed class TrialGrain(
         await tracking.TrialStarted(run);
         TrialResult? result = null;
         string? error = null;
+        // A resumed run asks for its baseline, pruned checkpoint and layer searches again, but they are done: their jobs
+        // (or the store) answer at once. Reported as stages they read as if they ran again; it says where it resumes instead.
+        void Stage(string stage)
+        {
+            if (resuming is null) progress.Report(stage, 0);
+        }
+
+        if (resuming is not null) progress.Report(resuming, 0);
         try
         {
             // Refused before any work: the choice under a budget cannot also honour fixed widths.
@@ -120,13 +158,13 @@ public sealed class TrialGrain(
                 throw new ArgumentException("Per-layer bit widths apply only to the uniform bits policy; the per-layer policy chooses every layer's width itself.");
             var baselineRequest = new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training);
             var model = GrainFactory.GetGrain<IModelGrain>(Keys.Of(baselineRequest));
-            progress.Report("baseline", 0);
+            Stage("baseline");
             var baseline = await model.BaselineAsync(baselineRequest, cancellationToken);
-            progress.Report("prune", 0);
+            Stage("prune");
             var pruneRequest = StageRunner.PruneOf(config);
             var pruned = await model.PrunedAsync(pruneRequest, cancellationToken);
 
-            progress.Report("layers", 0);
+            Stage("layers");
             var layers = await stages.LayerNamesAsync(config.Model, config.Dataset, config.Training, cancellationToken);
             // Under the uniform policy a layer with its own width (LayerBits) is searched at that width.
             var uniform = config.BitsPolicy == BitsPolicy.PerLayer ? null : StageRunner.UniformBits(config, layers);
@@ -153,7 +191,9 @@ public sealed class TrialGrain(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Cancelled by the sweep (Cancel recorded it), or the activation is going away (a new one resumes the trial).
+            // Cancelled by the sweep (Cancel recorded it, and the checkpoint it resumed from is never needed again), or the
+            // activation is going away (a new one resumes the trial, from that checkpoint).
+            if (IsFinished) await LetGoAsync(resumeFrom);
             return;
         }
         catch (Exception) when (workers.IsStopping)
@@ -191,43 +231,107 @@ public sealed class TrialGrain(
             error = ex.Message;
         }
         // Cancel may have come while the last stage ended: it recorded the trial as cancelled, and that stands.
-        if (IsFinished) return;
+        if (IsFinished)
+        {
+            await LetGoAsync(resumeFrom, result?.PausedCheckpointId);
+            return;
+        }
         // A run that paused at its budget is stopped until its sweep decides; its result holds the rungs and the checkpoint.
         state.State.State = result is null ? TrialState.Failed : result.Paused ? TrialState.Stopped : TrialState.Completed;
         state.State.Result = result;
         state.State.Error = error;
         state.State.Silo = SiloName;
         state.State.FinishedAt = DateTimeOffset.UtcNow;
+        // The checkpoint this run resumed from is behind it now (it paused further on, finished or failed): deleted once
+        // the outcome that no longer names it is durable. Nothing else resumes from it: it is this trial's own.
+        if (resumeFrom is not null && resumeFrom != result?.PausedCheckpointId) LetGo(resumeFrom);
+        var discard = state.State.Discard.ToArray();
         var outcome = Outcome();
         // Durable first: if the report below is lost, the sweep's next Start finds the outcome here instead of a rerun.
-        await WriteAsync();
+        var written = await WriteAsync();
         await tracking.TrialEnded(run with { StartedAt = state.State.StartedAt, StartLogged = true }, outcome.State, result, error, outcome.Silo, outcome.FinishedAt);
         await sweep.TrialFinished(outcome);
+        // After the report, so that a promotion need not wait for it.
+        if (written && discard.Length > 0) _deletes = DeleteAfter(_deletes, discard);
         // Done: the outcome is stored, so the activation need not linger; a later Start or query reads it back. A sweep
         // of 100,000 trials would otherwise hold 100,000 activations (each with its full result) until idle collection.
         // A paused trial is likely to be asked to go on at once: it stays.
         if (state.State.State != TrialState.Stopped) DeactivateOnIdle();
     }
 
-    /// <summary>Writes the state after any write under way (a Cancel's and the work's end may meet); a failure is logged, not thrown.</summary>
-    private Task WriteAsync()
+    /// <summary>
+    /// Writes the state after any write under way (a Cancel's and the work's end may meet); a failure is logged, not
+    /// thrown. True when this write went through.
+    /// </summary>
+    private Task<bool> WriteAsync()
     {
         var previous = _writes;
-        return _writes = Next();
+        var next = Next();
+        _writes = next;
+        return next;
 
-        async Task Next()
+        async Task<bool> Next()
         {
             await previous.ContinueWith(_ => { }, TaskScheduler.Current);
             try
             {
                 await state.WriteStateAsync();
+                return true;
             }
             catch (Exception ex)
             {
                 // The sweep records the outcome it is told (or asks for it again); the trial's own copy is the fallback.
                 logger.LogWarning(ex, "Trial {TrialId} could not write its state", TrialId);
+                return false;
             }
         }
+    }
+
+    /// <summary>Adds a paused checkpoint to those to delete (see <see cref="TrialGrainState.Discard"/>).</summary>
+    private void LetGo(string checkpointId)
+    {
+        if (!state.State.Discard.Contains(checkpointId)) state.State.Discard.Add(checkpointId);
+    }
+
+    /// <summary>Lets go of the checkpoints of a run cut short by Cancel: written (the state is final), then deleted.</summary>
+    private async Task LetGoAsync(params string?[] checkpointIds)
+    {
+        foreach (var id in checkpointIds.OfType<string>()) LetGo(id);
+        if (state.State.Discard.Count == 0) return;
+        var discard = state.State.Discard.ToArray();
+        if (await WriteAsync()) await DeleteAsync(discard);
+    }
+
+    private async Task DeleteAfter(Task previous, string[] checkpointIds)
+    {
+        await previous;
+        await DeleteAsync(checkpointIds);
+    }
+
+    /// <summary>
+    /// Deletes checkpoints whose letting go is durable (<paramref name="checkpointIds"/> were in the list a write that went
+    /// through held), wherever they are; one that cannot be deleted now stays listed. Never throws.
+    /// </summary>
+    private async Task DeleteAsync(string[] checkpointIds)
+    {
+        var deleted = 0;
+        foreach (var id in checkpointIds)
+        {
+            try
+            {
+                await stages.DeletePausedAsync(id, CancellationToken.None);
+                state.State.Discard.Remove(id);
+                deleted++;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Trial {TrialId} could not delete its paused checkpoint {CheckpointId}; it tries again when its sweep ends", TrialId, id);
+            }
+        }
+        // The shorter list is written at once only when the state is final. A stopped trial may be told to go on at any
+        // moment, and its Running state must never be made durable (read back, it would not resume from its checkpoint):
+        // its list is written with its next outcome (deleting again what is gone does nothing).
+        if (deleted > 0 && IsFinished) await WriteAsync();
     }
 
     /// <summary>Whether a call failed because its target's silo died or could not be reached, rather than on its own.</summary>

@@ -21,4 +21,11 @@ public sealed class TrialGrainState
     [Id(9)] public int Index { get; set; }
     [Id(10)] public DateTimeOffset? StartedAt { get; set; }
     [Id(11)] public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>
+    /// Paused checkpoints of this trial that nothing will resume from (it went on from them, finished, or its sweep ended),
+    /// to delete. Deleted only once this list is durable, and kept until they are: a crash in between leaves them for the
+    /// next <see cref="ITrialGrain.ReleaseCheckpoints"/>.
+    /// </summary>
+    [Id(12)] public List<string> Discard { get; set; } = [];
 }

@@ -17,9 +17,10 @@ public interface ISweepTracking
 
     /// <summary>
     /// A trial's rung decision in an early-stopping sweep: fq.rung (the last rung it reached, 0-based) and, when it was
-    /// stopped, fq.stop_reason and the status KILLED; when it goes on, the status RUNNING again.
+    /// stopped, fq.stop_reason and the status KILLED; when it goes on, the status RUNNING again and fq.promoted, its rung
+    /// history ("passed rungs at epochs 1, 3", "...; resumed late from rung 2/3 (epoch 3/8)").
     /// </summary>
-    Task TrialRung(string sweepId, SweepSpec spec, string trialId, int rung, string? stopReason);
+    Task TrialRung(string sweepId, SweepSpec spec, string trialId, int rung, string? stopReason, string? promotion);
 
     /// <summary>
     /// The sweep ended (or was cancelled): its totals, hypervolume, status and end time; <paramref name="cutShort"/> are the

@@ -12,7 +12,7 @@ public sealed class NoSweepTracking : ISweepTracking, ITrialTracking
     public Task SweepEnded(string sweepId, SweepSpec spec, SweepState state, DateTimeOffset? finishedAt, TrialCounts counts, double hypervolume,
         IReadOnlyList<string> cutShort) => Task.CompletedTask;
 
-    public Task TrialRung(string sweepId, SweepSpec spec, string trialId, int rung, string? stopReason) => Task.CompletedTask;
+    public Task TrialRung(string sweepId, SweepSpec spec, string trialId, int rung, string? stopReason, string? promotion) => Task.CompletedTask;
 
     public Task TrialStarted(TrialRunInfo run) => Task.CompletedTask;
 

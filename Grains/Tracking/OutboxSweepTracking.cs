@@ -32,13 +32,11 @@ public sealed class OutboxSweepTracking(TrackingOutbox outbox, ILogger<OutboxSwe
         });
 
     /// <inheritdoc />
-    public Task TrialRung(string sweepId, SweepSpec spec, string trialId, int rung, string? stopReason) => Safely(sweepId, trialId, () =>
+    public Task TrialRung(string sweepId, SweepSpec spec, string trialId, int rung, string? stopReason, string? promotion) => Safely(sweepId, trialId, () =>
     {
         var experiment = TrackingNames.Experiment(spec.Name);
         var key = TrackingNames.TrialKey(trialId);
-        var tags = new List<MlflowRunTag> { new("fq.rung", rung.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
-        if (stopReason is not null) tags.Add(new MlflowRunTag("fq.stop_reason", stopReason));
-        outbox.Enqueue(new LogBatchOperation(key, experiment, [], [], tags));
+        outbox.Enqueue(new LogBatchOperation(key, experiment, [], [], SweepRunContent.RungTags(rung, stopReason, promotion)));
         outbox.Enqueue(new UpdateRunOperation(key, experiment, stopReason is null ? MlflowRunStatus.Running : MlflowRunStatus.Killed,
             stopReason is null ? null : SweepRunContent.Millis(null)));
     });

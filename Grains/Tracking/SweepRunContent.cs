@@ -163,6 +163,18 @@ public static class SweepRunContent
         yield return new MlflowRunTag("fq.recoveries", text.Length > 4000 ? text[..4000] : text);
     }
 
+    /// <summary>
+    /// The tags of a rung decision: fq.rung (0-based), fq.stop_reason when the trial was stopped, fq.promoted (its rung
+    /// history) when it went on. A trial resumed late keeps its fq.stop_reason: fq.promoted then says it was resumed.
+    /// </summary>
+    public static IReadOnlyList<MlflowRunTag> RungTags(int rung, string? stopReason, string? promotion)
+    {
+        var tags = new List<MlflowRunTag> { new("fq.rung", rung.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
+        if (stopReason is not null) tags.Add(new MlflowRunTag("fq.stop_reason", stopReason));
+        if (promotion is not null) tags.Add(new MlflowRunTag("fq.promoted", promotion));
+        return tags;
+    }
+
     /// <summary>The run status of a trial's final state.</summary>
     public static MlflowRunStatus Status(TrialState state) => state switch
     {

@@ -19,6 +19,21 @@ internal static class SweepSamples
         $"s1/{index}", index, TrialState.Completed, "silo-a", Config(sparsity, bits), null, 1, TrialSummary.Of(Result(index, cr, top1, sparsity)),
         Start.AddSeconds(index * 10), Start.AddSeconds(index * 10 + 42.5), null, 1);
 
+    /// <summary>
+    /// A completed trial of an early-stopping sweep (rungs at epochs 1, 3 and 8), let go on at each rung, or, with
+    /// <paramref name="lateFrom"/>, stopped at that rung (0-based) and resumed late to the end.
+    /// </summary>
+    public static TrialStatus EarlyStopping(int index, double cr, double top1, int? lateFrom = null)
+    {
+        var result = Result(index, cr, top1) with { Rungs = [new(1, top1 - 6, top1 - 6.2), new(3, top1 - 4, top1 - 4.2), new(8, top1, top1 - 0.2)], ScheduleEpochs = 8 };
+        int[] epochs = [1, 3, 8];
+        return Completed(index, cr, top1) with
+        {
+            Summary = TrialSummary.Of(result),
+            ResumedLateFrom = lateFrom is { } rung ? new RungPosition(rung, 3, epochs[rung], 8) : null,
+        };
+    }
+
     public static TrialStatus Pending(int index) => new($"s1/{index}", index, TrialState.Pending, null, Config(0.85, 4), null, 0, null, null, null, null, 0);
 
     public static TrialStatus Running(int index) => new($"s1/{index}", index, TrialState.Running, "silo-b", Config(0.92, 4), "fine-tune", 0.4, null, Start, null, null, 1);

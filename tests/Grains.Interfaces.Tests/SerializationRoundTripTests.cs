@@ -83,7 +83,13 @@ public sealed class SerializationRoundTripTests(OrleansSerializerFixture fixture
         from finished in Instants.Nullable()
         from error in Maybe(Name)
         from attempts in Gen.Int[0, 5]
-        select new TrialStatus(id, index, state, silo, config, stage, fraction, summary, started, finished, error, attempts);
+        from stopReason in Maybe(Name)
+        from lateFrom in Gen.Int[0, 3].Nullable()
+        select new TrialStatus(id, index, state, silo, config, stage, fraction, summary, started, finished, error, attempts)
+        {
+            StopReason = stopReason,
+            ResumedLateFrom = lateFrom is { } rung ? new RungPosition(rung, 4, 2 * rung + 1, 8) : null,
+        };
 
     private static readonly Gen<SweepSpec> SweepSpecs =
         from name in Name

@@ -18,6 +18,9 @@ public sealed class SyntheticStageRunner(TimeSpan trialDuration, int layers) : I
     private readonly ConcurrentDictionary<int, Behavior> _bySeed = new();
     private readonly ConcurrentDictionary<string, int> _epochs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _resumes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _paused = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _deleted = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _resumedDeleted = new();
     private int _baselines, _prunings, _searches, _trials;
 
     /// <summary>How long training a baseline takes.</summary>
@@ -67,6 +70,16 @@ public sealed class SyntheticStageRunner(TimeSpan trialDuration, int layers) : I
 
     /// <summary>Fine-tuning epochs a trial trained over all its runs (a resumed run trains only the epochs after its pause).</summary>
     public int EpochsTrained(string trialId) => _epochs.GetValueOrDefault(trialId);
+
+    /// <summary>The paused checkpoints of a trial (its id is in theirs) that exist: made by a pause and not deleted since.</summary>
+    public IReadOnlyList<string> PausedCheckpointsOf(string trialId) =>
+        [.. _paused.Keys.Where(k => k.StartsWith($"synthetic-pause/{trialId}/", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+
+    /// <summary>How many times checkpoint <paramref name="id"/> was deleted.</summary>
+    public int Deletions(string id) => _deleted.GetValueOrDefault(id);
+
+    /// <summary>Resumes asked from a checkpoint that had been deleted (a trial lost its way back): none, unless something deletes too early.</summary>
+    public IReadOnlyList<string> ResumedFromDeleted => [.. _resumedDeleted];
 
     /// <summary>The paused checkpoints a trial's runs resumed from, in order.</summary>
     public IReadOnlyList<string> ResumedFrom(string trialId) => _resumes.TryGetValue(trialId, out var list) ? [.. list] : [];
@@ -124,6 +137,7 @@ public sealed class SyntheticStageRunner(TimeSpan trialDuration, int layers) : I
         if (run?.ResumeCheckpointId is { } resume)
         {
             _resumes.GetOrAdd(trialId, _ => new ConcurrentQueue<string>()).Enqueue(resume);
+            if (!_paused.ContainsKey(resume)) _resumedDeleted.Enqueue(resume);
             resumedAt = int.Parse(resume[(resume.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         }
         var until = run?.PauseAfterEpoch is { } pause && pause < epochs ? pause : epochs;
@@ -134,6 +148,7 @@ public sealed class SyntheticStageRunner(TimeSpan trialDuration, int layers) : I
         if (until < epochs)
         {
             progress("paused", 1);
+            _paused[$"synthetic-pause/{trialId}/{until}"] = 0;
             return new TrialResult(double.NaN, double.NaN, double.NaN, sparsity, 0, (long)(1000 * ratio), baseline.Top1, baseline.Top5, [], "")
             {
                 ValidationTop1Dense = 90,
@@ -157,6 +172,13 @@ public sealed class SyntheticStageRunner(TimeSpan trialDuration, int layers) : I
             EstimatedCompressedBytes = 1000,
             ScheduleEpochs = epochs,
         };
+    }
+
+    public Task DeletePausedAsync(string checkpointId, CancellationToken cancellationToken)
+    {
+        _paused.TryRemove(checkpointId, out _);
+        _deleted.AddOrUpdate(checkpointId, 1, (_, n) => n + 1);
+        return Task.CompletedTask;
     }
 
     /// <summary>A number in [0, 1) that depends only on the config's values (the same on every run and machine).</summary>

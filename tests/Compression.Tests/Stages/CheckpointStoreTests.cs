@@ -19,6 +19,22 @@ public sealed class CheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public void Deleting_a_checkpoint_removes_its_files_only_and_finds_nothing_the_second_time()
+    {
+        var store = new CheckpointStore(_folder);
+        foreach (var name in new[] { "x-1.json", "x-1.ckpt", "x-1.eval-all.json", "x-12.json", "x-12.ckpt", "y-1.json" })
+            store.SaveText(name, name);
+        File.WriteAllText(Path.Combine(_folder, ".x-1.ckpt.123.tmp"), "a writer's temporary file");
+
+        Assert.True(store.Delete("x-1"));
+
+        Assert.Equal([".x-1.ckpt.123.tmp", "x-12.ckpt", "x-12.json", "y-1.json"],
+            Directory.GetFiles(_folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.False(store.Delete("x-1"));
+        Assert.Throws<ArgumentException>(() => store.Delete("../x-12"));
+    }
+
+    [Fact]
     public void What_is_saved_is_read_back_and_exists()
     {
         var store = new CheckpointStore(_folder);

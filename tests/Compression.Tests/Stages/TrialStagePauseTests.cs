@@ -184,6 +184,35 @@ public sealed class TrialStagePauseTests(StageFixture fixture)
     }
 
     [Fact]
+    public void Trials_of_the_same_settings_pause_to_checkpoints_of_their_own_and_deleting_one_leaves_the_other_to_resume()
+    {
+        var spec = Spec with { Seed = 14 };
+        var (plain, bytes) = Plain(spec, "owned-plain.fqz");
+        var mine = TrialStage.Run(spec, fixture.Store, fixture.Data, Output("owned-a.fqz"), new TrialRunOptions { StopAfterEpoch = 1, Owner = "s1/0001" }, null, Ct);
+        var theirs = TrialStage.Run(spec, fixture.Store, fixture.Data, Output("owned-b.fqz"), new TrialRunOptions { StopAfterEpoch = 1, Owner = "s2/0001" }, null, Ct);
+
+        Assert.Equal(spec.PausedId(1, "s1/0001"), mine.Pause!.CheckpointId);
+        Assert.Equal(spec.PausedId(1, "s2/0001"), theirs.Pause!.CheckpointId);
+        Assert.NotEqual(mine.Pause.CheckpointId, theirs.Pause.CheckpointId);
+        Assert.NotEqual(spec.PausedId(1), mine.Pause.CheckpointId);
+
+        Assert.True(TrialStage.DeletePaused(fixture.Store, mine.Pause.CheckpointId));
+
+        Assert.Empty(Directory.GetFiles(fixture.Store.Root, mine.Pause.CheckpointId + ".*"));
+        Assert.False(TrialStage.DeletePaused(fixture.Store, mine.Pause.CheckpointId));
+        var progress = new SyncProgress();
+        var resumed = TrialStage.Run(spec, fixture.Store, fixture.Data, Output("owned-b.fqz"),
+            new TrialRunOptions { ResumeFrom = theirs.Pause.CheckpointId, Owner = "s2/0001" }, progress, Ct);
+        Assert.DoesNotContain(progress.Reports, p => p.Notice);
+        Assert.Equal(bytes, File.ReadAllBytes(Output("owned-b.fqz")));
+        AssertSameFigures(plain, resumed.Report!);
+        // Only a paused trial's checkpoint may go: the pruned one is shared by every trial.
+        Assert.Throws<ArgumentException>(() => TrialStage.DeletePaused(fixture.Store, fixture.PrunedId));
+        Assert.True(fixture.Store.Exists(StageNames.Manifest(fixture.PrunedId)));
+        Assert.Throws<ArgumentException>(() => new TrialRunOptions { Owner = " " }.Validate());
+    }
+
+    [Fact]
     public void A_paused_checkpoint_of_another_trial_is_refused_and_a_pause_at_the_last_epoch_finishes()
     {
         _ = fixture.PrunedId;

@@ -97,6 +97,39 @@ public sealed class ArtifactTransferTests(ArtifactClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_paused_checkpoint_let_go_is_deleted_on_every_live_silo_with_a_copy_and_its_holders_are_forgotten()
+    {
+        var (a, b, c) = (Silo(0), Silo(1), Silo(2));
+        var id = "paused-" + Guid.NewGuid().ToString("N")[..16];
+        WriteCheckpoint(a, id, stateBytes: Chunk, kind: "paused");
+        await SeparateHomesCluster.Fetcher(a).RegisterCheckpointAsync(id);
+        Assert.True(await SeparateHomesCluster.Fetcher(b).EnsureCheckpointAsync(id, required: true, Token));
+        // A copy the directory does not know of (its registration was lost): found all the same.
+        WriteCheckpoint(c, id, stateBytes: Chunk, kind: "paused");
+        var shared = NewId();
+        WriteCheckpoint(a, shared, stateBytes: Chunk);
+        var directory = fixture.Cluster.Client.GetGrain<IArtifactDirectoryGrain>(ArtifactNames.Checkpoint(id));
+
+        Assert.Equal(3, await SeparateHomesCluster.Fetcher(b).DiscardPausedAsync(id, Token));
+
+        foreach (var silo in new[] { a, b, c })
+        {
+            Assert.Empty(Directory.GetFiles(SeparateHomesCluster.Local(silo).Store.Root, id + ".*"));
+            Assert.Null(SeparateHomesCluster.Local(silo).Files(ArtifactNames.Checkpoint(id)));
+        }
+        Assert.Empty(await directory.GetHolders());
+        Assert.True(SeparateHomesCluster.Local(a).HasCheckpoint(shared));
+        Assert.Equal(0, await SeparateHomesCluster.Fetcher(c).DiscardPausedAsync(id, Token));
+        // A silo that deleted its copy forgot it had registered it: a copy made again is registered again.
+        WriteCheckpoint(a, id, stateBytes: Chunk, kind: "paused");
+        await SeparateHomesCluster.Fetcher(a).RegisterCheckpointAsync(id);
+        Assert.Equal([a.SiloAddress.ToParsableString()], await directory.GetHolders());
+        // Only a paused trial's checkpoint goes: a shared one is refused on every silo, and stays.
+        await Assert.ThrowsAsync<AggregateException>(() => SeparateHomesCluster.Fetcher(b).DiscardPausedAsync(shared, Token));
+        Assert.True(SeparateHomesCluster.Local(a).HasCheckpoint(shared));
+    }
+
+    [Fact]
     public async Task A_checkpoint_no_silo_holds_is_made_by_the_caller_or_named_in_a_clear_error()
     {
         var id = NewId();
@@ -160,7 +193,7 @@ public sealed class ArtifactTransferTests(ArtifactClusterFixture fixture)
     private static string NewId() => "pruned-test-" + Guid.NewGuid().ToString("N")[..16];
 
     /// <summary>A checkpoint as a stage leaves it (random state and masks, the manifest recording their hashes, a stored evaluation).</summary>
-    private static Dictionary<string, byte[]> WriteCheckpoint(InProcessSiloHandle silo, string id, int stateBytes)
+    private static Dictionary<string, byte[]> WriteCheckpoint(InProcessSiloHandle silo, string id, int stateBytes, string kind = "pruned")
     {
         var store = SeparateHomesCluster.Local(silo).Store;
         var random = new Random(id.GetHashCode());
@@ -171,7 +204,7 @@ public sealed class ArtifactTransferTests(ArtifactClusterFixture fixture)
             [StageNames.Evaluation(id, 300)] = """{"top1Percent":80.5}"""u8.ToArray(),
         };
         foreach (var (name, bytes) in files) store.Save(name, s => s.Write(bytes));
-        var manifest = new CheckpointManifest(id, "pruned", "lenet-300-100", "fashion-mnist", "1,28,28,10", ["fc1.weight"], [1000], "baseline-0123456789abcdef",
+        var manifest = new CheckpointManifest(id, kind, "lenet-300-100", "fashion-mnist", "1,28,28,10", ["fc1.weight"], [1000], "baseline-0123456789abcdef",
             "test", [store.Describe(StageNames.Checkpoint(id)), store.Describe(StageNames.Masks(id))]);
         store.SaveText(StageNames.Manifest(id), JsonSerializer.Serialize(manifest, ReportJson.Options));
         files[StageNames.Manifest(id)] = File.ReadAllBytes(store.PathOf(StageNames.Manifest(id)));

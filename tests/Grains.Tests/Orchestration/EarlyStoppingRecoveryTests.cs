@@ -60,6 +60,14 @@ public sealed class EarlyStoppingRecoveryTests(FakeClusterFixture fixture)
         Assert.Contains(expected, t => t.State == TrialState.Completed && fixture.Runner.ResumedFrom(t.TrialId).Count is 1 or 2);
         // The disturbance was real: some trial was started more often than it paused.
         Assert.Contains(trials, t => fixture.Runner.TrialStarts(t.TrialId) > fixture.Runner.ResumedFrom(t.TrialId).Count + 1);
+        // Late promotions are on the rows as they were; no paused checkpoint was deleted while a trial could still resume
+        // from it (runs cut short resumed from the checkpoint they had), and none is left.
+        Assert.Contains(trials, t => t.ResumedLateFrom is not null);
+        foreach (var trial in expected.Concat(trials))
+        {
+            Assert.Empty(fixture.Runner.PausedCheckpointsOf(trial.TrialId));
+            Assert.DoesNotContain(fixture.Runner.ResumedFromDeleted, id => id.StartsWith($"synthetic-pause/{trial.TrialId}/", StringComparison.Ordinal));
+        }
     }
 
     private static string NewId(string name) => name + "-" + Guid.NewGuid().ToString("N")[..8];
@@ -72,5 +80,6 @@ public sealed class EarlyStoppingRecoveryTests(FakeClusterFixture fixture)
         trial.Config,
         Epochs = trial.Summary?.EpochsRun,
         Rungs = trial.Summary?.Rungs.Select(r => r.Epoch).ToArray(),
+        trial.ResumedLateFrom,
     });
 }

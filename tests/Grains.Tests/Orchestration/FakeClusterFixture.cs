@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using FocusedQuantization.Grains.Execution;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Grains.Testing;
+using FocusedQuantization.Grains.Tracking;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Providers;
 using Orleans.Runtime.Hosting;
@@ -26,6 +27,9 @@ public sealed class FakeClusterFixture : IAsyncLifetime
 
     public LostReports Lost { get; } = new();
 
+    /// <summary>Every rung decision the sweeps told the tracker.</summary>
+    public RungLog Rungs { get; } = new();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
@@ -34,6 +38,7 @@ public sealed class FakeClusterFixture : IAsyncLifetime
         builder.ConfigureHost(host =>
         {
             host.Services.AddSingleton<IStageRunner>(Runner);
+            host.Services.AddSingleton<ISweepTracking>(Rungs);
             host.Services.AddFqGrains(o =>
             {
                 o.Home = Home;
@@ -77,6 +82,29 @@ public sealed class FakeClusterFixture : IAsyncLifetime
         public void Add(GrainId grain, string state, int bytes) => _writes.Enqueue((grain, state, bytes));
 
         public IReadOnlyList<(GrainId Grain, string State, int Bytes)> Of(GrainId grain) => _writes.Where(w => w.Grain == grain).ToArray();
+    }
+
+    /// <summary>Sweep tracking that keeps the rung decisions (fq.rung, fq.stop_reason, fq.promoted) and drops the rest.</summary>
+    public sealed class RungLog : ISweepTracking
+    {
+        private readonly ConcurrentQueue<(string TrialId, int Rung, string? StopReason, string? Promotion)> _rungs = new();
+
+        /// <summary>A trial's rung decisions, in the order they were told.</summary>
+        public IReadOnlyList<(int Rung, string? StopReason, string? Promotion)> Of(string trialId) =>
+            [.. _rungs.Where(r => r.TrialId == trialId).Select(r => (r.Rung, r.StopReason, r.Promotion))];
+
+        public Task TrialRung(string sweepId, SweepSpec spec, string trialId, int rung, string? stopReason, string? promotion)
+        {
+            _rungs.Enqueue((trialId, rung, stopReason, promotion));
+            return Task.CompletedTask;
+        }
+
+        public Task SweepLaunched(string sweepId, SweepSpec spec, DateTimeOffset createdAt) => Task.CompletedTask;
+
+        public Task ParetoChanged(string sweepId, SweepSpec spec, IReadOnlyList<KeyValuePair<string, bool>> changes) => Task.CompletedTask;
+
+        public Task SweepEnded(string sweepId, SweepSpec spec, SweepState state, DateTimeOffset? finishedAt, TrialCounts counts, double hypervolume,
+            IReadOnlyList<string> cutShort) => Task.CompletedTask;
     }
 
     /// <summary>Trials whose next TrialFinished report is dropped, and how many were.</summary>

@@ -46,4 +46,18 @@ public sealed class SweepRunContentTests
         Assert.Contains(trialParams["layer_sparsity.fc1.weight"], new[] { "0.9", "0.99" });
         Assert.Contains(trialParams["layer_bits.fc1.weight"], new[] { "4", "5", "6" });
     }
+
+    [Fact]
+    public void A_rung_decision_tags_the_rung_and_the_stop_reason_or_the_promotion_it_was()
+    {
+        static string[] Tags(int rung, string? stop, string? promotion) =>
+            [.. SweepRunContent.RungTags(rung, stop, promotion).Select(t => $"{t.Key}={t.Value}")];
+
+        Assert.Equal(["fq.rung=0", "fq.stop_reason=stopped at rung 1/3 (epoch 1/8): ranked 3 of 3, the best 1 go on"],
+            Tags(0, "stopped at rung 1/3 (epoch 1/8): ranked 3 of 3, the best 1 go on", null));
+        Assert.Equal(["fq.rung=1", "fq.promoted=passed rungs at epochs 1, 3"], Tags(1, null, "passed rungs at epochs 1, 3"));
+        // A late promotion keeps the stop reason logged before it: fq.promoted says it was resumed.
+        Assert.Equal(["fq.rung=1", "fq.promoted=passed rungs at epochs 1; resumed late from rung 2/3 (epoch 3/8)"],
+            Tags(1, null, "passed rungs at epochs 1; resumed late from rung 2/3 (epoch 3/8)"));
+    }
 }
