@@ -240,15 +240,16 @@ public sealed class RedisSweepTests : IAsyncDisposable
         Assert.All(trials, t =>
         {
             Assert.True(t.Config!.Parameters is { Count: > 0 }, $"{t.TrialId} has no sampler point");
-            Assert.InRange(t.Config.TargetSparsity!.Value, 0.6, 0.95);
-            Assert.InRange(t.Config.Bits, 3, 5);
+            Assert.True(t.Config.TargetSparsity is >= 0.6 and <= 0.95 && t.Config.Bits is >= 3 and <= 5, $"{t.TrialId}: outside the space\n{Describe(trials)}");
         });
         // A completed trial has every rung; a stopped one trained to a rung short of the end and says why it stopped.
-        Assert.All(trials.Where(t => t.State == TrialState.Completed), t => Assert.Equal([1, 3, 8], t.Summary!.Rungs.Select(r => r.Epoch)));
+        // Each failure message carries every trial's row: a rare failure here must say which trial and why.
+        Assert.All(trials.Where(t => t.State == TrialState.Completed), t =>
+            Assert.True(t.Summary!.Rungs.Select(r => r.Epoch).SequenceEqual([1, 3, 8]), $"{t.TrialId}: rungs at {string.Join(", ", t.Summary.Rungs.Select(r => r.Epoch))}\n{Describe(trials)}"));
         Assert.All(stopped, t =>
         {
-            Assert.Contains(t.Summary!.EpochsRun, new[] { 1, 3 });
-            Assert.StartsWith("stopped at rung ", t.StopReason, StringComparison.Ordinal);
+            Assert.True(t.Summary!.EpochsRun is 1 or 3, $"{t.TrialId}: stopped after {t.Summary.EpochsRun} epochs\n{Describe(trials)}");
+            Assert.True(t.StopReason?.StartsWith("stopped at rung ", StringComparison.Ordinal) == true, $"{t.TrialId}: {t.StopReason}\n{Describe(trials)}");
         });
         Assert.NotEmpty(front.Front);
         Assert.All(front.Front, t => Assert.Equal(TrialState.Completed, t.State));
