@@ -115,7 +115,8 @@ public sealed class ExampleSpecTests
         var spec = LoadExample("lenet5-adaptive.yaml");
 
         Assert.Equal(new StrategySpec(StrategyKind.Nsga2, 48, 7) { Population = 12 }, spec.Strategy);
-        Assert.Equal(new EarlyStoppingSpec(3, 0.111), spec.EarlyStopping);
+        Assert.Equal(2, spec.EarlyStopping!.Eta);
+        Assert.Equal([1, 2, 4], spec.EarlyStopping.Rungs!);
         Assert.Equal(["conv2", "fc1"], spec.Space.Layers!.Select(l => l.Layer));
         Assert.Equal(["conv2.weight", "fc1.weight"], spec.Space.Layers!.Select(l => l.Weight));
         var space = SweepSpaceMapping.ToSearchSpace(spec);
