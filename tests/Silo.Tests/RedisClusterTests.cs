@@ -1,4 +1,3 @@
-using System.Globalization;
 using FocusedQuantization.Grains.Interfaces;
 using FocusedQuantization.Silo.Tests.Support;
 
@@ -59,9 +58,7 @@ public sealed class RedisClusterTests : IAsyncDisposable
     private ChildProcess StartSilo(string name, RedisServer redis, int siloPort, int gatewayPort)
     {
         var state = Directory.CreateDirectory(Path.Combine(_folder.Path, name.Replace(' ', '-'))).FullName;
-        var process = FqTool.StartSilo(name, "--cluster", redis.Address,
-            "--silo-port", siloPort.ToString(CultureInfo.InvariantCulture),
-            "--gateway-port", gatewayPort.ToString(CultureInfo.InvariantCulture), "--state", state);
+        var process = FqTool.StartClusterSilo(name, redis, siloPort, gatewayPort, state);
         _processes.Add(process);
         return process;
     }

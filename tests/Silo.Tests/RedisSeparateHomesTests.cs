@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using System.Globalization;
 using FocusedQuantization.Compression.Data;
 using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Specs;
 using FocusedQuantization.Grains.Sweeps;
 using FocusedQuantization.Silo.Tests.Support;
-using Orleans.Runtime.Placement;
 
 namespace FocusedQuantization.Silo.Tests;
 
@@ -79,9 +77,9 @@ public sealed class RedisSeparateHomesTests : IAsyncDisposable
         var spec = SweepSpecLoader.Parse(SpecYaml, "test.yaml");
         var config = SweepPlan.Expand(spec)[0];
         var baseline = new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training);
-        await WithPlacementHint(a, () => _client.Grains.GetGrain<IModelGrain>(Keys.Of(baseline)).BaselineAsync(baseline, ct));
-        await WithPlacementHint(b, () => _client.Grains.GetGrain<ITrialGrain>($"{sweepId}/0000").GetState());
-        await WithPlacementHint(a, () => _client.Grains.GetGrain<ITrialGrain>($"{sweepId}/0001").GetState());
+        await PlacementHint.On(a, () => _client.Grains.GetGrain<IModelGrain>(Keys.Of(baseline)).BaselineAsync(baseline, ct));
+        await PlacementHint.On(b, () => _client.Grains.GetGrain<ITrialGrain>($"{sweepId}/0000").GetState());
+        await PlacementHint.On(a, () => _client.Grains.GetGrain<ITrialGrain>($"{sweepId}/0001").GetState());
         var sweep = _client.Grains.GetGrain<ISweepGrain>(sweepId);
         await sweep.Launch(spec);
 
@@ -113,21 +111,7 @@ public sealed class RedisSeparateHomesTests : IAsyncDisposable
     private void StartSilo(string name, int siloPort, int gatewayPort, string state, bool machineDatasets)
     {
         var environment = new Dictionary<string, string?> { ["FQ_MACHINE_DATASETS"] = machineDatasets ? "1" : "0" };
-        _silos.Add(FqTool.StartSilo(name, environment, "--cluster", _redis!.Address,
-            "--silo-port", siloPort.ToString(CultureInfo.InvariantCulture),
-            "--gateway-port", gatewayPort.ToString(CultureInfo.InvariantCulture), "--state", state));
+        _silos.Add(FqTool.StartClusterSilo(name, _redis!, siloPort, gatewayPort, state, environment));
     }
 
-    private static async Task<T> WithPlacementHint<T>(SiloAddress silo, Func<Task<T>> call)
-    {
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
-        try
-        {
-            return await call();
-        }
-        finally
-        {
-            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-        }
-    }
 }

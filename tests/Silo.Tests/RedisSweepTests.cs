@@ -5,7 +5,6 @@ using FocusedQuantization.Grains.Interfaces.Sweeps;
 using FocusedQuantization.Specs;
 using FocusedQuantization.Grains.Sweeps;
 using FocusedQuantization.Silo.Tests.Support;
-using Orleans.Runtime.Placement;
 
 namespace FocusedQuantization.Silo.Tests;
 
@@ -94,15 +93,15 @@ public sealed class RedisSweepTests : IAsyncDisposable
         // the survivor's trial loses a grain it waits on and must carry on rather than fail.
         const string sweepId = "redis-sweep";
         var spec = SweepSpecLoader.Parse(SpecYaml, "test.yaml");
-        await WithPlacementHint(victim, () => _client.Grains.GetGrain<ITrialGrain>($"{sweepId}/0000").GetState());
-        await WithPlacementHint(survivor, () => _client.Grains.GetGrain<ITrialGrain>($"{sweepId}/0001").GetState());
+        await PlacementHint.On(victim, () => _client.Grains.GetGrain<ITrialGrain>($"{sweepId}/0000").GetState());
+        await PlacementHint.On(survivor, () => _client.Grains.GetGrain<ITrialGrain>($"{sweepId}/0001").GetState());
         var config = SweepPlan.Expand(spec)[0];
         var baseline = new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training);
         // Not awaited: the call dies with the victim; the trials ask for the same baseline and share this work.
         var model = _client.Grains.GetGrain<IModelGrain>(Keys.Of(baseline));
-        await WithPlacementHint(victim, () => model.EnsureBaseline(baseline));
+        await PlacementHint.On(victim, () => model.EnsureBaseline(baseline));
         var sweep = _client.Grains.GetGrain<ISweepGrain>(sweepId);
-        await WithPlacementHint(survivor, () => sweep.Launch(spec));
+        await PlacementHint.On(survivor, () => sweep.Launch(spec));
         Assert.Equal(survivor, await management.GetActivationAddress(sweep, ct));
         Assert.Equal(victim, await management.GetActivationAddress(model, ct));
 
@@ -205,10 +204,10 @@ public sealed class RedisSweepTests : IAsyncDisposable
         for (var i = 0; i < placements.Length; i++)
         {
             var trial = _client.Grains.GetGrain<ITrialGrain>(Keys.Trial(sweepId, i));
-            await WithPlacementHint(placements[i], () => trial.GetState());
+            await PlacementHint.On(placements[i], () => trial.GetState());
         }
         var sweep = _client.Grains.GetGrain<ISweepGrain>(sweepId);
-        await WithPlacementHint(victim, () => sweep.Launch(spec));
+        await PlacementHint.On(victim, () => sweep.Launch(spec));
         Assert.Equal(victim, await management.GetActivationAddress(sweep, ct));
         var trial2 = _client.Grains.GetGrain<ITrialGrain>(Keys.Trial(sweepId, 2));
         Assert.Equal(victim, await management.GetActivationAddress(trial2, ct));
@@ -295,25 +294,9 @@ public sealed class RedisSweepTests : IAsyncDisposable
 
     private ChildProcess StartSilo(string name, int siloPort, int gatewayPort, string state)
     {
-        var process = FqTool.StartSilo(name, "--cluster", _redis!.Address,
-            "--silo-port", siloPort.ToString(CultureInfo.InvariantCulture),
-            "--gateway-port", gatewayPort.ToString(CultureInfo.InvariantCulture), "--state", state);
+        var process = FqTool.StartClusterSilo(name, _redis!, siloPort, gatewayPort, state);
         _silos.Add(process);
         return process;
-    }
-
-    private static async Task<T> WithPlacementHint<T>(SiloAddress silo, Func<Task<T>> call)
-    {
-        // The request context flows with this async call only, so a call left running keeps its hint.
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
-        try
-        {
-            return await call();
-        }
-        finally
-        {
-            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-        }
     }
 
     /// <summary>Polls the sweep's status until <paramref name="done"/> holds; see <see cref="PollUntilAsync"/>.</summary>

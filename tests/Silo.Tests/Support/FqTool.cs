@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 
 namespace FocusedQuantization.Silo.Tests.Support;
@@ -24,6 +25,16 @@ public static class FqTool
     public static ChildProcess StartSilo(string name, IReadOnlyDictionary<string, string?>? environment, params string[] arguments) =>
         ChildProcess.Start(name, "dotnet", [DllPath, "silo", .. arguments],
             line => line.StartsWith("silo ", StringComparison.Ordinal) && line.Contains(" ready", StringComparison.Ordinal), environment);
+
+    /// <summary>
+    /// Starts `fq silo` as a member of the Redis cluster at <paramref name="redis"/> on the given ports, with its own
+    /// state folder; <paramref name="environment"/> adds variables.
+    /// </summary>
+    public static ChildProcess StartClusterSilo(string name, RedisServer redis, int siloPort, int gatewayPort, string state,
+        IReadOnlyDictionary<string, string?>? environment = null) =>
+        StartSilo(name, environment, "--cluster", redis.Address,
+            "--silo-port", siloPort.ToString(CultureInfo.InvariantCulture),
+            "--gateway-port", gatewayPort.ToString(CultureInfo.InvariantCulture), "--state", state);
 
     /// <summary>Starts any fq command; it is never "ready" (wait for its exit).</summary>
     public static ChildProcess Start(string name, IReadOnlyDictionary<string, string?>? environment, params string[] arguments) =>
