@@ -78,6 +78,9 @@ public static class AdaptiveSection
                 chosen is null ? "none" : $"{X((double?)chosen["cr"])}, val {F((double?)chosen["validationTop1"])}, test {F((double?)chosen["top1"])}",
             ]);
         }
+        var missing = Sweeps.Where(s => runs.All(r => r.Stem != s.Stem)).ToArray();
+        if (missing.Length > 0)
+            text.AppendLine($"Not run yet: {string.Join(", ", missing.Select(m => $"{m.Title} (`./fq sweep launch {m.Spec}`)"))}.").AppendLine();
         text.Append(Table(
             ["sweep", "finished / stopped early / failed", "epochs", "wall", "CPU time", "hypervolume", "front size", $"best point of CR >= {TargetCr:0}x (chosen on validation)"],
             rows)).AppendLine();
