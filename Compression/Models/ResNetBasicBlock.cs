@@ -34,14 +34,10 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        using var c1 = conv1.forward(input);
-        using var b1 = bn1.forward(c1);
-        using var a1 = nn.functional.relu(b1);
-        using var c2 = conv2.forward(a1);
-        using var b2 = bn2.forward(c2);
+        using var a1 = Residual.ConvBnRelu(conv1, bn1, input);
+        using var b2 = Residual.ConvBn(conv2, bn2, a1);
         using var shortcut = Shortcut(input);
-        using var sum = Residual.Add(b2, shortcut);
-        return nn.functional.relu(sum);
+        return Residual.AddRelu(b2, shortcut);
     }
 
     private Tensor Shortcut(Tensor input)

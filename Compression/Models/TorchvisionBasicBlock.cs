@@ -26,22 +26,15 @@ internal sealed class TorchvisionBasicBlock : nn.Module<Tensor, Tensor>
         register_module("bn1", bn1);
         register_module("conv2", conv2);
         register_module("bn2", bn2);
-        if (stride != 1 || input != width)
-        {
-            downsample = nn.Sequential(nn.Conv2d(input, width, 1, stride: stride, bias: false), nn.BatchNorm2d(width));
-            register_module("downsample", downsample);
-        }
+        downsample = Residual.Projection(input, width, stride);
+        if (downsample is not null) register_module("downsample", downsample);
     }
 
     public override Tensor forward(Tensor input)
     {
-        using var c1 = conv1.forward(input);
-        using var b1 = bn1.forward(c1);
-        using var a1 = nn.functional.relu(b1);
-        using var c2 = conv2.forward(a1);
-        using var b2 = bn2.forward(c2);
-        using var identity = downsample is null ? input.alias() : downsample.forward(input);
-        using var sum = Residual.Add(b2, identity);
-        return nn.functional.relu(sum);
+        using var a1 = Residual.ConvBnRelu(conv1, bn1, input);
+        using var b2 = Residual.ConvBn(conv2, bn2, a1);
+        using var identity = Residual.Shortcut(downsample, input);
+        return Residual.AddRelu(b2, identity);
     }
 }

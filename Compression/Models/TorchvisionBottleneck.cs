@@ -34,25 +34,16 @@ internal sealed class TorchvisionBottleneck : nn.Module<Tensor, Tensor>
         register_module("bn2", bn2);
         register_module("conv3", conv3);
         register_module("bn3", bn3);
-        if (stride != 1 || input != output)
-        {
-            downsample = nn.Sequential(nn.Conv2d(input, output, 1, stride: stride, bias: false), nn.BatchNorm2d(output));
-            register_module("downsample", downsample);
-        }
+        downsample = Residual.Projection(input, output, stride);
+        if (downsample is not null) register_module("downsample", downsample);
     }
 
     public override Tensor forward(Tensor input)
     {
-        using var c1 = conv1.forward(input);
-        using var b1 = bn1.forward(c1);
-        using var a1 = nn.functional.relu(b1);
-        using var c2 = conv2.forward(a1);
-        using var b2 = bn2.forward(c2);
-        using var a2 = nn.functional.relu(b2);
-        using var c3 = conv3.forward(a2);
-        using var b3 = bn3.forward(c3);
-        using var identity = downsample is null ? input.alias() : downsample.forward(input);
-        using var sum = Residual.Add(b3, identity);
-        return nn.functional.relu(sum);
+        using var a1 = Residual.ConvBnRelu(conv1, bn1, input);
+        using var a2 = Residual.ConvBnRelu(conv2, bn2, a1);
+        using var b3 = Residual.ConvBn(conv3, bn3, a2);
+        using var identity = Residual.Shortcut(downsample, input);
+        return Residual.AddRelu(b3, identity);
     }
 }

@@ -65,9 +65,7 @@ public sealed class TorchvisionResNet : nn.Module<Tensor, Tensor>
     /// <summary>Maps a batch N x C x H x W to N x classes logits.</summary>
     public override Tensor forward(Tensor input)
     {
-        using var c = conv1.forward(input);
-        using var b = bn1.forward(c);
-        using var a = nn.functional.relu(b);
+        using var a = Residual.ConvBnRelu(conv1, bn1, input);
         using var p = maxpool.forward(a);
         using var s1 = layer1.forward(p);
         using var s2 = layer2.forward(s1);
