@@ -80,11 +80,7 @@ public sealed class RedisSweepTests : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         // One state folder for both, as machines of a cluster share FQ_HOME: checkpoints written by one are read by the other.
         var state = Directory.CreateDirectory(Path.Combine(_folder.Path, "state")).FullName;
-        var (ports, _, victimProcess) = await StartClusterAsync(state, state, ct);
-        var management = _client!.Grains.GetGrain<IManagementGrain>(0);
-        var hosts = await management.GetHosts(true, ct);
-        var survivor = hosts.Keys.Single(a => a.Endpoint.Port == ports[0]);
-        var victim = hosts.Keys.Single(a => a.Endpoint.Port == ports[2]);
+        var (survivor, victim, _, victimProcess, management, grains) = await StartClusterAsync(state, state, ct);
         var started = clock.Elapsed;
 
         // Deterministic roles, set with placement hints (they only choose where an activation starts): the sweep grain
@@ -93,14 +89,14 @@ public sealed class RedisSweepTests : IAsyncDisposable
         // the survivor's trial loses a grain it waits on and must carry on rather than fail.
         const string sweepId = "redis-sweep";
         var spec = SweepSpecLoader.Parse(SpecYaml, "test.yaml");
-        await PlacementHint.On(victim, () => _client.Grains.GetGrain<ITrialGrain>($"{sweepId}/0000").GetState());
-        await PlacementHint.On(survivor, () => _client.Grains.GetGrain<ITrialGrain>($"{sweepId}/0001").GetState());
+        await PlacementHint.On(victim, () => grains.GetGrain<ITrialGrain>($"{sweepId}/0000").GetState());
+        await PlacementHint.On(survivor, () => grains.GetGrain<ITrialGrain>($"{sweepId}/0001").GetState());
         var config = SweepPlan.Expand(spec)[0];
         var baseline = new BaselineRequest(config.Model, config.Dataset, config.Seed, config.Training);
         // Not awaited: the call dies with the victim; the trials ask for the same baseline and share this work.
-        var model = _client.Grains.GetGrain<IModelGrain>(Keys.Of(baseline));
+        var model = grains.GetGrain<IModelGrain>(Keys.Of(baseline));
         await PlacementHint.On(victim, () => model.EnsureBaseline(baseline));
-        var sweep = _client.Grains.GetGrain<ISweepGrain>(sweepId);
+        var sweep = grains.GetGrain<ISweepGrain>(sweepId);
         await PlacementHint.On(survivor, () => sweep.Launch(spec));
         Assert.Equal(survivor, await management.GetActivationAddress(sweep, ct));
         Assert.Equal(victim, await management.GetActivationAddress(model, ct));
@@ -188,11 +184,7 @@ public sealed class RedisSweepTests : IAsyncDisposable
         // A state folder each, as on two machines with no shared disk: the paused checkpoint the victim saves dies with it.
         var survivorState = Directory.CreateDirectory(Path.Combine(_folder.Path, "machine-a")).FullName;
         var victimState = Directory.CreateDirectory(Path.Combine(_folder.Path, "machine-b")).FullName;
-        var (ports, survivorProcess, victimProcess) = await StartClusterAsync(survivorState, victimState, ct);
-        var management = _client!.Grains.GetGrain<IManagementGrain>(0);
-        var hosts = await management.GetHosts(true, ct);
-        var survivor = hosts.Keys.Single(a => a.Endpoint.Port == ports[0]);
-        var victim = hosts.Keys.Single(a => a.Endpoint.Port == ports[2]);
+        var (survivor, victim, survivorProcess, victimProcess, management, grains) = await StartClusterAsync(survivorState, victimState, ct);
 
         // The sweep grain and trials 0 and 2 on the victim, 1 and 3 on the survivor. Trial 2 starts once trial 0 has
         // settled (lag 2). Killed once trial 2 has paused at a rung and gone on: the sweep comes back on the survivor with
@@ -203,13 +195,13 @@ public sealed class RedisSweepTests : IAsyncDisposable
         var placements = new[] { victim, survivor, victim, survivor };
         for (var i = 0; i < placements.Length; i++)
         {
-            var trial = _client.Grains.GetGrain<ITrialGrain>(Keys.Trial(sweepId, i));
+            var trial = grains.GetGrain<ITrialGrain>(Keys.Trial(sweepId, i));
             await PlacementHint.On(placements[i], () => trial.GetState());
         }
-        var sweep = _client.Grains.GetGrain<ISweepGrain>(sweepId);
+        var sweep = grains.GetGrain<ISweepGrain>(sweepId);
         await PlacementHint.On(victim, () => sweep.Launch(spec));
         Assert.Equal(victim, await management.GetActivationAddress(sweep, ct));
-        var trial2 = _client.Grains.GetGrain<ITrialGrain>(Keys.Trial(sweepId, 2));
+        var trial2 = grains.GetGrain<ITrialGrain>(Keys.Trial(sweepId, 2));
         Assert.Equal(victim, await management.GetActivationAddress(trial2, ct));
 
         // The pause is in GetResult before the trial's state is written, but the trial runs again only once the sweep
@@ -263,7 +255,7 @@ public sealed class RedisSweepTests : IAsyncDisposable
         // The same spec again, uninterrupted, on the survivor (its baseline, pruned checkpoint and layer searches are
         // there already; only fine-tuning runs again): every config, rung decision and figure is the same, so the sweep
         // decided again as it had, and restarting trial 2 from its pruned checkpoint gave what resuming it would have.
-        var again = _client.Grains.GetGrain<ISweepGrain>(sweepId + "-again");
+        var again = grains.GetGrain<ISweepGrain>(sweepId + "-again");
         await again.Launch(spec);
         await PollAsync(again, s => s.State != SweepState.Running, CompletionTimeout, "the uninterrupted sweep to finish", ct);
         var reference = await again.AllTrialsAsync(cancellationToken: ct);
@@ -281,15 +273,22 @@ public sealed class RedisSweepTests : IAsyncDisposable
     }
 
     /// <summary>Redis, then silo A and silo B (each on its own state folder), both ready, and a client connected to them.</summary>
-    private async Task<(int[] Ports, ChildProcess A, ChildProcess B)> StartClusterAsync(string stateA, string stateB, CancellationToken ct)
+    /// <summary>A two-silo cluster for the kill tests: silo A survives, silo B is the one the test kills.</summary>
+    private sealed record SurvivorAndVictim(SiloAddress Survivor, SiloAddress Victim, ChildProcess SurvivorProcess,
+        ChildProcess VictimProcess, IManagementGrain Management, IGrainFactory Grains);
+
+    private async Task<SurvivorAndVictim> StartClusterAsync(string survivorState, string victimState, CancellationToken ct)
     {
         _redis = await RedisServer.StartAsync(_folder.Path);
         var ports = FreePorts.Take(4);
-        var a = StartSilo("silo A", ports[0], ports[1], stateA);
-        var b = StartSilo("silo B", ports[2], ports[3], stateB);
+        var a = StartSilo("silo A", ports[0], ports[1], survivorState);
+        var b = StartSilo("silo B", ports[2], ports[3], victimState);
         await Task.WhenAll(_silos.Select(s => s.WaitUntilReadyAsync(StartTimeout)));
         _client = await ConnectAsync(ct);
-        return (ports, a, b);
+        var management = _client.Grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetHosts(true, ct);
+        return new SurvivorAndVictim(hosts.Keys.Single(h => h.Endpoint.Port == ports[0]),
+            hosts.Keys.Single(h => h.Endpoint.Port == ports[2]), a, b, management, _client.Grains);
     }
 
     private ChildProcess StartSilo(string name, int siloPort, int gatewayPort, string state)
