@@ -65,6 +65,10 @@ public sealed class SweepGrain(
         _stopping = spec.EarlyStopping is null ? null : new SweepEarlyStopping(spec);
         _rows = new TrialStatus?[Total];
         await LoadRowsAsync();
+        // A late promotion cut short: its trials still stopped (their rows were cleared in memory only) go on from where they were.
+        if (state.State.State == SweepState.Running)
+            foreach (var index in state.State.LatePromoted)
+                if (index >= 0 && index < Total && _rows[index] is { State: TrialState.Stopped }) _resumeQueue.Add(index);
         _tagged = FrontIds(spec.MaxTop1Drop);
         if (state.State.State == SweepState.Running)
         {
@@ -339,9 +343,12 @@ public sealed class SweepGrain(
             if (!recorded) break;
         }
         if (state.State.State != SweepState.Running || _completed + _failed + _cancelled + _stopped != Total || _resumeQueue.Count > 0) return;
-        if (_stopping is not null && LatePromotions() is { Count: > 0 } promotions)
+        if (_stopping is not null && await LatePromotionsAsync() is { Count: > 0 } promotions)
         {
-            // Every trial has settled: stopped trials that rank in the best 1/eta of their rung among all go on.
+            // Every trial has settled: stopped trials that rank in the best 1/eta of their rung among all go on. Durable
+            // before any of them starts (see SweepGrainState.LatePromoted).
+            state.State.LatePromoted = [.. promotions];
+            await state.WriteStateAsync();
             foreach (var index in promotions) _resumeQueue.Add(index);
             await ScheduleAsync();
             return;
@@ -370,6 +377,10 @@ public sealed class SweepGrain(
         if (outcome.Index < 0 || outcome.Index >= Total || outcome.TrialId != Keys.Trial(SweepId, outcome.Index)) return false;
         // Exactly once: the first outcome wins; later ones (a resumed duplicate, a re-report, a trial cut short by Cancel) are ignored.
         if (_rows[outcome.Index] is not null || outcome.State is not (TrialState.Completed or TrialState.Failed or TrialState.Cancelled or TrialState.Stopped)) return false;
+        // A pause the sweep has already let the trial go beyond: the trial answered a tick's Start with it before its own
+        // report of it came. Judged again, it could be stopped while it runs on (a late promotion undone).
+        if (outcome is { State: TrialState.Stopped, Summary: { } pausedAt } && _budgets.TryGetValue(outcome.Index, out var handed)
+            && pausedAt.EpochsRun < handed.UntilEpoch) return false;
         // A trial started by an earlier activation may report before this one decided its config again: decide it now
         // (its inputs were settled then, so they are now).
         if ((_running.GetValueOrDefault(outcome.Index)?.Config ?? await _source.DecideAsync(outcome.Index, _rows)) is not { } config) return false;
@@ -380,7 +391,10 @@ public sealed class SweepGrain(
             if (_stopping is null || outcome.Summary is not { } paused) return false;
             var rung = _stopping.RungOf(config, paused);
             if (rung < 0) return false;
-            var (goesOn, reason) = _stopping.Decide(outcome.Index, config, paused, rung, SettledPeers(outcome.Index - _stopping.Lag));
+            // Off the scheduler: a non-dominated sort over every settled peer grows with the sweep (the grain's turn waits).
+            var peers = SettledPeers(outcome.Index - _stopping.Lag).ToArray();
+            var stopping = _stopping;
+            var (goesOn, reason) = await Task.Run(() => stopping.Decide(outcome.Index, config, paused, rung, peers));
             if (goesOn) return await PromoteAsync(outcome, config, rung);
             stopReason = reason;
         }
@@ -449,10 +463,15 @@ public sealed class SweepGrain(
                 yield return (i, config, summary);
     }
 
-    /// <summary>The stopped trials a late promotion resumes, given every settled trial.</summary>
-    private IReadOnlyList<int> LatePromotions() => _stopping!.LatePromotions(
-        [.. _rows.OfType<TrialStatus>().Where(r => r is { State: TrialState.Completed or TrialState.Stopped, Config: not null, Summary: not null })
-            .Select(r => (r.Index, r.Config!, r.Summary!, r.State == TrialState.Stopped))]);
+    /// <summary>The stopped trials a late promotion resumes, given every settled trial (ranked off the scheduler).</summary>
+    private Task<IReadOnlyList<int>> LatePromotionsAsync()
+    {
+        var stopping = _stopping!;
+        (int, TrialConfig, TrialSummary, bool)[] settled = [.. _rows.OfType<TrialStatus>()
+            .Where(r => r is { State: TrialState.Completed or TrialState.Stopped, Config: not null, Summary: not null })
+            .Select(r => (r.Index, r.Config!, r.Summary!, r.State == TrialState.Stopped))];
+        return Task.Run(() => stopping.LatePromotions(settled));
+    }
 
     /// <summary>Adds a finished row to the counts, the dense reference and the front; true when the front changed.</summary>
     private bool Add(TrialStatus row)
@@ -477,6 +496,7 @@ public sealed class SweepGrain(
         var spec = Spec;
         state.State.State = _completed > 0 || Total == 0 ? SweepState.Completed : SweepState.Failed;
         state.State.FinishedAt = DateTimeOffset.UtcNow;
+        state.State.LatePromoted = [];
         logger.LogInformation("Sweep {SweepId} finished: {State}", SweepId, state.State.State);
         await state.WriteStateAsync();
         Publish(null, frontChanged: false);

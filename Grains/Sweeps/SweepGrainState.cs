@@ -21,6 +21,13 @@ public sealed class SweepGrainState
 
     /// <summary>How many trials the spec expands to (the pages to read on activation follow from it).</summary>
     [Id(6)] public int TrialCount { get; set; }
+
+    /// <summary>
+    /// The stopped trials of the late promotion under way (early stopping), written before they are resumed: a sweep that
+    /// comes back mid-batch resumes the same ones rather than deciding again with the figures of those that finished
+    /// meanwhile, which an uninterrupted sweep would only see once the whole batch has.
+    /// </summary>
+    [Id(7)] public List<int> LatePromoted { get; set; } = [];
 }
 
 /// <summary>

@@ -62,6 +62,15 @@ public sealed class TrialGrain(
         // Paused where this budget ends (or later): that is its outcome until the sweep lets it go further.
         if (PausedAtEpoch is { } paused && budget is not null && budget.UntilEpoch <= paused) return Task.FromResult<TrialOutcome?>(Outcome());
         if (_work is { IsCompleted: false }) return Task.FromResult<TrialOutcome?>(null);
+        // A run resumed from a pause and cut short by a lost silo, asked again with a budget that ends at or before that
+        // pause (a sweep that came back knows only the first rung's): paused there it is, and the sweep judges it again,
+        // rather than a run that cannot pause before its resume point going to the end unjudged.
+        if (state.State is { State: TrialState.Running, Result: { Paused: true, PausedAtEpoch: { } lastPause } } && budget is not null
+            && budget.UntilEpoch <= lastPause)
+        {
+            state.State.State = TrialState.Stopped;
+            return Task.FromResult<TrialOutcome?>(Outcome());
+        }
         // A paused trial goes on from its checkpoint rather than starting over (unless it let it go: its sweep had ended).
         var resumeFrom = PausedCheckpoint;
         if (resumeFrom is not null && state.State.Discard.Contains(resumeFrom)) resumeFrom = null;
@@ -251,6 +260,9 @@ public sealed class TrialGrain(
         var written = await WriteAsync();
         await tracking.TrialEnded(run with { StartedAt = state.State.StartedAt, StartLogged = true }, outcome.State, result, error, outcome.Silo, outcome.FinishedAt);
         await sweep.TrialFinished(outcome);
+        // Cancelled while it recorded this pause (Cancel leaves the checkpoint of a run under way to that run): nothing
+        // resumes from it now.
+        if (state.State.State == TrialState.Cancelled && result?.PausedCheckpointId is { } pausedHere) await LetGoAsync(pausedHere);
         // After the report, so that a promotion need not wait for it.
         if (written && discard.Length > 0) _deletes = DeleteAfter(_deletes, discard);
         // Done: the outcome is stored, so the activation need not linger; a later Start or query reads it back. A sweep

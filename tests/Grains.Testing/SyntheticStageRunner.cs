@@ -139,6 +139,7 @@ public sealed class SyntheticStageRunner(TimeSpan trialDuration, int layers) : I
             _resumes.GetOrAdd(trialId, _ => new ConcurrentQueue<string>()).Enqueue(resume);
             if (!_paused.ContainsKey(resume)) _resumedDeleted.Enqueue(resume);
             resumedAt = int.Parse(resume[(resume.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            if (behavior?.ResumeFailure is { } failure) throw failure;
         }
         var until = run?.PauseAfterEpoch is { } pause && pause < epochs ? pause : epochs;
         _epochs.AddOrUpdate(trialId, until - resumedAt, (_, trained) => trained + until - resumedAt);
@@ -196,6 +197,10 @@ public sealed class SyntheticStageRunner(TimeSpan trialDuration, int layers) : I
         return (hash >> 11) * (1.0 / (1UL << 53));
     }
 
-    /// <summary>How the stages of one seed behave: durations, a baseline failure, a gate each trial waits at.</summary>
-    public sealed record Behavior(TimeSpan? Trial = null, TimeSpan? Baseline = null, Exception? BaselineFailure = null, Task? Gate = null);
+    /// <summary>
+    /// How the stages of one seed behave: durations, a baseline failure, a gate each trial waits at, and a failure thrown
+    /// by every run that resumes from a paused checkpoint (a silo lost mid-run, say).
+    /// </summary>
+    public sealed record Behavior(TimeSpan? Trial = null, TimeSpan? Baseline = null, Exception? BaselineFailure = null, Task? Gate = null,
+        Exception? ResumeFailure = null);
 }

@@ -1,4 +1,5 @@
 using FocusedQuantization.Grains.Interfaces.Sweeps;
+using FocusedQuantization.Grains.Sweeps;
 using FocusedQuantization.Grains.Testing;
 
 namespace FocusedQuantization.Grains.Tests.Orchestration;
@@ -67,6 +68,107 @@ public sealed class EarlyStoppingRecoveryTests(FakeClusterFixture fixture)
         {
             Assert.Empty(fixture.Runner.PausedCheckpointsOf(trial.TrialId));
             Assert.DoesNotContain(fixture.Runner.ResumedFromDeleted, id => id.StartsWith($"synthetic-pause/{trial.TrialId}/", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Collecting_every_activation_while_late_promotions_run_resumes_the_same_batch_and_ends_as_a_sweep_left_alone()
+    {
+        fixture.Runner.Configure(Seed, new SyntheticStageRunner.Behavior(Trial: TimeSpan.FromMilliseconds(60)));
+        var alone = Client.GetGrain<ISweepGrain>(NewId("es-batch-alone"));
+        await alone.Launch(Spec("es-batch"));
+        var (_, expected) = await Sweeps.SweepWaiting.EndedAsync(alone, TimeSpan.FromMinutes(2));
+
+        // Collected whenever a late promotion is under way, and only then: the sweep comes back with trials of the batch
+        // finished (their rows saved) and others not, and must resume those rather than decide a new batch with the
+        // figures of the finished ones.
+        var disturbed = Client.GetGrain<ISweepGrain>(NewId("es-batch-disturbed"));
+        await disturbed.Launch(Spec("es-batch"));
+        var management = Client.GetGrain<IManagementGrain>(0);
+        var collections = 0;
+        SweepStatus status;
+        while ((status = await disturbed.GetStatus()).State == SweepState.Running)
+        {
+            if (status.Running.Any(t => t.ResumedLateFrom is not null))
+            {
+                await management.ForceActivationCollection(TimeSpan.Zero, TestContext.Current.CancellationToken);
+                collections++;
+            }
+            await Task.Delay(15, TestContext.Current.CancellationToken);
+        }
+        var (ended, trials) = await Sweeps.SweepWaiting.EndedAsync(disturbed, TimeSpan.FromMinutes(2));
+
+        TestContext.Current.SendDiagnosticMessage($"{collections} collections during late promotions");
+        Assert.True(collections > 0, "no late promotion was seen running");
+        Assert.Equal(SweepState.Completed, ended.State);
+        Assert.Equal(expected.Select(Describe), trials.Select(Describe));
+    }
+
+    [Fact]
+    public async Task A_pause_reported_after_the_sweep_had_it_from_a_tick_and_let_the_trial_go_on_is_not_judged_again()
+    {
+        fixture.Runner.Configure(Seed, new SyntheticStageRunner.Behavior(Trial: TimeSpan.FromMilliseconds(60)));
+        var alone = Client.GetGrain<ISweepGrain>(NewId("es-late-alone"));
+        await alone.Launch(Spec("es-late-report"));
+        var (_, expected) = await Sweeps.SweepWaiting.EndedAsync(alone, TimeSpan.FromMinutes(2));
+
+        // Every pause is reported 2.5 s late, past the sweep's 2 s tick, whose Start collects the pause first: the sweep
+        // decides on it (promotes, stops, or resumes it late) before the report comes, and then ignores the report.
+        var sweepId = NewId("es-late");
+        fixture.Delayed.DelayPauses(sweepId, TimeSpan.FromSeconds(2.5));
+        var late = Client.GetGrain<ISweepGrain>(sweepId);
+        await late.Launch(Spec("es-late-report"));
+        var (status, trials) = await Sweeps.SweepWaiting.EndedAsync(late, TimeSpan.FromMinutes(3));
+
+        Assert.Equal(SweepState.Completed, status.State);
+        Assert.Equal(expected.Select(Describe), trials.Select(Describe));
+        // No trial was stopped again after it was let go on: a promotion or late promotion, once told, stands.
+        foreach (var trial in trials)
+        {
+            var decisions = fixture.Rungs.Of(trial.TrialId);
+            var resumedLate = decisions.ToList().FindIndex(d => d.Promotion?.Contains("resumed late", StringComparison.Ordinal) == true);
+            Assert.True(resumedLate < 0 || decisions.Skip(resumedLate).All(d => d.StopReason is null),
+                $"{trial.TrialId}: {string.Join(" | ", decisions.Select(d => $"rung {d.Rung}: {d.StopReason ?? d.Promotion}"))}");
+            Assert.True(decisions.Count(d => d.StopReason is not null) <= 1, $"{trial.TrialId} was stopped more than once");
+        }
+    }
+
+    [Fact]
+    public async Task A_trial_whose_resumed_run_lost_a_silo_answers_a_budget_ending_before_its_pause_with_that_pause_rather_than_running_unjudged()
+    {
+        // Its own seed: every run of it that resumes from a pause fails as on a lost silo (not the trial's failure).
+        const int seed = 74;
+        fixture.Runner.Configure(seed, new SyntheticStageRunner.Behavior(ResumeFailure: new SiloUnavailableException("the silo of a layer search died")));
+        var sweepId = NewId("es-lost");
+        var trial = Client.GetGrain<ITrialGrain>(Keys.Trial(sweepId, 0));
+        var config = new TrialConfig("lenet5", "fashion-mnist", seed, Training, TargetSparsity: 0.9, PruneAlpha: null, BitsPolicy.Uniform,
+            Bits: 5, CandidateBits: [5], BudgetBitsPerWeight: null, WSep: 2.0, OverflowRate: null, ScheduleScale: 0.4,
+            FineTuneLearningRate: 0.005, CodingScheme.Arithmetic);
+        int[] rungs = [1, 2, 4, 8];
+
+        // Paused at rung 2 (epoch 2), then told to go on to epoch 4: the resumed run is cut short and the trial stays running.
+        Assert.Null(await trial.Start(sweepId, 0, config, "es-lost", new TrialBudget(rungs, 2)));
+        await PollAsync(async () => await trial.GetState() == TrialState.Stopped, "the first pause");
+        Assert.Null(await trial.Start(sweepId, 0, config, "es-lost", new TrialBudget(rungs, 4)));
+        await PollAsync(() => Task.FromResult(fixture.Runner.ResumedFrom(trial.GetPrimaryKeyString()).Count == 1), "the resumed run");
+
+        // A sweep that came back knows the first rung's budget only: the answer is the pause at epoch 2, for it to judge
+        // again, and no run starts (one resuming from epoch 2 cannot pause at epoch 1 and would go to the end).
+        TrialOutcome? outcome = null;
+        await PollAsync(async () => (outcome = await trial.Start(sweepId, 0, config, "es-lost", new TrialBudget(rungs, 1))) is not null, "an answer");
+        Assert.Equal(TrialState.Stopped, outcome!.State);
+        Assert.Equal(2, outcome.Summary!.EpochsRun);
+        Assert.Equal(2, fixture.Runner.TrialStarts(trial.GetPrimaryKeyString()));
+        Assert.Equal([$"synthetic-pause/{trial.GetPrimaryKeyString()}/2"], fixture.Runner.PausedCheckpointsOf(trial.GetPrimaryKeyString()));
+    }
+
+    private static async Task PollAsync(Func<Task<bool>> done, string what)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await done())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"timed out waiting for {what}");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
         }
     }
 

@@ -27,6 +27,8 @@ public sealed class FakeClusterFixture : IAsyncLifetime
 
     public LostReports Lost { get; } = new();
 
+    public DelayedReports Delayed { get; } = new();
+
     /// <summary>Every rung decision the sweeps told the tracker.</summary>
     public RungLog Rungs { get; } = new();
 
@@ -55,6 +57,14 @@ public sealed class FakeClusterFixture : IAsyncLifetime
                 if (context.InterfaceMethod?.Name == nameof(ISweepGrain.TrialFinished) && context.Request.GetArgumentCount() == 1
                     && context.Request.GetArgument(0) is TrialOutcome outcome && Lost.ShouldDrop(outcome.TrialId))
                     return;
+                await context.Invoke();
+            });
+            // Held on the trial's side, as a slow state write or tracker would hold it: the sweep's tick asks first.
+            silo.AddOutgoingGrainCallFilter(async context =>
+            {
+                if (context.InterfaceMethod?.Name == nameof(ISweepGrain.TrialFinished) && context.Request.GetArgumentCount() == 1
+                    && context.Request.GetArgument(0) is TrialOutcome { State: TrialState.Stopped } outcome && Delayed.For(outcome.TrialId) is { } delay)
+                    await Task.Delay(delay);
                 await context.Invoke();
             });
         });
@@ -123,6 +133,16 @@ public sealed class FakeClusterFixture : IAsyncLifetime
             _dropped.AddOrUpdate(trialId, 1, (_, n) => n + 1);
             return true;
         }
+    }
+
+    /// <summary>Sweeps whose trials' reports of a pause (Stopped) are sent late.</summary>
+    public sealed class DelayedReports
+    {
+        private readonly ConcurrentDictionary<string, TimeSpan> _bySweep = new(StringComparer.Ordinal);
+
+        public void DelayPauses(string sweepId, TimeSpan delay) => _bySweep[sweepId] = delay;
+
+        public TimeSpan? For(string trialId) => trialId.LastIndexOf('/') is var slash and > 0 && _bySweep.TryGetValue(trialId[..slash], out var delay) ? delay : null;
     }
 
     /// <summary>Forwards to the real storage, counting the serialized bytes of every write.</summary>
