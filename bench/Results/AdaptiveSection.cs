@@ -81,6 +81,13 @@ public static class AdaptiveSection
         var missing = Sweeps.Where(s => runs.All(r => r.Stem != s.Stem)).ToArray();
         if (missing.Length > 0)
             text.AppendLine($"Not run yet: {string.Join(", ", missing.Select(m => $"{m.Title} (`./fq sweep launch {m.Spec}`)"))}.").AppendLine();
+        // How a run came about, where it was not one uninterrupted process (notes.json: stem -> text).
+        if (data.Adaptive("notes.json") is { } notes)
+        {
+            foreach (var run in runs)
+                if ((string?)notes[run.Stem] is { } note) text.AppendLine($"- {run.Title}: {note}");
+            text.AppendLine();
+        }
         text.Append(Table(
             ["sweep", "finished / stopped early / failed", "epochs", "wall", "CPU time", "hypervolume", "front size", $"best point of CR >= {TargetCr:0}x (chosen on validation)"],
             rows)).AppendLine();
@@ -91,6 +98,7 @@ public static class AdaptiveSection
         text.AppendLine($"![hypervolume against epochs](img/{EpochsPlot})").AppendLine();
 
         text.Append(Curve(runs, reference)).AppendLine();
+        text.Append(Comparison(runs, reference));
         text.Append(TargetCheck(runs, reference, dense, (baselineEpochs, pruneEpochs, scheduleEpochs)));
         text.Append(FrontTable(runs[0], reference));
         return text.ToString();
@@ -111,6 +119,32 @@ public static class AdaptiveSection
             [n.ToString(CultureInfo.InvariantCulture), .. runs.Select(r => $"{F(r.Hypervolume(n, reference), 1)} ({N(r.EpochsThrough(n))} epochs)")]);
         return "Hypervolume after the first n trials (by trial number), with the epochs those trials had run:\n\n"
             + Table(["trials", .. runs.Select(r => r.Title)], rows);
+    }
+
+    /// <summary>The adaptive sweep against each baseline: at the same trials, and at the same epochs.</summary>
+    private static string Comparison(IReadOnlyList<SweepRun> runs, (double Cr, double Top1) reference)
+    {
+        if (runs.Count < 2) return "";
+        var adaptive = runs[0];
+        var hypervolume = adaptive.Hypervolume(adaptive.Trials.Count, reference);
+        var text = new StringBuilder("Side by side:\n\n");
+        foreach (var baseline in runs.Skip(1))
+        {
+            var baselineHypervolume = baseline.Hypervolume(baseline.Trials.Count, reference);
+            var cpu = adaptive.CpuSeconds is { } a && baseline.CpuSeconds is { } b ? $" and {F(100 * a / b, 0)} % of its CPU time" : "";
+            // The baseline's first trials that fit in the epochs the adaptive sweep spent in all.
+            var fitting = Enumerable.Range(0, baseline.Trials.Count + 1).Last(n => baseline.EpochsThrough(n) <= adaptive.Epochs);
+            text.AppendLine(
+                $"- Against {baseline.Title}: after {adaptive.Trials.Count} trials each, hypervolume {F(hypervolume, 1)} against {F(baselineHypervolume, 1)} " +
+                $"({F(100 * hypervolume / baselineHypervolume, 1)} %), with {F(100.0 * adaptive.Epochs / baseline.Epochs, 0)} % of its epochs{cpu}. " +
+                $"In the {N(adaptive.Epochs)} epochs the adaptive sweep spent, {baseline.Title} ran its first {fitting} trials " +
+                $"({N(baseline.EpochsThrough(fitting))} epochs), whose hypervolume is {F(baseline.Hypervolume(fitting, reference), 1)}.");
+        }
+        return text.AppendLine().AppendLine("""
+            One run, one seed, each: docs/BENCHMARKS.md has the medians over seeds of the same samplers and early stopping on
+            the tabular replay of this problem.
+
+            """).ToString();
     }
 
     private static string TargetCheck(IReadOnlyList<SweepRun> runs, (double Cr, double Top1) reference, JsonObject? dense, (int Baseline, int Prune, int FineTune) trialEpochs)
@@ -157,6 +191,14 @@ public static class AdaptiveSection
             **{(drop <= TargetDrop ? "Met" : "Not met")}.**
 
             """);
+        foreach (var baseline in runs.Skip(1))
+        {
+            text.AppendLine(baseline.Chosen(reference.Top1) is { } other
+                ? $"The same choice in {baseline.Title}: {other["trialId"]}, {X((double?)other["cr"])}, validation top-1 {F((double?)other["validationTop1"])} %, " +
+                  $"test top-1 {F((double?)other["top1"])} %: {F(denseTest - (double)other["top1"]!)} points below ({(denseTest - (double)other["top1"]! <= TargetDrop ? "within" : "outside")} the {F(TargetDrop, 1)} point)."
+                : $"{baseline.Title} finished no trial of CR >= {TargetCr:0}x above the reference point.");
+        }
+        if (runs.Count > 1) text.AppendLine();
         return text.ToString();
     }
 
