@@ -138,7 +138,9 @@ public static class AdaptiveSection
                 $"- Against {baseline.Title}: after {adaptive.Trials.Count} trials each, hypervolume {F(hypervolume, 1)} against {F(baselineHypervolume, 1)} " +
                 $"({F(100 * hypervolume / baselineHypervolume, 1)} %), with {F(100.0 * adaptive.Epochs / baseline.Epochs, 0)} % of its epochs{cpu}. " +
                 $"In the {N(adaptive.Epochs)} epochs the adaptive sweep spent, {baseline.Title} ran its first {fitting} trials " +
-                $"({N(baseline.EpochsThrough(fitting))} epochs), whose hypervolume is {F(baseline.Hypervolume(fitting, reference), 1)}.");
+                $"({N(baseline.EpochsThrough(fitting))} epochs), whose hypervolume is {F(baseline.Hypervolume(fitting, reference), 1)}. " +
+                $"The largest CR above the reference point: {X(adaptive.LargestCr(reference))} against {X(baseline.LargestCr(reference))} " +
+                "(a front's hypervolume grows with it).");
         }
         return text.AppendLine().AppendLine("""
             One run, one seed, each: docs/BENCHMARKS.md has the medians over seeds of the same samplers and early stopping on
@@ -275,6 +277,10 @@ public static class AdaptiveSection
         /// <summary>Hypervolume of the finished trials among the first <paramref name="n"/>.</summary>
         public double Hypervolume(int n, (double Cr, double Top1) reference) =>
             Search.Hypervolume.Compute(Points(Trials.Take(n)), [-reference.Cr, -reference.Top1]);
+
+        /// <summary>The largest CR among finished trials above the reference point (null when none is).</summary>
+        public double? LargestCr((double Cr, double Top1) reference) =>
+            Front(reference).Select(t => (double?)t["cr"]).DefaultIfEmpty(null).Max();
 
         /// <summary>The non-dominated finished trials, by CR.</summary>
         public IReadOnlyList<JsonNode> Front((double Cr, double Top1) reference)
