@@ -33,10 +33,7 @@ public sealed class EarlyStoppingRecoveryTests(FakeClusterFixture fixture)
     [Fact]
     public async Task Collecting_every_activation_while_the_sweep_runs_changes_no_config_no_rung_decision_and_no_late_promotion()
     {
-        fixture.Runner.Configure(Seed, new SyntheticStageRunner.Behavior(Trial: TimeSpan.FromMilliseconds(60)));
-        var alone = Client.GetGrain<ISweepGrain>(NewId("es-alone"));
-        await alone.Launch(Spec("es-recovery"));
-        var (_, expected) = await Sweeps.SweepWaiting.EndedAsync(alone, TimeSpan.FromMinutes(2));
+        var expected = await UndisturbedAsync("es-alone", Spec("es-recovery"));
 
         var disturbed = Client.GetGrain<ISweepGrain>(NewId("es-disturbed"));
         await disturbed.Launch(Spec("es-recovery"));
@@ -74,10 +71,7 @@ public sealed class EarlyStoppingRecoveryTests(FakeClusterFixture fixture)
     [Fact]
     public async Task Collecting_every_activation_while_late_promotions_run_resumes_the_same_batch_and_ends_as_a_sweep_left_alone()
     {
-        fixture.Runner.Configure(Seed, new SyntheticStageRunner.Behavior(Trial: TimeSpan.FromMilliseconds(60)));
-        var alone = Client.GetGrain<ISweepGrain>(NewId("es-batch-alone"));
-        await alone.Launch(Spec("es-batch"));
-        var (_, expected) = await Sweeps.SweepWaiting.EndedAsync(alone, TimeSpan.FromMinutes(2));
+        var expected = await UndisturbedAsync("es-batch-alone", Spec("es-batch"));
 
         // Collected whenever a late promotion is under way, and only then: the sweep comes back with trials of the batch
         // finished (their rows saved) and others not, and must resume those rather than decide a new batch with the
@@ -107,10 +101,7 @@ public sealed class EarlyStoppingRecoveryTests(FakeClusterFixture fixture)
     [Fact]
     public async Task A_pause_reported_after_the_sweep_had_it_from_a_tick_and_let_the_trial_go_on_is_not_judged_again()
     {
-        fixture.Runner.Configure(Seed, new SyntheticStageRunner.Behavior(Trial: TimeSpan.FromMilliseconds(60)));
-        var alone = Client.GetGrain<ISweepGrain>(NewId("es-late-alone"));
-        await alone.Launch(Spec("es-late-report"));
-        var (_, expected) = await Sweeps.SweepWaiting.EndedAsync(alone, TimeSpan.FromMinutes(2));
+        var expected = await UndisturbedAsync("es-late-alone", Spec("es-late-report"));
 
         // Every pause is reported 2.5 s late, past the sweep's 2 s tick, whose Start collects the pause first: the sweep
         // decides on it (promotes, stops, or resumes it late) before the report comes, and then ignores the report.
@@ -160,6 +151,16 @@ public sealed class EarlyStoppingRecoveryTests(FakeClusterFixture fixture)
         Assert.Equal(2, outcome.Summary!.EpochsRun);
         Assert.Equal(2, fixture.Runner.TrialStarts(trial.GetPrimaryKeyString()));
         Assert.Equal([$"synthetic-pause/{trial.GetPrimaryKeyString()}/2"], fixture.Runner.PausedCheckpointsOf(trial.GetPrimaryKeyString()));
+    }
+
+    /// <summary>The trials of <paramref name="spec"/> as a sweep left alone runs them (trials of 60 ms).</summary>
+    private async Task<IReadOnlyList<TrialStatus>> UndisturbedAsync(string id, SweepSpec spec)
+    {
+        fixture.Runner.Configure(Seed, new SyntheticStageRunner.Behavior(Trial: TimeSpan.FromMilliseconds(60)));
+        var alone = Client.GetGrain<ISweepGrain>(NewId(id));
+        await alone.Launch(spec);
+        var (_, trials) = await Sweeps.SweepWaiting.EndedAsync(alone, TimeSpan.FromMinutes(2));
+        return trials;
     }
 
     private static async Task PollAsync(Func<Task<bool>> done, string what)
