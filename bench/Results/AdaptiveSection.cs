@@ -195,10 +195,15 @@ public static class AdaptiveSection
             """);
         foreach (var baseline in runs.Skip(1))
         {
-            text.AppendLine(baseline.Chosen(reference.Top1) is { } other
-                ? $"The same choice in {baseline.Title}: {other["trialId"]}, {X((double?)other["cr"])}, validation top-1 {F((double?)other["validationTop1"])} %, " +
-                  $"test top-1 {F((double?)other["top1"])} %: {F(denseTest - (double)other["top1"]!)} points below ({(denseTest - (double)other["top1"]! <= TargetDrop ? "within" : "outside")} the {F(TargetDrop, 1)} point)."
-                : $"{baseline.Title} finished no trial of CR >= {TargetCr:0}x above the reference point.");
+            if (baseline.Chosen(reference.Top1) is not { } other)
+            {
+                text.AppendLine($"{baseline.Title} finished no trial of CR >= {TargetCr:0}x above the reference point.");
+                continue;
+            }
+            var otherDrop = denseTest - (double)other["top1"]!;
+            text.AppendLine(
+                $"The same choice in {baseline.Title}: {other["trialId"]}, {X((double?)other["cr"])}, validation top-1 {F((double?)other["validationTop1"])} %, " +
+                $"test top-1 {F((double?)other["top1"])} %: {F(otherDrop)} points below ({(otherDrop <= TargetDrop ? "within" : "outside")} the {F(TargetDrop, 1)} point).");
         }
         if (runs.Count > 1) text.AppendLine();
         return text.ToString();
